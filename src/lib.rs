@@ -1,1 +1,119 @@
-fn main(){}
+//! Normalize raw security and audit logs into typed events.
+//!
+//! lognorm reads [Panther]-format YAML log schemas at run time, compiles
+//! each into a plan that is cheap to run and safe to share between
+//! threads, and normalizes records (JSON objects, or text lines matched by
+//! a `fastmatch` pattern) into the row Panther's data lake stores: the
+//! declared fields coerced to their types, timestamps in UTC, and the
+//! `p_*` fields (`p_log_type`, `p_row_id`, `p_event_time`,
+//! `p_parse_time`, the `p_any_*` indicator sets).
+//!
+//! It is a pure library: no I/O on the normalizing path, no clock, no
+//! global state. The caller supplies bytes and a [`Context`] and gets an
+//! [`Event`] or a [`RecordError`] for every record.
+//!
+//! [Panther]: https://docs.panther.com/data-onboarding/custom-log-types/reference
+//!
+//! # Example
+//!
+//! ```
+//! use lognorm::{Context, IndicatorSet, Registry, Scratch, Timestamp};
+//!
+//! let yaml = r#"
+//! schema: Custom.Login
+//! fields:
+//!   - name: user
+//!     type: string
+//!     required: true
+//!     indicators: [username]
+//!   - name: ip
+//!     type: string
+//!     indicators: [ip]
+//!   - name: at
+//!     type: timestamp
+//!     timeFormats: [unix_ms]
+//!     isEventTime: true
+//!   - name: ok
+//!     type: boolean
+//! "#;
+//! let registry = Registry::builder().add_yaml("login.yml", yaml)?.build();
+//! let login = registry.log_type("Custom.Login").unwrap();
+//!
+//! let mut ctx = Context::new("2024-05-01T12:00:00Z".parse()?);
+//! let mut scratch = Scratch::new();
+//! let payload = br#"{"user":"ana","ip":"192.0.2.7","at":1714564800123,"ok":"true"}
+//! {"ip":"192.0.2.8"}"#;
+//!
+//! let mut records = login.split(payload);
+//! let event = login.normalize(records.next().unwrap(), &mut ctx, &mut scratch)?;
+//! assert_eq!(
+//!     event.row(),
+//!     r#"{"user":"ana","ip":"192.0.2.7","at":"2024-05-01 11:46:40.123000000","ok":true,"#.to_owned()
+//!         + r#""p_log_type":"Custom.Login","p_row_id":"000000000000a0bbf0a6f53100","#
+//!         + r#""p_event_time":"2024-05-01 11:46:40.123000000","#
+//!         + r#""p_parse_time":"2024-05-01 12:00:00.000000000","#
+//!         + r#""p_any_ip_addresses":["192.0.2.7"],"p_any_usernames":["ana"]}"#,
+//! );
+//! assert_eq!(event.indicators(IndicatorSet::Usernames).collect::<Vec<_>>(), ["ana"]);
+//!
+//! let err = login.normalize(records.next().unwrap(), &mut ctx, &mut scratch).unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "record 2 (byte 64): field `user`: expected a value (required), found nothing",
+//! );
+//! assert_eq!(err.raw(), br#"{"ip":"192.0.2.8"}"#);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Registry and scratch
+//!
+//! A [`Registry`] holds compiled [`LogType`]s; it is immutable, `Send +
+//! Sync`, and cheap to clone. Each thread keeps its own [`Scratch`]
+//! (buffers reused for every record) and [`Context`] (parse time, source,
+//! row-id generator). After warm-up, normalizing a record allocates
+//! nothing.
+//!
+//! # Untrusted input and limits
+//!
+//! No input panics, recurses without bound or allocates without bound.
+//! Records larger or deeper than the [`Limits`] are ordinary record
+//! errors. Every record of a payload yields exactly one outcome, and every
+//! error names the record, the field path, what was expected and what was
+//! found, and hands back the raw record.
+//!
+//! # Performance
+//!
+//! Build the registry once and reuse a `Scratch` per thread. JSON records
+//! are parsed by simd-json; the compiled plan walks the parsed tape once
+//! and writes the row directly into the scratch's buffer.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
+
+mod context;
+mod error;
+mod event;
+pub mod fastmatch;
+pub mod indicators;
+mod json;
+mod limits;
+mod registry;
+mod rowid;
+mod schema;
+mod scratch;
+mod split;
+mod time;
+
+pub use context::Context;
+pub use error::{
+    Location, RecordError, RecordErrorKind, SchemaError, SchemaErrorKind,
+};
+pub use event::{Event, OwnedEvent};
+pub use indicators::{Indicator, IndicatorSet};
+pub use limits::Limits;
+pub use registry::{LogType, Registry, RegistryBuilder};
+pub use rowid::RowIdGenerator;
+pub use scratch::Scratch;
+pub use split::{Framing, Record, Split, split};
+pub use time::{ParseTimestampError, Timestamp};

@@ -1,0 +1,340 @@
+//! Normalized events: the `p_*` fields, the output row writer and the
+//! typed view of an event. Every `p_*` name lives in this file.
+
+use std::ops::Range;
+
+use crate::indicators::{Collector, IndicatorSet};
+use crate::{Context, Timestamp};
+
+/// The column of an indicator set.
+pub(crate) fn set_column(set: IndicatorSet) -> &'static str {
+    match set {
+        IndicatorSet::ActorIds => "p_any_actor_ids",
+        IndicatorSet::AwsAccountIds => "p_any_aws_account_ids",
+        IndicatorSet::AwsArns => "p_any_aws_arns",
+        IndicatorSet::AwsInstanceIds => "p_any_aws_instance_ids",
+        IndicatorSet::AwsTags => "p_any_aws_tags",
+        IndicatorSet::DomainNames => "p_any_domain_names",
+        IndicatorSet::Emails => "p_any_emails",
+        IndicatorSet::IpAddresses => "p_any_ip_addresses",
+        IndicatorSet::Md5Hashes => "p_any_md5_hashes",
+        IndicatorSet::Sha1Hashes => "p_any_sha1_hashes",
+        IndicatorSet::Sha256Hashes => "p_any_sha256_hashes",
+        IndicatorSet::TraceIds => "p_any_trace_ids",
+        IndicatorSet::Usernames => "p_any_usernames",
+    }
+}
+
+/// True for top-level names whose column would collide with the fields
+/// lognorm adds (every `p_` column is reserved).
+pub(crate) fn is_reserved(name: &str) -> bool {
+    column_name(name).starts_with("p_")
+}
+
+/// The output column for an input key, as Panther names columns: ASCII
+/// letters, digits and `_` stay, `@` becomes `at_sign`, and every other
+/// character becomes `_` (so `@timestamp` is `at_sign_timestamp` and
+/// `user.name` is `user_name`).
+pub(crate) fn column_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '_' => out.push(c),
+            '@' => out.push_str("at_sign"),
+            _ => out.push('_'),
+        }
+    }
+    out
+}
+
+/// Writes `"key":`.
+pub(crate) fn write_key(out: &mut Vec<u8>, key: &str) {
+    write_str(out, key);
+    out.push(b':');
+}
+
+/// Bytes that need escaping in a JSON string: 0 = as is, `u` = `\u00XX`,
+/// anything else = a backslash and that byte.
+static ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = b'u';
+        i += 1;
+    }
+    t[b'\n' as usize] = b'n';
+    t[b'\r' as usize] = b'r';
+    t[b'\t' as usize] = b't';
+    t[0x08] = b'b';
+    t[0x0c] = b'f';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+/// Writes `s` as a JSON string, quotes included.
+///
+/// Hand-written because it runs for every string of every row: it copies
+/// runs of plain bytes with one `extend_from_slice` and escapes only
+/// `"`, `\` and control characters (valid UTF-8 passes through).
+#[inline]
+pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc = ESCAPE[usize::from(b)];
+        if esc == 0 {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        if esc == b'u' {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.push(b'\\');
+            out.push(esc);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Writes a timestamp as a JSON string in Panther's layout.
+#[inline]
+pub(crate) fn write_time(out: &mut Vec<u8>, t: Timestamp) {
+    out.push(b'"');
+    t.write_to(out);
+    out.push(b'"');
+}
+
+/// Appends the `p_*` fields to a row whose declared fields are written
+/// (`out` ends after the last field, without the closing brace; `empty`
+/// tells whether any field was written). Returns the byte range of the
+/// row id.
+pub(crate) fn write_p_fields(
+    out: &mut Vec<u8>,
+    empty: bool,
+    log_type: &str,
+    event_time: Timestamp,
+    ctx: &mut Context,
+    indicators: &Collector,
+) -> Range<usize> {
+    if !empty {
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"p_log_type\":");
+    write_str(out, log_type);
+    out.extend_from_slice(b",\"p_row_id\":\"");
+    let id_start = out.len();
+    ctx.row_ids.write_next(out);
+    let id = id_start..out.len();
+    out.extend_from_slice(b"\",\"p_event_time\":");
+    write_time(out, event_time);
+    out.extend_from_slice(b",\"p_parse_time\":");
+    write_time(out, ctx.parse_time());
+    if let Some(id) = ctx.source_id() {
+        out.extend_from_slice(b",\"p_source_id\":");
+        write_str(out, id);
+    }
+    if let Some(label) = ctx.source_label() {
+        out.extend_from_slice(b",\"p_source_label\":");
+        write_str(out, label);
+    }
+    for set in IndicatorSet::ALL {
+        if indicators.is_empty(set) {
+            continue;
+        }
+        out.extend_from_slice(b",\"");
+        out.extend_from_slice(set_column(set).as_bytes());
+        out.extend_from_slice(b"\":[");
+        for (i, v) in indicators.values(set).enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_str(out, v);
+        }
+        out.push(b']');
+    }
+    out.push(b'}');
+    id
+}
+
+/// A normalized event, borrowing the caller's [`Scratch`](crate::Scratch).
+///
+/// [`row`](Event::row) is the JSON row as Panther's data lake stores it;
+/// the typed accessors read `p_event_time`, `p_parse_time`, `p_row_id` and
+/// the `p_any_*` sets without parsing the row. The event is valid until
+/// the scratch is used again; [`into_owned`](Event::into_owned) detaches
+/// it.
+#[derive(Clone, Copy, Debug)]
+pub struct Event<'s> {
+    row: &'s [u8],
+    row_id: (usize, usize),
+    event_time: Timestamp,
+    parse_time: Timestamp,
+    indicators: &'s Collector,
+}
+
+impl<'s> Event<'s> {
+    pub(crate) fn new(
+        row: &'s [u8],
+        row_id: Range<usize>,
+        event_time: Timestamp,
+        parse_time: Timestamp,
+        indicators: &'s Collector,
+    ) -> Event<'s> {
+        Event {
+            row,
+            row_id: (row_id.start, row_id.end),
+            event_time,
+            parse_time,
+            indicators,
+        }
+    }
+
+    /// The normalized row: one JSON object on one line.
+    pub fn row(&self) -> &'s str {
+        // The writer only writes valid UTF-8 (input strings are checked
+        // by the parser); this check is a cheap guard, never a failure.
+        std::str::from_utf8(self.row).unwrap_or_default()
+    }
+
+    /// The normalized row as bytes (no UTF-8 check).
+    pub fn row_bytes(&self) -> &'s [u8] {
+        self.row
+    }
+
+    /// `p_row_id`.
+    pub fn row_id(&self) -> &'s str {
+        let id = self.row.get(self.row_id.0..self.row_id.1);
+        std::str::from_utf8(id.unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// `p_event_time`: the first `isEventTime` field with a value, or the
+    /// parse time.
+    pub fn event_time(&self) -> Timestamp {
+        self.event_time
+    }
+
+    /// `p_parse_time`.
+    pub fn parse_time(&self) -> Timestamp {
+        self.parse_time
+    }
+
+    /// The values of one `p_any_*` set, sorted bytewise and unique.
+    pub fn indicators(
+        &self,
+        set: IndicatorSet,
+    ) -> impl ExactSizeIterator<Item = &'s str> + 's {
+        self.indicators.values(set)
+    }
+
+    /// The column name of a set, like `p_any_ip_addresses`.
+    pub fn indicator_column(set: IndicatorSet) -> &'static str {
+        set_column(set)
+    }
+
+    /// Copies the event out of the scratch.
+    pub fn into_owned(self) -> OwnedEvent {
+        let indicators = IndicatorSet::ALL
+            .iter()
+            .filter(|&&set| !self.indicators.is_empty(set))
+            .map(|&set| {
+                (set, self.indicators.values(set).map(Into::into).collect())
+            })
+            .collect();
+        OwnedEvent {
+            row: self.row().into(),
+            row_id: self.row_id.0..self.row_id.1,
+            event_time: self.event_time,
+            parse_time: self.parse_time,
+            indicators,
+        }
+    }
+}
+
+/// An [`Event`] that owns its data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnedEvent {
+    row: String,
+    row_id: Range<usize>,
+    event_time: Timestamp,
+    parse_time: Timestamp,
+    indicators: Vec<(IndicatorSet, Vec<String>)>,
+}
+
+impl OwnedEvent {
+    /// The normalized row.
+    pub fn row(&self) -> &str {
+        &self.row
+    }
+
+    /// `p_row_id`.
+    pub fn row_id(&self) -> &str {
+        self.row.get(self.row_id.clone()).unwrap_or_default()
+    }
+
+    /// `p_event_time`.
+    pub fn event_time(&self) -> Timestamp {
+        self.event_time
+    }
+
+    /// `p_parse_time`.
+    pub fn parse_time(&self) -> Timestamp {
+        self.parse_time
+    }
+
+    /// The values of one `p_any_*` set, sorted and unique.
+    pub fn indicators(&self, set: IndicatorSet) -> &[String] {
+        self.indicators
+            .iter()
+            .find(|(s, _)| *s == set)
+            .map_or(&[], |(_, v)| v.as_slice())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> String {
+        let mut out = Vec::new();
+        write_str(&mut out, v);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn strings_are_escaped_like_json() {
+        assert_eq!(s("plain"), r#""plain""#);
+        assert_eq!(s("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(s("\n\r\t\u{8}\u{c}"), r#""\n\r\t\b\f""#);
+        assert_eq!(s("\u{0}\u{1f}"), r#""\u0000\u001f""#);
+        assert_eq!(s("é😀\u{7f}"), "\"é😀\u{7f}\"");
+        assert_eq!(s(""), r#""""#);
+    }
+
+    #[test]
+    fn escaped_strings_read_back() {
+        for v in ["", "x", "\"\\\u{0}\u{1}\n", "ü\t😀/"] {
+            let back: String = serde_json::from_str(&s(v)).unwrap();
+            assert_eq!(back, v);
+        }
+    }
+
+    #[test]
+    fn column_names() {
+        assert_eq!(column_name("@timestamp"), "at_sign_timestamp");
+        assert_eq!(column_name("user.name"), "user_name");
+        assert_eq!(column_name("a-b c"), "a_b_c");
+        assert_eq!(column_name("ok_Name9"), "ok_Name9");
+        assert_eq!(column_name("é"), "_");
+        assert!(is_reserved("p_event_time"));
+        assert!(is_reserved("p.x"));
+        assert!(!is_reserved("pid"));
+    }
+}

@@ -1,0 +1,152 @@
+//! Network indicators: IP addresses, URL and `host:port` hosts, emails.
+//!
+//! Every function takes a trimmed, non-empty value and borrows its result
+//! from it. All splitting is done at ASCII characters with `str` methods,
+//! so multi-byte characters next to `:`, `@`, `/` or `]` are safe.
+
+use std::net::IpAddr;
+
+/// Whether `s` is an IPv4 dotted quad or an IPv6 address (std's parser: no
+/// leading zeros in IPv4 octets, no `%zone`). It does not allocate.
+pub(super) fn is_ip(s: &str) -> bool {
+    s.parse::<IpAddr>().is_ok()
+}
+
+/// The host of an absolute URL, brackets removed; `None` when `url` is not
+/// absolute, its host is empty or not a host, or its port is not numeric.
+///
+/// The syntax is `scheme://[userinfo@]host[:port][/path][?query][#frag]`.
+pub(super) fn url_host(url: &str) -> Option<&str> {
+    let (scheme, rest) = url.split_once("://")?;
+    if !is_scheme(scheme) {
+        return None;
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = rest.get(..end)?;
+    let host_port = match authority.rsplit_once('@') {
+        Some((_userinfo, host_port)) => host_port,
+        None => authority,
+    };
+    let host = match host_port.strip_prefix('[') {
+        Some(bracketed) => {
+            let (host, after) = bracketed.split_once(']')?;
+            match after.strip_prefix(':') {
+                Some(port) if is_digits(port) => host,
+                None if after.is_empty() => host,
+                _ => return None,
+            }
+        }
+        None => match host_port.split_once(':') {
+            Some((host, port)) if is_digits(port) => host,
+            Some(_) => return None,
+            None => host_port,
+        },
+    };
+    let bad = |c: char| c.is_whitespace() || c.is_control();
+    (!host.is_empty() && !host.contains(bad)).then_some(host)
+}
+
+/// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` (RFC 3986).
+fn is_scheme(s: &str) -> bool {
+    let mut bytes = s.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+}
+
+/// Whether `s` is ASCII digits only (the empty string included).
+fn is_digits(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The host of a network address; `None` when its host is empty.
+///
+/// `[host]` and `[host]:port` give `host`; `host:port` with exactly one
+/// colon and a non-empty all-digit port gives `host`; anything else is
+/// returned whole. An IPv6 address without brackets has at least two
+/// colons, so it is returned whole too.
+pub(super) fn net_addr_host(addr: &str) -> Option<&str> {
+    if let Some(bracketed) = addr.strip_prefix('[')
+        && let Some((host, after)) = bracketed.split_once(']')
+        && (after.is_empty() || after.strip_prefix(':').is_some_and(is_port))
+    {
+        return (!host.is_empty()).then_some(host);
+    }
+    match addr.split_once(':') {
+        Some((host, port)) if is_port(port) => {
+            (!host.is_empty()).then_some(host)
+        }
+        _ => Some(addr),
+    }
+}
+
+/// A non-empty run of ASCII digits.
+fn is_port(s: &str) -> bool {
+    !s.is_empty() && is_digits(s)
+}
+
+/// Whether `s` is `local@domain`: split at the last `@`, both parts
+/// non-empty, and no whitespace or control character anywhere.
+pub(super) fn is_email(s: &str) -> bool {
+    match s.rsplit_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !s.contains(|c: char| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme() {
+        for ok in ["h", "http", "git+ssh", "a.b-c+d", "H2"] {
+            assert!(is_scheme(ok), "{ok:?}");
+        }
+        for bad in ["", "1http", "+x", "ht tp", "é", "h_t", "http:"] {
+            assert!(!is_scheme(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn url_host_borrows_from_input() {
+        let url = "https://u@[::1]:1/";
+        let host = url_host(url).unwrap();
+        assert_eq!(host, "::1");
+        // The host is a sub-slice of the input, not a copy.
+        let start = host.as_ptr() as usize - url.as_ptr() as usize;
+        assert_eq!(start, 11);
+    }
+
+    #[test]
+    fn multibyte_neighbours_do_not_panic() {
+        for s in [
+            "é://é",
+            "h://é@é:é/é",
+            "h://[é]:é",
+            "h://[é]é",
+            "é:é",
+            "[é]:1",
+            "[é",
+            "é@",
+            "@é",
+            "é@é",
+            "h://@",
+            "h://[",
+            "h://]",
+            "h://:",
+        ] {
+            let _ = url_host(s);
+            let _ = net_addr_host(s);
+            let _ = is_email(s);
+            let _ = is_ip(s);
+        }
+        assert_eq!(url_host("h://é@ü:1/"), Some("ü"));
+        assert_eq!(net_addr_host("[é]:1"), Some("é"));
+        assert_eq!(net_addr_host("é:1"), Some("é"));
+        assert_eq!(net_addr_host("é:é"), Some("é:é"));
+    }
+}

@@ -1,0 +1,427 @@
+//! Coercion of one scalar (a JSON scalar or a string) to a field's type,
+//! written straight into the row (SPEC §3).
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+
+use simd_json::StaticNode;
+
+use crate::error::{FieldError, RecordErrorKind as K, quote};
+use crate::indicators::Collector;
+use crate::schema::{IntKind, IpVersion, Kind, StringPlan, TimestampPlan};
+use crate::{Limits, Timestamp};
+
+/// What writing a value did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// The value was written.
+    Written,
+    /// The value counts as absent (`""` for a number, boolean or
+    /// timestamp): nothing was written, and a `required` field fails.
+    Absent,
+    /// The value is an empty array: omitted, but present.
+    Empty,
+}
+
+/// A scalar input value.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Scalar<'a> {
+    Str(&'a str),
+    Static(StaticNode),
+}
+
+/// Writes a finite float as JSON (shortest text that reads back).
+#[inline]
+pub(crate) fn write_float(out: &mut Vec<u8>, f: f64) {
+    if f.is_finite() {
+        out.extend_from_slice(ryu::Buffer::new().format_finite(f).as_bytes());
+    } else {
+        // Unreachable for parsed JSON and rejected for strings; never
+        // write invalid JSON.
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// The literal text of a JSON scalar, for string fields.
+fn scalar_text<'b>(s: StaticNode, buf: &'b mut [u8; 32]) -> &'b str {
+    use std::io::Write as _;
+    let mut cursor = std::io::Cursor::new(&mut buf[..]);
+    let _ = match s {
+        StaticNode::I64(n) => cursor.write_all(itoa::Buffer::new().format(n).as_bytes()),
+        StaticNode::U64(n) => cursor.write_all(itoa::Buffer::new().format(n).as_bytes()),
+        StaticNode::F64(f) => cursor.write_all(ryu::Buffer::new().format(f).as_bytes()),
+        StaticNode::Bool(true) => cursor.write_all(b"true"),
+        StaticNode::Bool(false) => cursor.write_all(b"false"),
+        StaticNode::Null => cursor.write_all(b"null"),
+    };
+    let n = usize::try_from(cursor.position()).unwrap_or(0);
+    std::str::from_utf8(buf.get(..n).unwrap_or_default()).unwrap_or_default()
+}
+
+/// Writes a scalar of a non-container, non-timestamp kind. `Err(None)`
+/// means "wrong type": the caller describes the found value.
+#[inline]
+pub(crate) fn scalar(
+    kind: &Kind,
+    v: Scalar<'_>,
+    out: &mut Vec<u8>,
+    indicators: &mut Collector,
+    limits: &Limits,
+) -> Result<Outcome, Option<FieldError>> {
+    match kind {
+        Kind::String(plan) => {
+            let mut buf = [0u8; 32];
+            let text = match v {
+                Scalar::Str(s) => s,
+                Scalar::Static(StaticNode::Null) => return Ok(Outcome::Absent),
+                Scalar::Static(s) => scalar_text(s, &mut buf),
+            };
+            string(plan, text, out, indicators, limits).map_err(Some)?;
+            Ok(Outcome::Written)
+        }
+        Kind::Int(k) => {
+            let n = match v {
+                Scalar::Static(StaticNode::I64(n)) => Some(n),
+                Scalar::Static(StaticNode::U64(n)) => {
+                    Some(i64::try_from(n).map_err(|_| Some(out_of_range(*k, &n.to_string())))?)
+                }
+                Scalar::Str("") => return Ok(Outcome::Absent),
+                Scalar::Str(s) => match s.parse::<i64>() {
+                    Ok(n) => Some(n),
+                    // Digits that do not fit are out of range, not garbage.
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            std::num::IntErrorKind::PosOverflow
+                                | std::num::IntErrorKind::NegOverflow
+                        ) =>
+                    {
+                        return Err(Some(out_of_range(*k, &json_quote(s))));
+                    }
+                    Err(_) => None,
+                },
+                Scalar::Static(_) => None,
+            };
+            let Some(n) = n else { return Err(None) };
+            let (min, max) = k.range();
+            if n < min || n > max {
+                return Err(Some(out_of_range(*k, &n.to_string())));
+            }
+            out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+            Ok(Outcome::Written)
+        }
+        Kind::Float => {
+            match v {
+                Scalar::Static(StaticNode::I64(n)) => {
+                    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+                }
+                Scalar::Static(StaticNode::U64(n)) => {
+                    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+                }
+                Scalar::Static(StaticNode::F64(f)) if f.is_finite() => {
+                    write_float(out, f);
+                }
+                Scalar::Str("") => return Ok(Outcome::Absent),
+                Scalar::Str(s) => match s.parse::<f64>() {
+                    // SPEC §3 (fix): NaN and infinities are rejected.
+                    Ok(f) if f.is_finite() => write_float(out, f),
+                    _ => {
+                        return Err(Some(FieldError::new(
+                            K::InvalidValue,
+                            "float (a finite number)",
+                            quote(&json_quote(s)),
+                        )));
+                    }
+                },
+                Scalar::Static(_) => return Err(None),
+            }
+            Ok(Outcome::Written)
+        }
+        Kind::Boolean => {
+            let b = match v {
+                Scalar::Static(StaticNode::Bool(b)) => b,
+                Scalar::Static(StaticNode::I64(0) | StaticNode::U64(0)) => false,
+                Scalar::Static(StaticNode::I64(1) | StaticNode::U64(1)) => true,
+                Scalar::Str("") => return Ok(Outcome::Absent),
+                Scalar::Str(s) => match parse_bool(s) {
+                    Some(b) => b,
+                    None => return Err(None),
+                },
+                Scalar::Static(_) => return Err(None),
+            };
+            out.extend_from_slice(if b { b"true" } else { b"false" });
+            Ok(Outcome::Written)
+        }
+        // Containers and timestamps are handled by the walker.
+        _ => Err(None),
+    }
+}
+
+/// SPEC §3: the strings a boolean accepts.
+pub(crate) fn parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// Checks, scans and writes a string value.
+#[inline]
+fn string(
+    plan: &StringPlan,
+    s: &str,
+    out: &mut Vec<u8>,
+    indicators: &mut Collector,
+    limits: &Limits,
+) -> Result<(), FieldError> {
+    if s.len() > limits.string_bytes() {
+        return Err(FieldError::new(
+            K::Limit,
+            format!("a string of at most {} bytes", limits.string_bytes()),
+            format!("{} bytes", s.len()),
+        ));
+    }
+    if let Some(v) = &plan.validate {
+        if let Some(allow) = &v.allow
+            && !allow.iter().any(|a| &**a == s)
+        {
+            return Err(FieldError::new(
+                K::Validation,
+                format!("one of {}", list(allow)),
+                quote(&json_quote(s)),
+            ));
+        }
+        if let Some(deny) = &v.deny
+            && deny.iter().any(|d| &**d == s)
+        {
+            return Err(FieldError::new(
+                K::Validation,
+                format!("a value other than {}", list(deny)),
+                quote(&json_quote(s)),
+            ));
+        }
+        if let Some(version) = v.ip
+            && !s.parse::<IpAddr>().is_ok_and(|ip| version.accepts(ip))
+        {
+            return Err(FieldError::new(
+                K::Validation,
+                format!("an IP address ({})", version.name()),
+                quote(&json_quote(s)),
+            ));
+        }
+        if let Some(version) = v.cidr
+            && !is_cidr(s, version)
+        {
+            return Err(FieldError::new(
+                K::Validation,
+                format!("a CIDR block ({})", version.name()),
+                quote(&json_quote(s)),
+            ));
+        }
+    }
+    for &ind in plan.indicators.iter() {
+        if indicators.collect(ind, s).is_err() {
+            return Err(FieldError::new(
+                K::Limit,
+                format!(
+                    "at most {} indicator values per event",
+                    limits.indicator_values()
+                ),
+                "more".to_owned(),
+            ));
+        }
+    }
+    crate::event::write_str(out, s);
+    Ok(())
+}
+
+/// `addr/prefix` with a prefix that fits the address family.
+fn is_cidr(s: &str, version: IpVersion) -> bool {
+    let Some((addr, prefix)) = s.split_once('/') else { return false };
+    let Ok(ip) = addr.parse::<IpAddr>() else { return false };
+    if !version.accepts(ip) || prefix.is_empty() || prefix.len() > 3 {
+        return false;
+    }
+    let Ok(prefix) = prefix.parse::<u8>() else { return false };
+    prefix <= if ip.is_ipv4() { 32 } else { 128 }
+}
+
+/// A timestamp from a string; `Ok(None)` for `""`.
+pub(crate) fn timestamp_str(
+    plan: &TimestampPlan,
+    s: &str,
+) -> Result<Option<Timestamp>, FieldError> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    for f in plan.formats.iter() {
+        if let Some(t) = f.parse_str(s) {
+            return Ok(Some(t));
+        }
+    }
+    Err(bad_time(plan, quote(&json_quote(s))))
+}
+
+/// A timestamp from a JSON number.
+pub(crate) fn timestamp_num(
+    plan: &TimestampPlan,
+    v: StaticNode,
+) -> Option<Timestamp> {
+    plan.formats.iter().find_map(|f| match v {
+        StaticNode::I64(n) => f.parse_i64(n),
+        StaticNode::U64(n) => f.parse_u64(n),
+        StaticNode::F64(x) => f.parse_f64(x),
+        _ => None,
+    })
+}
+
+/// The error for a timestamp no format parses.
+#[cold]
+pub(crate) fn bad_time(plan: &TimestampPlan, found: String) -> FieldError {
+    let names: Vec<String> =
+        plan.formats.iter().map(|f| format!("`{}`", f.name())).collect();
+    let expected = match names.as_slice() {
+        [one] => format!("timestamp in format {one}"),
+        many => format!("timestamp in one of the formats {}", many.join(", ")),
+    };
+    FieldError::new(K::InvalidTimestamp, expected, found)
+}
+
+#[cold]
+fn out_of_range(k: IntKind, found: &str) -> FieldError {
+    let (min, max) = k.range();
+    let name = match k {
+        IntKind::Small => "smallint",
+        IntKind::Int => "int",
+        IntKind::Big => "bigint",
+    };
+    FieldError::new(
+        K::InvalidValue,
+        format!("{name} in range {min}..={max}"),
+        quote(found),
+    )
+}
+
+/// `s` as a JSON string literal (for messages).
+fn json_quote(s: &str) -> String {
+    let mut buf = Vec::with_capacity(s.len().min(80) + 2);
+    let cut: &str = match s.char_indices().nth(80) {
+        Some((i, _)) => s.get(..i).unwrap_or(s),
+        None => s,
+    };
+    crate::event::write_str(&mut buf, cut);
+    String::from_utf8(buf).unwrap_or_default() + if cut.len() < s.len() { "…" } else { "" }
+}
+
+fn list(items: &[Box<str>]) -> Cow<'static, str> {
+    let quoted: Vec<String> = items.iter().map(|i| quote(i)).collect();
+    quoted.join(", ").into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{StringPlan, Validate};
+
+    fn run(kind: &Kind, v: Scalar<'_>) -> Result<String, String> {
+        let mut out = Vec::new();
+        let mut c = Collector::new();
+        match scalar(kind, v, &mut out, &mut c, &Limits::new()) {
+            Ok(Outcome::Written) => Ok(String::from_utf8(out).unwrap()),
+            Ok(o) => Ok(format!("{o:?}")),
+            Err(Some(e)) => Err(format!("{e:?}")),
+            Err(None) => Err("wrong type".into()),
+        }
+    }
+
+    fn st(n: StaticNode) -> Scalar<'static> {
+        Scalar::Static(n)
+    }
+
+    #[test]
+    fn strings_accept_numbers_and_booleans_as_text() {
+        let k = Kind::String(StringPlan::default());
+        assert_eq!(run(&k, Scalar::Str("a")).unwrap(), r#""a""#);
+        assert_eq!(run(&k, Scalar::Str("")).unwrap(), r#""""#);
+        assert_eq!(run(&k, st(StaticNode::I64(-5))).unwrap(), r#""-5""#);
+        assert_eq!(run(&k, st(StaticNode::U64(u64::MAX))).unwrap(), r#""18446744073709551615""#);
+        assert_eq!(run(&k, st(StaticNode::F64(1.5))).unwrap(), r#""1.5""#);
+        assert_eq!(run(&k, st(StaticNode::Bool(true))).unwrap(), r#""true""#);
+    }
+
+    #[test]
+    fn ints_need_integer_literals_in_range() {
+        let int = Kind::Int(IntKind::Int);
+        let small = Kind::Int(IntKind::Small);
+        let big = Kind::Int(IntKind::Big);
+        assert_eq!(run(&int, st(StaticNode::I64(42))).unwrap(), "42");
+        assert_eq!(run(&int, Scalar::Str("-42")).unwrap(), "-42");
+        assert_eq!(run(&int, Scalar::Str("+7")).unwrap(), "7");
+        assert_eq!(run(&int, Scalar::Str("")).unwrap(), "Absent");
+        assert_eq!(run(&int, st(StaticNode::F64(1.0))).unwrap_err(), "wrong type");
+        assert_eq!(run(&int, Scalar::Str("1.0")).unwrap_err(), "wrong type");
+        assert_eq!(run(&int, Scalar::Str(" 1")).unwrap_err(), "wrong type");
+        assert_eq!(run(&int, st(StaticNode::Bool(true))).unwrap_err(), "wrong type");
+        assert!(run(&int, st(StaticNode::I64(1 << 31))).unwrap_err().contains("int in range -2147483648..=2147483647"));
+        assert!(run(&small, st(StaticNode::I64(32768))).is_err());
+        assert_eq!(run(&small, st(StaticNode::I64(-32768))).unwrap(), "-32768");
+        assert_eq!(run(&big, st(StaticNode::I64(i64::MIN))).unwrap(), "-9223372036854775808");
+        assert!(run(&big, st(StaticNode::U64(u64::MAX))).unwrap_err().contains("bigint in range"));
+        assert!(run(&big, Scalar::Str("99999999999999999999")).unwrap_err().contains("bigint in range"));
+    }
+
+    #[test]
+    fn floats_accept_numbers_and_reject_non_finite() {
+        let k = Kind::Float;
+        assert_eq!(run(&k, st(StaticNode::F64(0.25))).unwrap(), "0.25");
+        assert_eq!(run(&k, st(StaticNode::I64(3))).unwrap(), "3");
+        assert_eq!(run(&k, Scalar::Str("1.50")).unwrap(), "1.5");
+        assert_eq!(run(&k, Scalar::Str("1e3")).unwrap(), "1000.0");
+        assert_eq!(run(&k, Scalar::Str("")).unwrap(), "Absent");
+        for bad in ["NaN", "inf", "-Infinity", "abc", "1e999"] {
+            assert!(run(&k, Scalar::Str(bad)).is_err(), "{bad}");
+        }
+        assert_eq!(run(&k, st(StaticNode::Bool(false))).unwrap_err(), "wrong type");
+    }
+
+    #[test]
+    fn booleans_accept_the_documented_spellings() {
+        let k = Kind::Boolean;
+        for t in ["1", "t", "T", "TRUE", "true", "True"] {
+            assert_eq!(run(&k, Scalar::Str(t)).unwrap(), "true", "{t}");
+        }
+        for f in ["0", "f", "F", "FALSE", "false", "False"] {
+            assert_eq!(run(&k, Scalar::Str(f)).unwrap(), "false", "{f}");
+        }
+        assert_eq!(run(&k, st(StaticNode::I64(1))).unwrap(), "true");
+        assert_eq!(run(&k, st(StaticNode::U64(0))).unwrap(), "false");
+        assert_eq!(run(&k, st(StaticNode::Bool(true))).unwrap(), "true");
+        assert_eq!(run(&k, Scalar::Str("")).unwrap(), "Absent");
+        for bad in ["yes", "tRUE", " true", "2"] {
+            assert_eq!(run(&k, Scalar::Str(bad)).unwrap_err(), "wrong type");
+        }
+        assert_eq!(run(&k, st(StaticNode::I64(2))).unwrap_err(), "wrong type");
+    }
+
+    #[test]
+    fn validate_rules() {
+        let plan = |v: Validate| {
+            Kind::String(StringPlan { indicators: Box::new([]), validate: Some(Box::new(v)) })
+        };
+        let allow = plan(Validate { allow: Some(vec!["a".into(), "b".into()].into()), ..Validate::default() });
+        assert!(run(&allow, Scalar::Str("a")).is_ok());
+        assert!(run(&allow, Scalar::Str("c")).unwrap_err().contains("one of `a`, `b`"));
+        let deny = plan(Validate { deny: Some(vec!["x".into(), "y".into()].into()), ..Validate::default() });
+        assert!(run(&deny, Scalar::Str("a")).is_ok());
+        assert!(run(&deny, Scalar::Str("y")).is_err(), "deny rejects any listed value");
+        let ip4 = plan(Validate { ip: Some(IpVersion::V4), ..Validate::default() });
+        assert!(run(&ip4, Scalar::Str("10.0.0.1")).is_ok());
+        assert!(run(&ip4, Scalar::Str("::1")).is_err());
+        let cidr = plan(Validate { cidr: Some(IpVersion::Any), ..Validate::default() });
+        assert!(run(&cidr, Scalar::Str("10.0.0.0/8")).is_ok());
+        assert!(run(&cidr, Scalar::Str("2001:db8::/32")).is_ok());
+        assert!(run(&cidr, Scalar::Str("10.0.0.0/33")).is_err());
+        assert!(run(&cidr, Scalar::Str("10.0.0.0")).is_err());
+    }
+}

@@ -1,0 +1,406 @@
+//! The plan-guided walk over a simd-json tape that writes one row.
+//!
+//! For each declared object the walker scans the object's keys once and
+//! notes, in the object's *slots*, where each declared field's value sits
+//! on the tape (a later duplicate key overwrites an earlier one). Then it
+//! writes the fields in schema order, reading each value from its slot.
+//! Undeclared subtrees are skipped in O(1) with the tape's node counts.
+//!
+//! Recursion follows the schema (objects and arrays it declares), never
+//! the input: the schema's depth is bounded when it is compiled, and `json`
+//! values of any depth are written by an explicit-stack loop.
+
+pub(crate) mod coerce;
+
+use simd_json::{Node, StaticNode};
+
+use crate::error::{FieldError, RecordErrorKind as K};
+use crate::indicators::Collector;
+use crate::schema::{Kind, ObjectPlan, ValuePlan};
+use crate::{Limits, Timestamp};
+
+use coerce::Outcome;
+
+/// One open container while writing a `json` value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frame {
+    is_object: bool,
+    remaining: usize,
+    first: bool,
+}
+
+/// The per-record state of a walk. Borrowed from the caller's scratch.
+pub(crate) struct Walker<'a> {
+    pub out: &'a mut Vec<u8>,
+    pub slots: &'a mut [usize],
+    pub indicators: &'a mut Collector,
+    pub stack: &'a mut Vec<Frame>,
+    pub limits: &'a Limits,
+    /// The best event time so far: (rank, instant).
+    pub event_time: Option<(u32, Timestamp)>,
+}
+
+/// The number of tape nodes of the value at `i` (1 for scalars).
+#[inline]
+fn span(tape: &[Node<'_>], i: usize) -> usize {
+    match tape.get(i) {
+        Some(Node::Object { count, .. } | Node::Array { count, .. }) => {
+            count + 1
+        }
+        _ => 1,
+    }
+}
+
+/// Describes a tape value for an error message.
+#[cold]
+pub(crate) fn describe(tape: &[Node<'_>], i: usize) -> String {
+    match tape.get(i) {
+        Some(Node::String(s)) => {
+            let mut json = Vec::with_capacity(s.len() + 2);
+            crate::event::write_str(&mut json, s);
+            crate::error::quote(&String::from_utf8_lossy(&json))
+        }
+        Some(Node::Object { .. }) => "an object".to_owned(),
+        Some(Node::Array { .. }) => "an array".to_owned(),
+        Some(Node::Static(s)) => {
+            let mut text = Vec::new();
+            write_static(&mut text, *s);
+            crate::error::quote(&String::from_utf8_lossy(&text))
+        }
+        None => "nothing".to_owned(),
+    }
+}
+
+/// Writes a scalar as JSON.
+#[inline]
+fn write_static(out: &mut Vec<u8>, s: StaticNode) {
+    match s {
+        StaticNode::I64(n) => {
+            out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+        }
+        StaticNode::U64(n) => {
+            out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+        }
+        StaticNode::F64(f) => coerce::write_float(out, f),
+        StaticNode::Bool(true) => out.extend_from_slice(b"true"),
+        StaticNode::Bool(false) => out.extend_from_slice(b"false"),
+        StaticNode::Null => out.extend_from_slice(b"null"),
+    }
+}
+
+fn is_null(node: Option<&Node<'_>>) -> bool {
+    matches!(node, None | Some(Node::Static(StaticNode::Null)))
+}
+
+impl Walker<'_> {
+    /// Writes the declared fields of the object at `at` (no braces).
+    /// Returns whether any field was written.
+    pub fn fields(
+        &mut self,
+        plan: &ObjectPlan,
+        tape: &[Node<'_>],
+        at: usize,
+    ) -> Result<bool, FieldError> {
+        let Some(&Node::Object { len, .. }) = tape.get(at) else {
+            return Err(FieldError::new(
+                K::InvalidValue,
+                "object",
+                describe(tape, at),
+            ));
+        };
+        let n = plan.fields.len();
+        let base = plan.slot_base;
+        let Some(slots) = self.slots.get_mut(base..base + n) else {
+            return Err(internal());
+        };
+        slots.fill(0);
+        let mut i = at + 1;
+        for _ in 0..len {
+            let Some(Node::String(key)) = tape.get(i) else {
+                return Err(internal());
+            };
+            i += 1;
+            if let Some(f) = plan.find(key) {
+                slots[f] = i + 1;
+            }
+            i += span(tape, i);
+        }
+
+        let mut wrote = false;
+        for (f, field) in plan.fields.iter().enumerate() {
+            let slot = self.slots.get(base + f).copied().unwrap_or(0);
+            let node = slot.checked_sub(1).and_then(|i| tape.get(i));
+            if is_null(node) {
+                if field.required {
+                    return Err(missing(node.is_some()).in_field(&field.name));
+                }
+                if node.is_some() && matches!(field.value.kind, Kind::Json) {
+                    // A `json` field keeps an explicit null.
+                    if wrote {
+                        self.out.push(b',');
+                    }
+                    self.out.extend_from_slice(&field.out_key);
+                    self.out.extend_from_slice(b"null");
+                    wrote = true;
+                }
+                continue;
+            }
+            let mark = self.out.len();
+            if wrote {
+                self.out.push(b',');
+            }
+            self.out.extend_from_slice(&field.out_key);
+            match self.value(&field.value, tape, slot - 1) {
+                Ok(Outcome::Written) => wrote = true,
+                Ok(outcome) => {
+                    self.out.truncate(mark);
+                    if field.required && outcome == Outcome::Absent {
+                        return Err(missing(true).in_field(&field.name));
+                    }
+                }
+                Err(e) => return Err(e.in_field(&field.name)),
+            }
+        }
+        Ok(wrote)
+    }
+
+    /// Writes one value at tape index `i` according to `plan`.
+    fn value(
+        &mut self,
+        plan: &ValuePlan,
+        tape: &[Node<'_>],
+        i: usize,
+    ) -> Result<Outcome, FieldError> {
+        let Some(&node) = tape.get(i) else {
+            return Err(internal());
+        };
+        if plan.embedded_json
+            && let Node::String(text) = node
+        {
+            return self.embedded(plan, text);
+        }
+        match &plan.kind {
+            Kind::Object(obj) => {
+                if !matches!(node, Node::Object { .. }) {
+                    return Err(wrong_type(plan, tape, i));
+                }
+                self.out.push(b'{');
+                self.fields(obj, tape, i)?;
+                self.out.push(b'}');
+                Ok(Outcome::Written)
+            }
+            Kind::Array(elem) => {
+                let Node::Array { len, .. } = node else {
+                    return Err(wrong_type(plan, tape, i));
+                };
+                if len == 0 {
+                    return Ok(Outcome::Empty);
+                }
+                self.out.push(b'[');
+                let mut at = i + 1;
+                for n in 0..len {
+                    if n > 0 {
+                        self.out.push(b',');
+                    }
+                    let mark = self.out.len();
+                    let wrote = if is_null(tape.get(at)) {
+                        Outcome::Absent
+                    } else {
+                        self.value(elem, tape, at).map_err(|e| e.at_index(n))?
+                    };
+                    if wrote != Outcome::Written {
+                        // Keep positions: an absent element is a null.
+                        self.out.truncate(mark);
+                        self.out.extend_from_slice(b"null");
+                    }
+                    at += span(tape, at);
+                }
+                self.out.push(b']');
+                Ok(Outcome::Written)
+            }
+            Kind::Json => {
+                self.json(tape, i)?;
+                Ok(Outcome::Written)
+            }
+            Kind::Timestamp(ts) => {
+                let parsed = match node {
+                    Node::String(s) => coerce::timestamp_str(ts, s)?,
+                    Node::Static(s) => Some(
+                        coerce::timestamp_num(ts, s).ok_or_else(|| {
+                            coerce::bad_time(ts, describe(tape, i))
+                        })?,
+                    ),
+                    _ => return Err(wrong_type(plan, tape, i)),
+                };
+                let Some(t) = parsed else { return Ok(Outcome::Absent) };
+                if let Some(rank) = ts.event_rank
+                    && self.event_time.is_none_or(|(r, _)| rank < r)
+                {
+                    self.event_time = Some((rank, t));
+                }
+                crate::event::write_time(self.out, t);
+                Ok(Outcome::Written)
+            }
+            kind => {
+                let scalar = match node {
+                    Node::String(s) => coerce::Scalar::Str(s),
+                    Node::Static(s) => coerce::Scalar::Static(s),
+                    _ => return Err(wrong_type(plan, tape, i)),
+                };
+                coerce::scalar(
+                    kind,
+                    scalar,
+                    self.out,
+                    self.indicators,
+                    self.limits,
+                )
+                .map_err(|e| e.unwrap_or_else(|| wrong_type(plan, tape, i)))
+            }
+        }
+    }
+
+    /// A value sent as a JSON string holding JSON text
+    /// (`isEmbeddedJSON`). Parsing it needs its own tape; this allocates,
+    /// which is fine for a feature used by few schemas.
+    #[cold]
+    fn embedded(
+        &mut self,
+        plan: &ValuePlan,
+        text: &str,
+    ) -> Result<Outcome, FieldError> {
+        if text.trim().is_empty() {
+            return Ok(Outcome::Absent);
+        }
+        let mut bytes = text.as_bytes().to_vec();
+        let mut buffers =
+            simd_json::Buffers::with_max_depth(bytes.len(), self.limits.depth());
+        let tape = simd_json::to_tape_with_buffers(&mut bytes, &mut buffers)
+            .map_err(|e| {
+                FieldError::new(
+                    K::InvalidValue,
+                    format!("{} as embedded JSON text", plan.kind.type_name()),
+                    format!("invalid JSON ({})", syntax_message(&e)),
+                )
+            })?;
+        match tape.0.first() {
+            Some(Node::Static(StaticNode::Null)) => Ok(Outcome::Absent),
+            // Text that is itself a JSON string is not embedded JSON of
+            // the declared type (and unwrapping it again would let the
+            // input choose how deep this goes).
+            Some(Node::String(_)) => Err(wrong_type(plan, &tape.0, 0)),
+            // The root is not a string, so `value` takes the normal path.
+            _ => self.value(plan, &tape.0, 0),
+        }
+    }
+
+    /// Writes the JSON value at `at` compactly, keys in input order.
+    /// Iterative: depth is bounded by the parser's depth limit, and the
+    /// stack lives in the scratch.
+    fn json(&mut self, tape: &[Node<'_>], at: usize) -> Result<(), FieldError> {
+        let out = &mut *self.out;
+        let stack = &mut *self.stack;
+        stack.clear();
+        let mut i = at;
+        loop {
+            // Write the value at `i`.
+            match tape.get(i) {
+                Some(Node::String(s)) => {
+                    crate::event::write_str(out, s);
+                    i += 1;
+                }
+                Some(Node::Static(s)) => {
+                    write_static(out, *s);
+                    i += 1;
+                }
+                Some(&Node::Object { len, .. }) => {
+                    out.push(b'{');
+                    i += 1;
+                    stack.push(Frame { is_object: true, remaining: len, first: true });
+                }
+                Some(&Node::Array { len, .. }) => {
+                    out.push(b'[');
+                    i += 1;
+                    stack.push(Frame { is_object: false, remaining: len, first: true });
+                }
+                None => return Err(internal()),
+            }
+            // Close finished containers; position on the next value.
+            loop {
+                let Some(frame) = stack.last_mut() else { return Ok(()) };
+                if frame.remaining == 0 {
+                    out.push(if frame.is_object { b'}' } else { b']' });
+                    stack.pop();
+                    continue;
+                }
+                if !frame.first {
+                    out.push(b',');
+                }
+                frame.first = false;
+                frame.remaining -= 1;
+                if frame.is_object {
+                    let Some(Node::String(key)) = tape.get(i) else {
+                        return Err(internal());
+                    };
+                    crate::event::write_str(out, key);
+                    out.push(b':');
+                    i += 1;
+                }
+                break;
+            }
+        }
+    }
+}
+
+/// The message of a simd-json error, without simd-json's types.
+pub(crate) fn syntax_message(e: &simd_json::Error) -> String {
+    use simd_json::ErrorType as E;
+    let what = match e.error() {
+        E::InvalidUtf8 => "invalid UTF-8",
+        E::TrailingData => "bytes after the value",
+        E::Eof => "unexpected end of input",
+        E::DepthLimitExceeded => "nesting deeper than the limit",
+        E::ExpectedObjectKey | E::KeyMustBeAString | E::BadKeyType => {
+            "a missing or malformed object key"
+        }
+        E::ExpectedObjectColon => "a missing `:` after an object key",
+        E::ExpectedMapComma => "a missing `,` or `}` in an object",
+        E::ExpectedArrayComma => "a missing `,` or `]` in an array",
+        E::ExpectedMapEnd | E::ExpectedObjectContent => "an unclosed object",
+        E::ExpectedArrayContent => "an unclosed array",
+        E::InvalidEscape => "an invalid escape sequence",
+        E::InvalidUnicodeEscape | E::InvalidUnicodeCodepoint => {
+            "an invalid \\u escape"
+        }
+        E::InvalidNumber | E::InvalidExponent => "an invalid number",
+        E::UnterminatedString => "an unterminated string",
+        E::InputTooLarge => "input too large",
+        _ => "invalid JSON",
+    };
+    match e.character() {
+        Some(c) => format!("{what} at byte {} (`{}`)", e.index(), c.escape_debug()),
+        None => format!("{what} at byte {}", e.index()),
+    }
+}
+
+#[cold]
+fn missing(was_null: bool) -> FieldError {
+    FieldError::new(
+        K::MissingField,
+        "a value (required)",
+        if was_null { "null".to_owned() } else { "nothing".to_owned() },
+    )
+}
+
+#[cold]
+fn wrong_type(plan: &ValuePlan, tape: &[Node<'_>], i: usize) -> FieldError {
+    FieldError::new(K::InvalidValue, plan.kind.type_name(), describe(tape, i))
+}
+
+#[cold]
+fn internal() -> FieldError {
+    FieldError::new(
+        K::InvalidValue,
+        "a well-formed tape",
+        "an internal inconsistency (please report)".to_owned(),
+    )
+}

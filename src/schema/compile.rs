@@ -1,0 +1,623 @@
+//! `*Spec` -> [`Schema`]: every semantic check of a schema, each with the
+//! location of the node at fault.
+
+use ahash::AHashMap;
+
+use super::yaml::{self, ElementSpec, FieldSpec, SchemaSpec, Spanned, at};
+use super::{
+    FieldPlan, IntKind, IpVersion, Kind, ObjectPlan, Schema, StringPlan,
+    TimestampPlan, Validate, ValuePlan,
+};
+use crate::error::{Location, SchemaError, SchemaErrorKind as K, quote};
+use crate::indicators::Indicator;
+use crate::time::TimeFormat;
+use crate::{Limits, event};
+
+/// The type names, in the order error messages list them.
+const TYPES: &str = "`string`, `int`, `smallint`, `bigint`, `float`, \
+                     `boolean`, `timestamp`, `array`, `object`, `json`";
+
+/// Objects with more fields than this get a hash index.
+const LINEAR_LOOKUP_MAX: usize = 8;
+
+/// Loads and checks one schema document.
+pub(crate) fn compile(src: &str, limits: &Limits) -> Result<Schema, SchemaError> {
+    let spec = yaml::parse(src, limits)?;
+    Compiler::new(limits).schema(spec)
+}
+
+struct Compiler<'l> {
+    limits: &'l Limits,
+    slots: usize,
+    fields: usize,
+    event_times: u32,
+}
+
+/// The keys of a field or an element that depend on its type, borrowed
+/// from either spec struct.
+struct ValueKeys<'a> {
+    ty: &'a Spanned<String>,
+    fields: Option<&'a Spanned<Vec<FieldSpec>>>,
+    element: Option<&'a Spanned<Box<ElementSpec>>>,
+    time_format: Option<&'a Spanned<String>>,
+    time_formats: Option<&'a Spanned<Vec<Spanned<String>>>>,
+    is_event_time: Option<&'a Spanned<bool>>,
+    is_embedded_json: Option<&'a Spanned<bool>>,
+    indicators: Option<&'a Spanned<Vec<Spanned<String>>>>,
+    validate: Option<&'a Spanned<yaml::ValidateSpec>>,
+}
+
+impl<'a> ValueKeys<'a> {
+    fn of_field(f: &'a FieldSpec) -> ValueKeys<'a> {
+        ValueKeys {
+            ty: &f.ty,
+            fields: f.fields.as_ref(),
+            element: f.element.as_ref(),
+            time_format: f.time_format.as_ref(),
+            time_formats: f.time_formats.as_ref(),
+            is_event_time: f.is_event_time.as_ref(),
+            is_embedded_json: f.is_embedded_json.as_ref(),
+            indicators: f.indicators.as_ref(),
+            validate: f.validate.as_ref(),
+        }
+    }
+
+    fn of_element(e: &'a ElementSpec) -> ValueKeys<'a> {
+        ValueKeys {
+            ty: &e.ty,
+            fields: e.fields.as_ref(),
+            element: e.element.as_ref(),
+            time_format: e.time_format.as_ref(),
+            time_formats: e.time_formats.as_ref(),
+            is_event_time: e.is_event_time.as_ref(),
+            is_embedded_json: e.is_embedded_json.as_ref(),
+            indicators: e.indicators.as_ref(),
+            validate: e.validate.as_ref(),
+        }
+    }
+}
+
+fn err(
+    kind: K,
+    loc: Option<Location>,
+    path: &str,
+    msg: impl Into<String>,
+) -> SchemaError {
+    SchemaError::new(kind, loc, path, msg)
+}
+
+impl<'l> Compiler<'l> {
+    fn new(limits: &'l Limits) -> Compiler<'l> {
+        Compiler { limits, slots: 0, fields: 0, event_times: 0 }
+    }
+
+    fn schema(mut self, spec: SchemaSpec) -> Result<Schema, SchemaError> {
+        let name = spec.schema.value.trim();
+        if name.is_empty() {
+            return Err(err(
+                K::InvalidValue,
+                at(&spec.schema),
+                "schema",
+                "expected a log type name like `Custom.MyLogs`, found an \
+                 empty string",
+            ));
+        }
+        if let Some(v) = &spec.version
+            && v.value != 0
+        {
+            return Err(err(
+                K::Unsupported,
+                at(v),
+                "version",
+                format!(
+                    "unsupported schema version {}, expected 0",
+                    v.value
+                ),
+            ));
+        }
+        let text = match &spec.parser {
+            None => None,
+            Some(p) => Some(self.parser(p, &spec.fields)?),
+        };
+        let root = self.object(&spec.fields, "fields", 1)?;
+        Ok(Schema {
+            name: name.into(),
+            description: spec.description.map(Into::into),
+            reference_url: spec.reference_url.map(Into::into),
+            root,
+            slots: self.slots,
+            text,
+        })
+    }
+
+    fn parser(
+        &mut self,
+        spec: &Spanned<yaml::ParserSpec>,
+        fields: &Spanned<Vec<FieldSpec>>,
+    ) -> Result<crate::fastmatch::Parser, SchemaError> {
+        let p = &spec.value;
+        let others = [("regex", &p.regex), ("csv", &p.csv), ("script", &p.script)];
+        for (key, node) in others {
+            if let Some(node) = node {
+                return Err(err(
+                    K::Unsupported,
+                    at(node),
+                    &format!("parser.{key}"),
+                    format!(
+                        "the `{key}` parser is not supported by lognorm yet; \
+                         supported: `fastmatch` (or no parser for JSON)"
+                    ),
+                ));
+            }
+        }
+        let Some(fm) = &p.fastmatch else {
+            return Err(err(
+                K::MissingKey,
+                at(spec),
+                "parser",
+                "expected exactly one parser key (`fastmatch`)",
+            ));
+        };
+        let fm = &fm.value;
+        compile_fastmatch(fm, fields)
+    }
+
+    /// Compiles the fields of one object. `depth` counts object and array
+    /// levels from the root (1).
+    fn object(
+        &mut self,
+        fields: &Spanned<Vec<FieldSpec>>,
+        path: &str,
+        depth: usize,
+    ) -> Result<ObjectPlan, SchemaError> {
+        if depth > self.limits.schema_depth() {
+            return Err(err(
+                K::Limit,
+                at(fields),
+                path,
+                format!(
+                    "fields nested deeper than {} levels",
+                    self.limits.schema_depth()
+                ),
+            ));
+        }
+        if fields.value.is_empty() {
+            return Err(err(
+                K::MissingKey,
+                at(fields),
+                path,
+                "expected at least one field, found an empty list",
+            ));
+        }
+        self.fields += fields.value.len();
+        if self.fields > self.limits.schema_fields() {
+            return Err(err(
+                K::Limit,
+                at(fields),
+                path,
+                format!(
+                    "more than {} fields in one schema",
+                    self.limits.schema_fields()
+                ),
+            ));
+        }
+        // Reserve this object's slots before compiling children, so that
+        // the object's own fields are contiguous.
+        let slot_base = self.slots;
+        self.slots += fields.value.len();
+
+        let mut by_name: AHashMap<&str, usize> = AHashMap::new();
+        let mut by_column: AHashMap<String, usize> = AHashMap::new();
+        let mut plans = Vec::with_capacity(fields.value.len());
+        for (i, f) in fields.value.iter().enumerate() {
+            let fpath = format!("{path}[{i}]");
+            let plan = self.field(f, &fpath, depth)?;
+            if let Some(&first) = by_name.get(&*plan.name) {
+                return Err(duplicate(
+                    &fields.value[first],
+                    f,
+                    &fpath,
+                    "field",
+                    &plan.name,
+                ));
+            }
+            let column = event::column_name(&plan.name);
+            if let Some(&first) = by_column.get(&column) {
+                return Err(duplicate(
+                    &fields.value[first],
+                    f,
+                    &fpath,
+                    "output column",
+                    &column,
+                ));
+            }
+            by_name.insert(&f.name.value, i);
+            by_column.insert(column, i);
+            plans.push(plan);
+        }
+        let index = (plans.len() > LINEAR_LOOKUP_MAX).then(|| {
+            plans
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.name.clone(), i as u32))
+                .collect()
+        });
+        Ok(ObjectPlan { fields: plans.into(), index, slot_base })
+    }
+
+    fn field(
+        &mut self,
+        f: &FieldSpec,
+        path: &str,
+        depth: usize,
+    ) -> Result<FieldPlan, SchemaError> {
+        let transforms = [
+            ("copy", &f.copy),
+            ("rename", &f.rename),
+            ("concat", &f.concat),
+            ("split", &f.split),
+            ("mask", &f.mask),
+        ];
+        for (key, node) in transforms {
+            if let Some(node) = node {
+                return Err(err(
+                    K::Unsupported,
+                    at(node),
+                    &format!("{path}.{key}"),
+                    format!(
+                        "the `{key}` transformation is not supported by \
+                         lognorm yet"
+                    ),
+                ));
+            }
+        }
+        let name = f.name.value.as_str();
+        if name.is_empty() {
+            return Err(err(
+                K::InvalidValue,
+                at(&f.name),
+                &format!("{path}.name"),
+                "expected a field name, found an empty string",
+            ));
+        }
+        if depth == 1 && event::is_reserved(name) {
+            return Err(err(
+                K::ReservedName,
+                at(&f.name),
+                &format!("{path}.name"),
+                format!(
+                    "field name {} collides with the `p_` fields lognorm \
+                     adds to every event",
+                    quote(name)
+                ),
+            ));
+        }
+        let value = self.value(&ValueKeys::of_field(f), path, depth)?;
+        let mut out_key = Vec::with_capacity(name.len() + 4);
+        event::write_key(&mut out_key, &event::column_name(name));
+        Ok(FieldPlan {
+            name: name.into(),
+            out_key: out_key.into(),
+            required: f.required,
+            value,
+        })
+    }
+
+    fn value(
+        &mut self,
+        v: &ValueKeys<'_>,
+        path: &str,
+        depth: usize,
+    ) -> Result<ValuePlan, SchemaError> {
+        let ty = v.ty.value.as_str();
+        let tpath = format!("{path}.type");
+        let misplaced = |key: &str, loc: Option<Location>| {
+            err(
+                K::Misplaced,
+                loc,
+                &format!("{path}.{key}"),
+                format!("`{key}` is not allowed on a field of type `{ty}`"),
+            )
+        };
+        // Keys that belong to one type only.
+        if ty != "object"
+            && let Some(n) = v.fields
+        {
+            return Err(misplaced("fields", at(n)));
+        }
+        if ty != "array"
+            && let Some(n) = v.element
+        {
+            return Err(misplaced("element", at(n)));
+        }
+        if ty != "timestamp" {
+            if let Some(n) = v.time_format {
+                return Err(misplaced("timeFormat", at(n)));
+            }
+            if let Some(n) = v.time_formats {
+                return Err(misplaced("timeFormats", at(n)));
+            }
+            if let Some(n) = v.is_event_time {
+                return Err(misplaced("isEventTime", at(n)));
+            }
+        }
+        if ty != "string" && ty != "array" {
+            if let Some(n) = v.indicators {
+                return Err(misplaced("indicators", at(n)));
+            }
+        }
+        if ty != "string"
+            && let Some(n) = v.validate
+        {
+            return Err(misplaced("validate", at(n)));
+        }
+        let embedded_json = match v.is_embedded_json {
+            Some(n) if n.value => {
+                if !matches!(ty, "object" | "array" | "json") {
+                    return Err(misplaced("isEmbeddedJSON", at(n)));
+                }
+                true
+            }
+            _ => false,
+        };
+
+        let kind = match ty {
+            "string" => Kind::String(self.string(v, path)?),
+            "int" => Kind::Int(IntKind::Int),
+            "smallint" => Kind::Int(IntKind::Small),
+            "bigint" => Kind::Int(IntKind::Big),
+            "float" => Kind::Float,
+            "boolean" => Kind::Boolean,
+            "timestamp" => Kind::Timestamp(self.timestamp(v, path)?),
+            "json" => Kind::Json,
+            "object" => {
+                let Some(fields) = v.fields else {
+                    return Err(err(
+                        K::MissingKey,
+                        at(v.ty),
+                        path,
+                        "missing `fields` for a field of type `object`",
+                    ));
+                };
+                Kind::Object(self.object(
+                    fields,
+                    &format!("{path}.fields"),
+                    depth + 1,
+                )?)
+            }
+            "array" => {
+                let Some(element) = v.element else {
+                    return Err(err(
+                        K::MissingKey,
+                        at(v.ty),
+                        path,
+                        "missing `element` for a field of type `array`",
+                    ));
+                };
+                if depth + 1 > self.limits.schema_depth() {
+                    return Err(err(
+                        K::Limit,
+                        at(element),
+                        path,
+                        format!(
+                            "fields nested deeper than {} levels",
+                            self.limits.schema_depth()
+                        ),
+                    ));
+                }
+                let epath = format!("{path}.element");
+                let mut elem = self.value(
+                    &ValueKeys::of_element(&element.value),
+                    &epath,
+                    depth + 1,
+                )?;
+                // `indicators` on the array apply to its string elements.
+                if let Some(ind) = v.indicators {
+                    let Kind::String(s) = &mut elem.kind else {
+                        return Err(err(
+                            K::Misplaced,
+                            at(ind),
+                            &format!("{path}.indicators"),
+                            "`indicators` on an array need elements of \
+                             type `string`",
+                        ));
+                    };
+                    let mut all = s.indicators.to_vec();
+                    for i in indicators(ind, path)? {
+                        if !all.contains(&i) {
+                            all.push(i);
+                        }
+                    }
+                    s.indicators = all.into();
+                }
+                Kind::Array(Box::new(elem))
+            }
+            _ => {
+                return Err(err(
+                    K::UnknownType,
+                    at(v.ty),
+                    &tpath,
+                    format!("unknown type {}, expected one of {TYPES}", quote(ty)),
+                ));
+            }
+        };
+        Ok(ValuePlan { kind, embedded_json })
+    }
+
+    fn string(
+        &mut self,
+        v: &ValueKeys<'_>,
+        path: &str,
+    ) -> Result<StringPlan, SchemaError> {
+        let indicators = match v.indicators {
+            Some(ind) => indicators(ind, path)?,
+            None => Vec::new(),
+        };
+        let validate = match v.validate {
+            Some(val) => Some(Box::new(validate(val, path)?)),
+            None => None,
+        };
+        Ok(StringPlan { indicators: indicators.into(), validate })
+    }
+
+    fn timestamp(
+        &mut self,
+        v: &ValueKeys<'_>,
+        path: &str,
+    ) -> Result<TimestampPlan, SchemaError> {
+        let mut formats = Vec::new();
+        let mut add = |node: &Spanned<String>, p: String| {
+            TimeFormat::compile(&node.value)
+                .map(|f| formats.push(f))
+                .map_err(|e| {
+                    err(
+                        K::TimeFormat,
+                        at(node),
+                        &p,
+                        format!("time format {}: {e}", quote(&node.value)),
+                    )
+                })
+        };
+        if let Some(list) = v.time_formats {
+            for (i, f) in list.value.iter().enumerate() {
+                add(f, format!("{path}.timeFormats[{i}]"))?;
+            }
+        }
+        if let Some(f) = v.time_format {
+            add(f, format!("{path}.timeFormat"))?;
+        }
+        if formats.is_empty() {
+            // SPEC §4: a timestamp with no format accepts rfc3339.
+            formats.push(TimeFormat::Rfc3339);
+        }
+        let event_rank = match v.is_event_time {
+            Some(n) if n.value => {
+                self.event_times += 1;
+                Some(self.event_times)
+            }
+            _ => None,
+        };
+        Ok(TimestampPlan { formats: formats.into(), event_rank })
+    }
+}
+
+fn duplicate(
+    first: &FieldSpec,
+    second: &FieldSpec,
+    path: &str,
+    what: &str,
+    name: &str,
+) -> SchemaError {
+    let first_at = match at(&first.name) {
+        Some(loc) => format!(" (first at {loc})"),
+        None => String::new(),
+    };
+    err(
+        K::Duplicate,
+        at(&second.name),
+        &format!("{path}.name"),
+        format!("duplicate {what} {}{first_at}", quote(name)),
+    )
+}
+
+fn indicators(
+    list: &Spanned<Vec<Spanned<String>>>,
+    path: &str,
+) -> Result<Vec<Indicator>, SchemaError> {
+    let mut out = Vec::with_capacity(list.value.len());
+    for (i, name) in list.value.iter().enumerate() {
+        let Some(ind) = Indicator::from_name(&name.value) else {
+            let known: Vec<String> = Indicator::ALL
+                .iter()
+                .map(|i| format!("`{}`", i.name()))
+                .collect();
+            return Err(err(
+                K::UnknownIndicator,
+                at(name),
+                &format!("{path}.indicators[{i}]"),
+                format!(
+                    "unknown indicator {}, expected one of {}",
+                    quote(&name.value),
+                    known.join(", ")
+                ),
+            ));
+        };
+        if !out.contains(&ind) {
+            out.push(ind);
+        }
+    }
+    Ok(out)
+}
+
+fn validate(
+    v: &Spanned<yaml::ValidateSpec>,
+    path: &str,
+) -> Result<Validate, SchemaError> {
+    let ip_version = |node: &Spanned<String>, key: &str| {
+        match node.value.as_str() {
+            "ipv4" => Ok(IpVersion::V4),
+            "ipv6" => Ok(IpVersion::V6),
+            "any" => Ok(IpVersion::Any),
+            other => Err(err(
+                K::InvalidValue,
+                at(node),
+                &format!("{path}.validate.{key}"),
+                format!(
+                    "unknown IP version {}, expected one of `ipv4`, \
+                     `ipv6`, `any`",
+                    quote(other)
+                ),
+            )),
+        }
+    };
+    let list = |l: &Option<Vec<String>>| {
+        l.as_ref().map(|l| l.iter().map(|s| s.as_str().into()).collect())
+    };
+    let spec = &v.value;
+    Ok(Validate {
+        allow: list(&spec.allow),
+        deny: list(&spec.deny),
+        ip: spec.ip.as_ref().map(|n| ip_version(n, "ip")).transpose()?,
+        cidr: spec.cidr.as_ref().map(|n| ip_version(n, "cidr")).transpose()?,
+    })
+}
+
+/// Compiles `parser: fastmatch:`. Every pattern field should be a
+/// declared field; undeclared ones are dropped like undeclared JSON keys.
+fn compile_fastmatch(
+    fm: &yaml::FastmatchSpec,
+    _fields: &Spanned<Vec<FieldSpec>>,
+) -> Result<crate::fastmatch::Parser, SchemaError> {
+    if fm.patterns.value.is_empty() {
+        return Err(err(
+            K::MissingKey,
+            at(&fm.patterns),
+            "parser.fastmatch.match",
+            "expected at least one pattern, found an empty list",
+        ));
+    }
+    let patterns: Vec<&str> =
+        fm.patterns.value.iter().map(|p| p.value.as_str()).collect();
+    let empty: Vec<&str> = fm.empty_values.iter().map(String::as_str).collect();
+    let expand: Vec<(&str, &str)> = fm
+        .expand_fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.value.as_str()))
+        .collect();
+    crate::fastmatch::Parser::compile(crate::fastmatch::ParserConfig {
+        match_: &patterns,
+        empty_values: &empty,
+        trim_space: fm.trim_space,
+        expand_fields: &expand,
+    })
+    .map_err(|e| {
+        let (loc, path) = match e.pattern_index() {
+            Some(i) => (
+                fm.patterns.value.get(i).and_then(at),
+                format!("parser.fastmatch.match[{i}]"),
+            ),
+            None => (at(&fm.patterns), "parser.fastmatch".to_owned()),
+        };
+        err(K::Pattern, loc, &path, e.to_string())
+    })
+}

@@ -1,0 +1,173 @@
+//! Validated, immutable schemas: the plan the normalizer walks.
+//!
+//! A [`Schema`] is built once from YAML by [`compile`] and never mutated:
+//! each object knows its fields in output order, a lookup from input key
+//! to field, and a range of *slots* (per-record scratch cells where the
+//! walker notes where each field's value is in the parsed record).
+
+pub(crate) mod compile;
+pub(crate) mod yaml;
+
+use std::net::IpAddr;
+
+use ahash::AHashMap;
+
+use crate::indicators::Indicator;
+use crate::time::TimeFormat;
+
+pub(crate) use compile::compile;
+
+/// A compiled log schema.
+#[derive(Debug)]
+pub(crate) struct Schema {
+    pub name: Box<str>,
+    pub description: Option<Box<str>>,
+    pub reference_url: Option<Box<str>>,
+    pub root: ObjectPlan,
+    /// Number of slots the walker needs (one per field, at all levels).
+    pub slots: usize,
+    /// For text log types: the parser that turns a line into fields.
+    pub text: Option<crate::fastmatch::Parser>,
+}
+
+/// The fields of one object.
+#[derive(Debug)]
+pub(crate) struct ObjectPlan {
+    pub fields: Box<[FieldPlan]>,
+    /// For objects with many fields, key -> field index. Small objects
+    /// compare keys one by one, which is faster below about 8 fields.
+    pub index: Option<AHashMap<Box<str>, u32>>,
+    /// The first of this object's slots; field `i` uses `slot_base + i`.
+    pub slot_base: usize,
+}
+
+impl ObjectPlan {
+    /// The index of the field named `key`.
+    #[inline]
+    pub fn find(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).map(|&i| i as usize),
+            None => self.fields.iter().position(|f| &*f.name == key),
+        }
+    }
+}
+
+/// A declared field.
+#[derive(Debug)]
+pub(crate) struct FieldPlan {
+    /// The key in the input.
+    pub name: Box<str>,
+    /// The output key, ready to write: `"column":`.
+    pub out_key: Box<[u8]>,
+    pub required: bool,
+    pub value: ValuePlan,
+}
+
+/// How one value is read and written.
+#[derive(Debug)]
+pub(crate) struct ValuePlan {
+    pub kind: Kind,
+    /// The value arrives as a JSON string holding JSON text.
+    pub embedded_json: bool,
+}
+
+/// The value types of SPEC §1.
+#[derive(Debug)]
+pub(crate) enum Kind {
+    String(StringPlan),
+    Int(IntKind),
+    Float,
+    Boolean,
+    Timestamp(TimestampPlan),
+    Object(ObjectPlan),
+    Array(Box<ValuePlan>),
+    Json,
+}
+
+impl Kind {
+    /// The schema type name, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Kind::String(_) => "string",
+            Kind::Int(IntKind::Small) => "smallint",
+            Kind::Int(IntKind::Int) => "int",
+            Kind::Int(IntKind::Big) => "bigint",
+            Kind::Float => "float",
+            Kind::Boolean => "boolean",
+            Kind::Timestamp(_) => "timestamp",
+            Kind::Object(_) => "object",
+            Kind::Array(_) => "array",
+            Kind::Json => "json",
+        }
+    }
+}
+
+/// The integer widths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum IntKind {
+    Small,
+    Int,
+    Big,
+}
+
+impl IntKind {
+    pub fn range(self) -> (i64, i64) {
+        match self {
+            IntKind::Small => (i16::MIN.into(), i16::MAX.into()),
+            IntKind::Int => (i32::MIN.into(), i32::MAX.into()),
+            IntKind::Big => (i64::MIN, i64::MAX),
+        }
+    }
+}
+
+/// A string value's checks and indicators.
+#[derive(Debug, Default)]
+pub(crate) struct StringPlan {
+    pub indicators: Box<[Indicator]>,
+    pub validate: Option<Box<Validate>>,
+}
+
+/// `validate:` rules.
+#[derive(Debug, Default)]
+pub(crate) struct Validate {
+    pub allow: Option<Box<[Box<str>]>>,
+    pub deny: Option<Box<[Box<str>]>>,
+    pub ip: Option<IpVersion>,
+    pub cidr: Option<IpVersion>,
+}
+
+/// `ipv4`, `ipv6` or `any`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum IpVersion {
+    V4,
+    V6,
+    Any,
+}
+
+impl IpVersion {
+    pub fn name(self) -> &'static str {
+        match self {
+            IpVersion::V4 => "ipv4",
+            IpVersion::V6 => "ipv6",
+            IpVersion::Any => "any",
+        }
+    }
+
+    pub fn accepts(self, ip: IpAddr) -> bool {
+        matches!(
+            (self, ip),
+            (IpVersion::Any, _)
+                | (IpVersion::V4, IpAddr::V4(_))
+                | (IpVersion::V6, IpAddr::V6(_))
+        )
+    }
+}
+
+/// A timestamp value's formats.
+#[derive(Debug)]
+pub(crate) struct TimestampPlan {
+    pub formats: Box<[TimeFormat]>,
+    /// `isEventTime`: the field's rank among the event-time fields in
+    /// depth-first schema order (lower wins).
+    pub event_rank: Option<u32>,
+}

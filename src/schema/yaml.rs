@@ -1,0 +1,206 @@
+//! Serde structs mirroring Panther's schema YAML (`*Spec`), and the one
+//! function that reads them. This is the only file that names the YAML
+//! crate.
+//!
+//! The structs only describe shapes; every semantic check (known types,
+//! indicators, time formats, duplicate names, ...) lives in `compile.rs`,
+//! which gets the position of each checked node through `Spanned`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+use crate::error::{Location, SchemaError, SchemaErrorKind};
+
+pub(crate) use serde_saphyr::Spanned;
+
+/// Converts a YAML position.
+pub(crate) fn location(loc: &serde_saphyr::Location) -> Option<Location> {
+    let (line, column) = (loc.line(), loc.column());
+    (line > 0).then_some(Location { line, column })
+}
+
+/// A position for a spanned node.
+pub(crate) fn at<T>(node: &Spanned<T>) -> Option<Location> {
+    location(&node.referenced)
+}
+
+/// A whole schema document.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct SchemaSpec {
+    pub schema: Spanned<String>,
+    #[serde(default)]
+    pub version: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, rename = "referenceURL")]
+    pub reference_url: Option<String>,
+    /// Only steers Panther's UI; accepted and ignored.
+    #[serde(default)]
+    #[allow(dead_code, reason = "accepted for compatibility, no effect")]
+    pub field_discovery_enabled: Option<bool>,
+    #[serde(default)]
+    pub parser: Option<Spanned<ParserSpec>>,
+    pub fields: Spanned<Vec<FieldSpec>>,
+}
+
+/// `parser:`: exactly one of its keys.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ParserSpec {
+    #[serde(default)]
+    pub fastmatch: Option<Spanned<FastmatchSpec>>,
+    #[serde(default)]
+    pub regex: Option<Spanned<IgnoredAny>>,
+    #[serde(default)]
+    pub csv: Option<Spanned<IgnoredAny>>,
+    #[serde(default)]
+    pub script: Option<Spanned<IgnoredAny>>,
+}
+
+/// `parser: fastmatch:`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct FastmatchSpec {
+    #[serde(rename = "match")]
+    pub patterns: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub empty_values: Vec<String>,
+    #[serde(default)]
+    pub trim_space: bool,
+    #[serde(default)]
+    pub expand_fields: BTreeMap<String, Spanned<String>>,
+}
+
+/// One entry of a `fields:` list.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct FieldSpec {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    #[allow(dead_code, reason = "documentation only")]
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub ty: Spanned<String>,
+    #[serde(default)]
+    pub fields: Option<Spanned<Vec<FieldSpec>>>,
+    #[serde(default)]
+    pub element: Option<Spanned<Box<ElementSpec>>>,
+    #[serde(default)]
+    pub time_format: Option<Spanned<String>>,
+    #[serde(default)]
+    pub time_formats: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub is_event_time: Option<Spanned<bool>>,
+    #[serde(default, rename = "isEmbeddedJSON")]
+    pub is_embedded_json: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub indicators: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub validate: Option<Spanned<ValidateSpec>>,
+    // Panther's field transformations, which lognorm does not support
+    // yet: read so that the error can say exactly that.
+    #[serde(default)]
+    pub copy: Option<Spanned<IgnoredAny>>,
+    #[serde(default)]
+    pub rename: Option<Spanned<IgnoredAny>>,
+    #[serde(default)]
+    pub concat: Option<Spanned<IgnoredAny>>,
+    #[serde(default)]
+    pub split: Option<Spanned<IgnoredAny>>,
+    #[serde(default)]
+    pub mask: Option<Spanned<IgnoredAny>>,
+}
+
+/// An array's `element:` (a value schema: a field without a name).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ElementSpec {
+    #[serde(rename = "type")]
+    pub ty: Spanned<String>,
+    #[serde(default)]
+    #[allow(dead_code, reason = "documentation only")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub fields: Option<Spanned<Vec<FieldSpec>>>,
+    #[serde(default)]
+    pub element: Option<Spanned<Box<ElementSpec>>>,
+    #[serde(default)]
+    pub time_format: Option<Spanned<String>>,
+    #[serde(default)]
+    pub time_formats: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub is_event_time: Option<Spanned<bool>>,
+    #[serde(default, rename = "isEmbeddedJSON")]
+    pub is_embedded_json: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub indicators: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub validate: Option<Spanned<ValidateSpec>>,
+}
+
+/// `validate:` on a string value.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ValidateSpec {
+    #[serde(default)]
+    pub allow: Option<Vec<String>>,
+    #[serde(default)]
+    pub deny: Option<Vec<String>>,
+    #[serde(default)]
+    pub ip: Option<Spanned<String>>,
+    #[serde(default)]
+    pub cidr: Option<Spanned<String>>,
+}
+
+/// Reads a schema document. Errors carry the YAML position and the path
+/// of the node (`fields[3].fields[0].type`), but no file name yet.
+pub(crate) fn parse(
+    src: &str,
+    limits: &crate::Limits,
+) -> Result<SchemaSpec, SchemaError> {
+    // Each schema level is three YAML levels (`fields:` list, the field's
+    // mapping, its keys); the YAML crate's depth budget keeps serde's
+    // recursion bounded whatever the document.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = limits.schema_depth().saturating_mul(3).saturating_add(8);
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    let mut path = String::new();
+    let result = serde_saphyr::with_deserializer_from_str_with_options(src, options, |de| {
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            path = e.path().to_string();
+            e.into_inner()
+        })
+    });
+    result.map_err(|e| {
+        let location = e.location().as_ref().and_then(location);
+        let (kind, message) = describe(&e);
+        let path = if path == "." { String::new() } else { path };
+        SchemaError::new(kind, location, path, message)
+    })
+}
+
+/// Turns a YAML error into a kind and a one-line message without the
+/// position (which the `SchemaError` shows on its own).
+fn describe(e: &serde_saphyr::Error) -> (SchemaErrorKind, String) {
+    let full = e.without_snippet().to_string();
+    // The YAML crate appends " at line L, column C"; the position is
+    // reported separately, so drop it.
+    let message = match full.rfind(" at line ") {
+        Some(i) => full[..i].to_owned(),
+        None => full,
+    };
+    let kind = if message.starts_with("unknown field") {
+        SchemaErrorKind::UnknownKey
+    } else if message.starts_with("missing field") {
+        SchemaErrorKind::MissingKey
+    } else {
+        SchemaErrorKind::Syntax
+    };
+    (kind, message)
+}

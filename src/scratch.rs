@@ -1,0 +1,82 @@
+//! Per-thread buffers reused across records.
+
+use simd_json::{Buffers, Tape};
+
+use crate::fastmatch::ParseScratch;
+use crate::indicators::Collector;
+use crate::json::Frame;
+
+/// Buffers one thread reuses for every record it normalizes.
+///
+/// Everything that changes per record lives here; everything derived
+/// from a schema lives in the shared, immutable
+/// [`Registry`](crate::Registry). Keep one `Scratch` per thread and pass
+/// it to every [`LogType::normalize`](crate::LogType::normalize) call:
+/// after the first few records it stops growing, and normalizing
+/// allocates nothing (see `tests/alloc.rs`).
+///
+/// ```
+/// let mut scratch = lognorm::Scratch::new();
+/// # let _ = &mut scratch;
+/// ```
+pub struct Scratch {
+    /// The record, copied and padded for simd-json (which unescapes
+    /// strings in place).
+    pub(crate) input: Vec<u8>,
+    pub(crate) buffers: Buffers,
+    /// The depth limit `buffers` was made with.
+    pub(crate) buffers_depth: usize,
+    /// The tape, kept empty between records so its allocation is reused.
+    pub(crate) tape: Tape<'static>,
+    pub(crate) slots: Vec<usize>,
+    pub(crate) stack: Vec<Frame>,
+    pub(crate) out: Vec<u8>,
+    pub(crate) indicators: Collector,
+    pub(crate) text: ParseScratch,
+}
+
+impl Scratch {
+    /// Empty buffers; they grow to fit the records they see.
+    pub fn new() -> Scratch {
+        Scratch {
+            input: Vec::new(),
+            buffers: Buffers::new(0),
+            buffers_depth: simd_json::DEFAULT_MAX_DEPTH,
+            tape: Tape(Vec::new()),
+            slots: Vec::new(),
+            stack: Vec::new(),
+            out: Vec::new(),
+            indicators: Collector::new(),
+            text: ParseScratch::new(),
+        }
+    }
+
+    /// Makes the buffers ready for a record of `schema` under `limits`.
+    pub(crate) fn prepare(&mut self, slots: usize, depth: usize) {
+        if self.slots.len() < slots {
+            self.slots.resize(slots, 0);
+        }
+        if self.buffers_depth != depth {
+            self.buffers = Buffers::with_max_depth(self.input.capacity(), depth);
+            self.buffers_depth = depth;
+        }
+        self.out.clear();
+        self.indicators.clear();
+    }
+}
+
+impl Default for Scratch {
+    fn default() -> Scratch {
+        Scratch::new()
+    }
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scratch")
+            .field("input_capacity", &self.input.capacity())
+            .field("out_capacity", &self.out.capacity())
+            .field("tape_capacity", &self.tape.0.capacity())
+            .finish_non_exhaustive()
+    }
+}

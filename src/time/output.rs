@@ -1,0 +1,129 @@
+//! The UTC text of a timestamp: `YYYY-MM-DD HH:MM:SS.fffffffff`.
+//!
+//! Hot path: every timestamp in every event goes through here, so the text
+//! is built in a fixed stack buffer with calendar arithmetic (see
+//! `civil.rs`) instead of chrono's formatting machinery.
+
+use super::Timestamp;
+use super::civil::civil_from_days;
+
+/// Length of the output text.
+pub(super) const LEN: usize = 29;
+
+/// Seconds in a day.
+const SECS_PER_DAY: i64 = 86_400;
+
+/// The 29 bytes of `ts` as `YYYY-MM-DD HH:MM:SS.fffffffff` (UTC).
+#[inline]
+pub(super) fn format(ts: Timestamp) -> [u8; LEN] {
+    let secs = ts.unix_seconds();
+    let (year, month, day) = civil_from_days(secs.div_euclid(SECS_PER_DAY));
+    // In 0..86_400, so the conversion cannot fail.
+    let sod = u32::try_from(secs.rem_euclid(SECS_PER_DAY)).unwrap_or(0);
+    // A `Timestamp` is within 0001..=9999, so four digits always suffice.
+    let year = u32::try_from(year).unwrap_or(0);
+
+    let mut buf = *b"0000-00-00 00:00:00.000000000";
+    // Destructuring the fixed buffer names every digit slot: no indexing,
+    // no bounds checks, and each store is a constant offset.
+    let [
+        y0,
+        y1,
+        y2,
+        y3,
+        _,
+        mo0,
+        mo1,
+        _,
+        d0,
+        d1,
+        _,
+        h0,
+        h1,
+        _,
+        mi0,
+        mi1,
+        _,
+        s0,
+        s1,
+        _,
+        frac @ ..,
+    ] = &mut buf;
+    (*y0, *y1) = two(year / 100);
+    (*y2, *y3) = two(year % 100);
+    (*mo0, *mo1) = two(month);
+    (*d0, *d1) = two(day);
+    (*h0, *h1) = two(sod / 3600);
+    (*mi0, *mi1) = two(sod / 60 % 60);
+    (*s0, *s1) = two(sod % 60);
+    let mut nanos = ts.subsec_nanos();
+    for slot in frac.iter_mut().rev() {
+        *slot = digit(nanos % 10);
+        nanos /= 10;
+    }
+    buf
+}
+
+/// The two ASCII digits of `v % 100`.
+#[inline]
+fn two(v: u32) -> (u8, u8) {
+    (digit(v / 10 % 10), digit(v % 10))
+}
+
+/// The ASCII digit for `v % 10`.
+#[inline]
+fn digit(v: u32) -> u8 {
+    // `v % 10` is below 10, so the cast is exact.
+    b'0' + (v % 10) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn out(secs: i64, nanos: u32) -> String {
+        let mut v = Vec::new();
+        Timestamp::from_unix(secs, nanos).unwrap().write_to(&mut v);
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn fixed_instants() {
+        assert_eq!(out(0, 0), "1970-01-01 00:00:00.000000000");
+        assert_eq!(out(-62_135_596_800, 0), "0001-01-01 00:00:00.000000000");
+        assert_eq!(
+            out(253_402_300_799, 999_999_999),
+            "9999-12-31 23:59:59.999999999"
+        );
+        assert_eq!(out(-1, 0), "1969-12-31 23:59:59.000000000");
+        assert_eq!(out(-86_401, 500_000_000), "1969-12-30 23:59:59.500000000");
+        assert_eq!(out(951_782_400, 0), "2000-02-29 00:00:00.000000000");
+        assert_eq!(out(1_702_857_600, 1), "2023-12-18 00:00:00.000000001");
+        assert_eq!(out(1_702_857_600, 10), "2023-12-18 00:00:00.000000010");
+        assert_eq!(
+            out(1_702_857_600, 123_000_000),
+            "2023-12-18 00:00:00.123000000"
+        );
+        assert_eq!(out(1_702_901_045, 0), "2023-12-18 12:04:05.000000000");
+    }
+
+    #[test]
+    fn appends_without_touching_prefix() {
+        let mut v = b"x".to_vec();
+        Timestamp::MIN.write_to(&mut v);
+        Timestamp::MAX.write_to(&mut v);
+        assert_eq!(
+            v,
+            b"x0001-01-01 00:00:00.0000000009999-12-31 23:59:59.999999999"
+        );
+    }
+
+    #[test]
+    fn no_growth_when_capacity_suffices() {
+        let mut v = Vec::with_capacity(LEN);
+        let ptr = v.as_ptr();
+        Timestamp::MAX.write_to(&mut v);
+        assert_eq!(v.len(), LEN);
+        assert_eq!(v.as_ptr(), ptr);
+    }
+}
