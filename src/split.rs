@@ -13,10 +13,11 @@
 //!   overlap; their numbers are `1, 2, 3, …` in that order;
 //! - every byte of the payload that is not inside a record is
 //!   whitespace between records, a line ending, a leading UTF-8 byte order
-//!   mark, or (JSON arrays only) one of the structural bytes `[`, `,` and
-//!   `]` of a well-formed array. Nothing else is dropped: bytes that cannot
-//!   be framed become records of their own, which then fail parsing or
-//!   matching and are reported.
+//!   mark, or (JSON arrays only) a `[`, `,` or `]` that the array scanner
+//!   consumed as structure. Nothing else is dropped: bytes that cannot be
+//!   framed become records of their own, which then fail parsing or
+//!   matching and are reported (a malformed JSON array always yields a
+//!   record that does not parse).
 //!
 //! "Whitespace" is JSON whitespace (space, `\t`, `\r`, `\n`) for
 //! [`Framing::Json`], and additionally `\x0b` and `\x0c` for the text
@@ -161,6 +162,10 @@ pub enum Framing {
     /// frame start, or one line ending (`\n` or `\r\n`) followed by the end
     /// of the body or a frame start (some senders do not count the
     /// newline). A trusted frame may contain newlines and frame-like text.
+    /// One more check guards against counts one or two bytes too long,
+    /// which land inside the next `LEN` (`19 <40>` inside `119 <40>`):
+    /// when `end` directly follows a digit, the frame starting at `end` must
+    /// itself have a count that ends as above.
     ///
     /// **Wrong counts.** Otherwise (count too long or too short, more than
     /// 9 digits) the frame runs to the next line that starts with a frame
@@ -231,8 +236,9 @@ enum State {
 ///
 /// # Complexity
 ///
-/// Linear in the payload length; nothing is allocated. A `{` payload is
-/// scanned once more to tell a single (pretty-printed) object from NDJSON.
+/// Linear in the payload length; nothing is allocated. For a JSON payload
+/// starting with `{`, the first object is scanned once to tell a single
+/// (pretty-printed) object from NDJSON, so its bytes are read twice.
 ///
 /// # Example
 ///

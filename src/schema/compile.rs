@@ -611,13 +611,23 @@ fn compile_fastmatch(
         expand_fields: &expand,
     })
     .map_err(|e| {
-        let (loc, path) = match e.pattern_index() {
-            Some(i) => (
+        let names: Vec<&String> = fm.expand_fields.keys().collect();
+        let (loc, path, msg) = match (e.pattern_index(), e.expand_index()) {
+            (Some(i), _) => (
                 fm.patterns.value.get(i).and_then(at),
                 format!("parser.fastmatch.match[{i}]"),
+                e.pattern_error().map_or_else(|| e.to_string(), ToString::to_string),
             ),
-            None => (at(&fm.patterns), "parser.fastmatch".to_owned()),
+            (None, Some(i)) => {
+                let name = names.get(i).map_or("", |n| n.as_str());
+                (
+                    fm.expand_fields.get(name).and_then(at),
+                    format!("parser.fastmatch.expandFields.{name}"),
+                    e.to_string(),
+                )
+            }
+            (None, None) => (at(&fm.patterns), "parser.fastmatch".to_owned(), e.to_string()),
         };
-        err(K::Pattern, loc, &path, e.to_string())
+        err(K::Pattern, loc, &path, msg)
     })
 }

@@ -180,7 +180,7 @@ pub(crate) fn parse(
     result.map_err(|e| {
         let location = e.location().as_ref().and_then(location);
         let (kind, message) = describe(&e);
-        let path = if path == "." { String::new() } else { path };
+        let path = clean_path(&path);
         SchemaError::new(kind, location, path, message)
     })
 }
@@ -191,10 +191,15 @@ fn describe(e: &serde_saphyr::Error) -> (SchemaErrorKind, String) {
     let full = e.without_snippet().to_string();
     // The YAML crate appends " at line L, column C"; the position is
     // reported separately, so drop it.
-    let message = match full.rfind(" at line ") {
+    let mut message = match full.rfind(" at line ") {
         Some(i) => full[..i].to_owned(),
         None => full,
     };
+    // Advice about the YAML crate's own options means nothing to a
+    // schema author.
+    if let Some(i) = message.find(", set DuplicateKeyPolicy") {
+        message.truncate(i);
+    }
     let kind = if message.starts_with("unknown field") {
         SchemaErrorKind::UnknownKey
     } else if message.starts_with("missing field") {
@@ -203,4 +208,42 @@ fn describe(e: &serde_saphyr::Error) -> (SchemaErrorKind, String) {
         SchemaErrorKind::Syntax
     };
     (kind, message)
+}
+
+/// Turns serde's path into the schema's: `Spanned` wrappers add a
+/// `value` step (`fields.value[0].type.value`) and unknown positions a
+/// `?`; neither is a key the author wrote.
+fn clean_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for seg in path.split('.') {
+        let seg = match seg.strip_prefix("value") {
+            Some(rest) if rest.is_empty() || rest.starts_with('[') => rest,
+            _ => seg,
+        };
+        if seg.is_empty() || seg == "?" {
+            continue;
+        }
+        if !out.is_empty() && !seg.starts_with('[') {
+            out.push('.');
+        }
+        out.push_str(seg);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_path;
+
+    #[test]
+    fn serde_paths_become_schema_paths() {
+        assert_eq!(clean_path("."), "");
+        assert_eq!(clean_path("fields.value[0].type.value"), "fields[0].type");
+        assert_eq!(
+            clean_path("fields.value[3].fields.value[0].?"),
+            "fields[3].fields[0]"
+        );
+        assert_eq!(clean_path("fields.value[0].element.value.name"), "fields[0].element.name");
+        assert_eq!(clean_path("schema"), "schema");
+    }
 }

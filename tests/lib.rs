@@ -1,0 +1,5 @@
+//! Integration tests: one binary (see Cargo.toml).
+
+mod golden;
+mod schemas;
+mod util;

@@ -1,0 +1,49 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+
+use lognorm::{Context, LogType, RowIdGenerator, Scratch, Timestamp};
+
+/// The repository's `testdata/`.
+pub fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+/// The pinned context of golden files: parse time 2024-01-01T00:00:00Z
+/// and the node id the example program uses (`lognor`), so golden files
+/// equal the example's output with `--parse-time 2024-01-01T00:00:00Z`.
+pub fn context() -> Context {
+    let t: Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
+    Context::new(t).with_row_ids(RowIdGenerator::new(*b"lognor", t))
+}
+
+/// Normalizes a payload; one line per record: the row, or `error: …`.
+/// Also checks the promises every outcome keeps: an error hands back the
+/// exact raw bytes of its record, and a row is valid JSON.
+pub fn normalize_lines(log_type: &LogType, payload: &[u8]) -> Vec<String> {
+    let mut ctx = context();
+    let mut scratch = Scratch::new();
+    let mut lines = Vec::new();
+    for record in log_type.split(payload) {
+        let start = record.offset();
+        let raw = &payload[start..start + record.bytes().len()];
+        assert_eq!(raw, record.bytes(), "record bytes are a slice of the payload at its offset");
+        match log_type.normalize(record, &mut ctx, &mut scratch) {
+            Ok(event) => {
+                let row = event.row().to_owned();
+                let parsed: serde_json::Value = serde_json::from_str(&row)
+                    .unwrap_or_else(|e| panic!("row is not JSON ({e}): {row}"));
+                assert!(parsed.is_object());
+                lines.push(row);
+            }
+            Err(e) => {
+                assert_eq!(e.raw(), record.bytes(), "error carries the raw record");
+                assert_eq!(e.record_number(), record.number());
+                assert_eq!(e.offset(), record.offset());
+                assert_eq!(e.log_type(), log_type.name());
+                lines.push(format!("error: {e}"));
+            }
+        }
+    }
+    lines
+}
