@@ -19,7 +19,9 @@ use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use lognorm::{Context, Framing, Registry, RowIdGenerator, Scratch, Timestamp};
+use lognorm::{
+    Context, Framing, Registry, RowIdGenerator, Scratch, Timestamp,
+};
 
 const USAGE: &str = "usage: normalize --log-type NAME [--schema FILE_OR_DIR]... \
 [--parse-time RFC3339] [--framing json|lines|octet-counted|auto] \
@@ -67,13 +69,21 @@ fn parse_args() -> Result<Args, String> {
                     "lines" => Framing::Lines,
                     "octet-counted" => Framing::OctetCounted,
                     "auto" => Framing::Auto,
-                    other => return Err(format!("--framing: unknown framing `{other}`")),
+                    other => {
+                        return Err(format!(
+                            "--framing: unknown framing `{other}`"
+                        ));
+                    }
                 });
             }
             "--source-id" => out.source_id = Some(value("--source-id")?),
-            "--source-label" => out.source_label = Some(value("--source-label")?),
+            "--source-label" => {
+                out.source_label = Some(value("--source-label")?)
+            }
             "-h" | "--help" => return Err(String::new()),
-            _ if arg.starts_with("--") => return Err(format!("unknown option `{arg}`")),
+            _ if arg.starts_with("--") => {
+                return Err(format!("unknown option `{arg}`"));
+            }
             _ => {
                 if out.input.replace(arg).is_some() {
                     return Err("more than one INPUT".to_owned());
@@ -125,28 +135,39 @@ fn json_str(out: &mut impl Write, s: &str) -> std::io::Result<()> {
 
 fn run() -> Result<bool, (u8, String)> {
     let args = parse_args().map_err(|e| {
-        if e.is_empty() { (2, USAGE.to_owned()) } else { (2, format!("{e}\n{USAGE}")) }
+        if e.is_empty() {
+            (2, USAGE.to_owned())
+        } else {
+            (2, format!("{e}\n{USAGE}"))
+        }
     })?;
     let registry = registry(&args.schemas).map_err(|e| (2, e.to_string()))?;
     let Some(log_type) = registry.log_type(&args.log_type) else {
-        let known: Vec<&str> = registry.log_types().map(|t| t.name()).collect();
-        return Err((2, format!(
-            "unknown log type `{}`; known: {}",
-            args.log_type,
-            known.join(", ")
-        )));
+        let known: Vec<&str> =
+            registry.log_types().map(|t| t.name()).collect();
+        return Err((
+            2,
+            format!(
+                "unknown log type `{}`; known: {}",
+                args.log_type,
+                known.join(", ")
+            ),
+        ));
     };
 
     let mut payload = Vec::new();
     let read = match args.input.as_deref() {
         None | Some("-") => std::io::stdin().read_to_end(&mut payload),
-        Some(path) => std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut payload)),
+        Some(path) => std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut payload)),
     };
     read.map_err(|e| (2, format!("reading input: {e}")))?;
 
     let parse_time = args.parse_time.unwrap_or_else(now);
-    let mut ctx = Context::new(parse_time)
-        .with_row_ids(RowIdGenerator::new([0x6c, 0x6f, 0x67, 0x6e, 0x6f, 0x72], parse_time));
+    let mut ctx = Context::new(parse_time).with_row_ids(RowIdGenerator::new(
+        [0x6c, 0x6f, 0x67, 0x6e, 0x6f, 0x72],
+        parse_time,
+    ));
     if let Some(id) = &args.source_id {
         ctx = ctx.with_source_id(id);
     }
@@ -173,13 +194,19 @@ fn run() -> Result<bool, (u8, String)> {
             }
             Err(e) => {
                 all_ok = false;
-                write!(err, "{{\"record\":{},\"offset\":{},\"log_type\":", e.record_number(), e.offset())
-                    .map_err(io)?;
+                write!(
+                    err,
+                    "{{\"record\":{},\"offset\":{},\"log_type\":",
+                    e.record_number(),
+                    e.offset()
+                )
+                .map_err(io)?;
                 json_str(&mut err, e.log_type()).map_err(io)?;
                 err.write_all(b",\"error\":").map_err(io)?;
                 json_str(&mut err, &e.to_string()).map_err(io)?;
                 err.write_all(b",\"raw\":").map_err(io)?;
-                json_str(&mut err, &String::from_utf8_lossy(e.raw())).map_err(io)?;
+                json_str(&mut err, &String::from_utf8_lossy(e.raw()))
+                    .map_err(io)?;
                 err.write_all(b"}\n").map_err(io)?;
             }
         }

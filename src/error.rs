@@ -464,7 +464,10 @@ mod tests {
             "unknown type `strin`",
         )
         .in_file("x.yml");
-        assert_eq!(e.to_string(), "x.yml:4:11: fields[0].type: unknown type `strin`");
+        assert_eq!(
+            e.to_string(),
+            "x.yml:4:11: fields[0].type: unknown type `strin`"
+        );
         let no_file = SchemaError::new(
             SchemaErrorKind::Syntax,
             None,

@@ -32,15 +32,25 @@ pub(crate) fn is_reserved(name: &str) -> bool {
 }
 
 /// The output column for an input key, as Panther names columns: ASCII
-/// letters, digits and `_` stay, `@` becomes `at_sign`, and every other
-/// character becomes `_` (so `@timestamp` is `at_sign_timestamp` and
-/// `user.name` is `user_name`).
+/// letters, digits and `_` stay, `@` becomes the word `at_sign` set off
+/// by underscores from the rest of the name, and every other character
+/// becomes `_` (so `@timestamp` is `at_sign_timestamp`, `a@b` is
+/// `a_at_sign_b` and `user.name` is `user_name`).
 pub(crate) fn column_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
+    let mut out = String::with_capacity(name.len() + 8);
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             'a'..='z' | 'A'..='Z' | '0'..='9' | '_' => out.push(c),
-            '@' => out.push_str("at_sign"),
+            '@' => {
+                if !out.is_empty() && !out.ends_with('_') {
+                    out.push('_');
+                }
+                out.push_str("at_sign");
+                if chars.peek().is_some_and(|&n| n != '_') {
+                    out.push('_');
+                }
+            }
             _ => out.push('_'),
         }
     }
@@ -333,6 +343,9 @@ mod tests {
         assert_eq!(column_name("a-b c"), "a_b_c");
         assert_eq!(column_name("ok_Name9"), "ok_Name9");
         assert_eq!(column_name("é"), "_");
+        assert_eq!(column_name("a@b"), "a_at_sign_b");
+        assert_eq!(column_name("x@"), "x_at_sign");
+        assert_eq!(column_name("x_@_y"), "x_at_sign_y");
         assert!(is_reserved("p_event_time"));
         assert!(is_reserved("p.x"));
         assert!(!is_reserved("pid"));

@@ -48,9 +48,9 @@
 //! let event = login.normalize(records.next().unwrap(), &mut ctx, &mut scratch)?;
 //! assert_eq!(
 //!     event.row(),
-//!     r#"{"user":"ana","ip":"192.0.2.7","at":"2024-05-01 11:46:40.123000000","ok":true,"#.to_owned()
-//!         + r#""p_log_type":"Custom.Login","p_row_id":"000000000000a0bbf0a6f53100","#
-//!         + r#""p_event_time":"2024-05-01 11:46:40.123000000","#
+//!     r#"{"user":"ana","ip":"192.0.2.7","at":"2024-05-01 12:00:00.123000000","ok":true,"#.to_owned()
+//!         + r#""p_log_type":"Custom.Login","p_row_id":"00000000000080bc9aa0f33100","#
+//!         + r#""p_event_time":"2024-05-01 12:00:00.123000000","#
 //!         + r#""p_parse_time":"2024-05-01 12:00:00.000000000","#
 //!         + r#""p_any_ip_addresses":["192.0.2.7"],"p_any_usernames":["ana"]}"#,
 //! );
@@ -59,7 +59,7 @@
 //! let err = login.normalize(records.next().unwrap(), &mut ctx, &mut scratch).unwrap_err();
 //! assert_eq!(
 //!     err.to_string(),
-//!     "record 2 (byte 64): field `user`: expected a value (required), found nothing",
+//!     "record 2 (byte 63): field `user`: expected a value (required), found nothing",
 //! );
 //! assert_eq!(err.raw(), br#"{"ip":"192.0.2.8"}"#);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -117,3 +117,8 @@ pub use rowid::RowIdGenerator;
 pub use scratch::Scratch;
 pub use split::{Framing, Record, Split, split};
 pub use time::{ParseTimestampError, Timestamp};
+
+/// The README's examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -26,10 +26,7 @@ const BUILTIN: [(&str, &str); 7] = [
         "Heroku.Runtime.yml",
         include_str!("../testdata/schemas/Heroku.Runtime.yml"),
     ),
-    (
-        "OpenAI.Audit.yml",
-        include_str!("../testdata/schemas/OpenAI.Audit.yml"),
-    ),
+    ("OpenAI.Audit.yml", include_str!("../testdata/schemas/OpenAI.Audit.yml")),
     ("Wiz.Audit.yml", include_str!("../testdata/schemas/Wiz.Audit.yml")),
     ("Wiz.Issues.yml", include_str!("../testdata/schemas/Wiz.Issues.yml")),
     (
@@ -143,7 +140,9 @@ impl RegistryBuilder {
     /// # Errors
     ///
     /// When a log type of the same name was added before.
-    pub fn add_builtin(&mut self) -> Result<&mut RegistryBuilder, SchemaError> {
+    pub fn add_builtin(
+        &mut self,
+    ) -> Result<&mut RegistryBuilder, SchemaError> {
         for (file, yaml) in BUILTIN {
             self.add_yaml(file, yaml)?;
         }
@@ -162,8 +161,8 @@ impl RegistryBuilder {
         file: &str,
         yaml: &str,
     ) -> Result<&mut RegistryBuilder, SchemaError> {
-        let schema =
-            schema::compile(yaml, &self.limits).map_err(|e| e.in_file(file))?;
+        let schema = schema::compile(yaml, &self.limits)
+            .map_err(|e| e.in_file(file))?;
         if self.types.iter().any(|t| t.schema.name == schema.name) {
             return Err(SchemaError::new(
                 SchemaErrorKind::DuplicateLogType,
@@ -213,9 +212,8 @@ impl RegistryBuilder {
         let mut files = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(io)? {
             let path = entry.map_err(io)?.path();
-            let yaml = path
-                .extension()
-                .is_some_and(|e| e == "yml" || e == "yaml");
+            let yaml =
+                path.extension().is_some_and(|e| e == "yml" || e == "yaml");
             if yaml && path.is_file() {
                 files.push(path);
             }
@@ -288,7 +286,8 @@ impl LogType {
     /// assert_eq!((records[1].number(), records[1].offset()), (2, 9));
     /// ```
     pub fn split<'p>(&self, payload: &'p [u8]) -> Split<'p> {
-        let framing = if self.is_text() { Framing::Auto } else { Framing::Json };
+        let framing =
+            if self.is_text() { Framing::Auto } else { Framing::Json };
         split(payload, framing)
     }
 
@@ -334,7 +333,10 @@ impl LogType {
                 record,
                 FieldError::new(
                     K::Limit,
-                    format!("a record of at most {} bytes", limits.record_bytes()),
+                    format!(
+                        "a record of at most {} bytes",
+                        limits.record_bytes()
+                    ),
                     format!("{} bytes", bytes.len()),
                 ),
             ));
@@ -376,13 +378,22 @@ impl LogType {
         scratch: &mut Scratch,
     ) -> Result<Option<Timestamp>, FieldError> {
         let Scratch {
-            input, buffers, tape, slots, stack, out, indicators, ..
+            input,
+            buffers,
+            tape,
+            slots,
+            stack,
+            out,
+            indicators,
+            ..
         } = scratch;
         input.clear();
         input.extend_from_slice(bytes);
         input.resize(bytes.len() + simd_json::INPUT_PADDING, 0);
-        let mut t: Tape<'_> = std::mem::replace(tape, Tape(Vec::new())).reset();
-        let parsed = simd_json::fill_tape_padded(input, bytes.len(), buffers, &mut t);
+        let mut t: Tape<'_> =
+            std::mem::replace(tape, Tape(Vec::new())).reset();
+        let parsed =
+            simd_json::fill_tape_padded(input, bytes.len(), buffers, &mut t);
         let result = match parsed {
             Err(e) => Err(syntax_error(&e)),
             Ok(()) => {
@@ -417,7 +428,8 @@ impl LogType {
                 "invalid UTF-8".to_owned(),
             ));
         };
-        let Scratch { tape, slots, stack, out, indicators, text, .. } = scratch;
+        let Scratch { tape, slots, stack, out, indicators, text, .. } =
+            scratch;
         if !parser.parse(line, text) {
             return Err(FieldError::new(
                 K::NoMatch,
@@ -425,7 +437,8 @@ impl LogType {
                 crate::error::quote(line),
             ));
         }
-        let mut t: Tape<'_> = std::mem::replace(tape, Tape(Vec::new())).reset();
+        let mut t: Tape<'_> =
+            std::mem::replace(tape, Tape(Vec::new())).reset();
         t.0.push(Node::Object { len: 0, count: 0 });
         let mut len = 0;
         for (i, name) in parser.field_names().iter().enumerate() {
@@ -468,7 +481,11 @@ fn root(
         None => Some("nothing"),
     };
     if let Some(found) = found {
-        return Err(FieldError::new(K::NotObject, "a JSON object", found.to_owned()));
+        return Err(FieldError::new(
+            K::NotObject,
+            "a JSON object",
+            found.to_owned(),
+        ));
     }
     w.out.push(b'{');
     w.fields(&schema.root, tape, 0)?;
@@ -477,7 +494,8 @@ fn root(
 
 #[cold]
 fn syntax_error(e: &simd_json::Error) -> FieldError {
-    let kind = if matches!(e.error(), simd_json::ErrorType::DepthLimitExceeded) {
+    let kind = if matches!(e.error(), simd_json::ErrorType::DepthLimitExceeded)
+    {
         K::Limit
     } else {
         K::Syntax

@@ -18,10 +18,10 @@ use crate::Timestamp;
 /// let mut ids = RowIdGenerator::new([0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6], start);
 /// let mut out = Vec::new();
 /// ids.write_next(&mut out);
-/// assert_eq!(out, b"a1b2c3d4e5f68090e8f6bb3100");
+/// assert_eq!(out, b"a1b2c3d4e5f680d095ffbc3100");
 /// out.clear();
 /// ids.write_next(&mut out);
-/// assert_eq!(out, b"a1b2c3d4e5f68090e8f6bb3101");
+/// assert_eq!(out, b"a1b2c3d4e5f680d095ffbc3101");
 /// ```
 #[derive(Clone, Debug)]
 pub struct RowIdGenerator {
@@ -39,7 +39,9 @@ impl RowIdGenerator {
         let millis = start
             .unix_seconds()
             .checked_mul(1000)
-            .and_then(|ms| ms.checked_add(i64::from(start.subsec_nanos() / 1_000_000)))
+            .and_then(|ms| {
+                ms.checked_add(i64::from(start.subsec_nanos() / 1_000_000))
+            })
             .and_then(|ms| u64::try_from(ms).ok())
             .unwrap_or(0);
         let mut raw = [0u8; 16];

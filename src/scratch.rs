@@ -57,7 +57,8 @@ impl Scratch {
             self.slots.resize(slots, 0);
         }
         if self.buffers_depth != depth {
-            self.buffers = Buffers::with_max_depth(self.input.capacity(), depth);
+            self.buffers =
+                Buffers::with_max_depth(self.input.capacity(), depth);
             self.buffers_depth = depth;
         }
         self.out.clear();

@@ -49,7 +49,7 @@ const MAX_TRUSTED_DIGITS: usize = 9;
 /// # Example
 ///
 /// ```
-/// use lognorm::split::Record;
+/// use lognorm::Record;
 ///
 /// let rec = Record::new(b"{\"a\":1}", 1, 0);
 /// assert_eq!(rec.bytes(), b"{\"a\":1}");
@@ -132,7 +132,7 @@ pub enum Framing {
     /// # Example
     ///
     /// ```
-    /// use lognorm::split::{Framing, split};
+    /// use lognorm::{Framing, split};
     ///
     /// let recs: Vec<_> = split(b"[{\"a\":1}, {\"b\":2}]", Framing::Json)
     ///     .map(|r| (r.offset(), r.bytes()))
@@ -179,7 +179,7 @@ pub enum Framing {
     /// # Example
     ///
     /// ```
-    /// use lognorm::split::{Framing, split};
+    /// use lognorm::{Framing, split};
     ///
     /// let body = b"9 <1>1 a\nb\n99 <2>1 wrong count\n7 <3>1 c\n";
     /// let recs: Vec<_> =
@@ -243,7 +243,7 @@ enum State {
 /// # Example
 ///
 /// ```
-/// use lognorm::split::{Framing, split};
+/// use lognorm::{Framing, split};
 ///
 /// let payload = b"{\"a\":1}\r\n\r\n{\"b\":2}\n";
 /// let recs: Vec<_> = split(payload, Framing::Json)

@@ -22,9 +22,9 @@ fn golden_files() {
     dirs.sort();
     for dir in dirs {
         let name = dir.file_name().unwrap().to_str().unwrap().to_owned();
-        let log_type = registry
-            .log_type(&name)
-            .unwrap_or_else(|| panic!("testdata/logs/{name}: no such log type"));
+        let log_type = registry.log_type(&name).unwrap_or_else(|| {
+            panic!("testdata/logs/{name}: no such log type")
+        });
         let mut files: Vec<_> =
             fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
         files.sort();
@@ -44,12 +44,14 @@ fn golden_files() {
                 fs::write(&expected_path, text).unwrap();
                 continue;
             }
-            let expected = fs::read_to_string(&expected_path).unwrap_or_else(|_| {
-                panic!("missing {}", expected_path.display())
-            });
+            let expected =
+                fs::read_to_string(&expected_path).unwrap_or_else(|_| {
+                    panic!("missing {}", expected_path.display())
+                });
             let expected: Vec<&str> = expected.lines().collect();
             for i in 0..got.len().max(expected.len()) {
-                let (g, e) = (got.get(i).map(String::as_str), expected.get(i).copied());
+                let (g, e) =
+                    (got.get(i).map(String::as_str), expected.get(i).copied());
                 if g != e {
                     failures.push(format!(
                         "{name}/{file} record {}:\n  expected: {}\n  got:      {}",
@@ -62,5 +64,10 @@ fn golden_files() {
         }
     }
     assert!(cases >= 6, "golden cases found: {cases}");
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

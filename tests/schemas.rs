@@ -24,9 +24,13 @@ fn invalid_schemas_give_exact_errors() {
             .lines()
             .next()
             .and_then(|l| l.strip_prefix("# error: "))
-            .unwrap_or_else(|| panic!("{name}: first line must be `# error: …`"));
+            .unwrap_or_else(|| {
+                panic!("{name}: first line must be `# error: …`")
+            });
         match Registry::builder().add_yaml(name, &text) {
-            Ok(_) => failures.push(format!("{name}: loaded, expected {expected}")),
+            Ok(_) => {
+                failures.push(format!("{name}: loaded, expected {expected}"))
+            }
             Err(e) if e.to_string() != expected => failures.push(format!(
                 "{name}:\n  expected: {expected}\n  got:      {e}"
             )),
@@ -56,7 +60,8 @@ fn shipped_schemas_load_from_testdata() {
             "Wiz.VulnerabilityFinding"
         ]
     );
-    let builtin_names: Vec<&str> = builtin.log_types().map(|t| t.name()).collect();
+    let builtin_names: Vec<&str> =
+        builtin.log_types().map(|t| t.name()).collect();
     assert_eq!(names, builtin_names);
     assert!(builtin.log_type("Heroku.Runtime").unwrap().is_text());
     assert!(!builtin.log_type("Hex.Audit").unwrap().is_text());
@@ -69,5 +74,8 @@ fn duplicate_log_types_are_rejected() {
     let yaml = "schema: Hex.Audit\nfields:\n  - name: a\n    type: string\n";
     let e = b.add_yaml("mine.yml", yaml).unwrap_err();
     assert_eq!(e.kind(), SchemaErrorKind::DuplicateLogType);
-    assert_eq!(e.to_string(), "mine.yml: schema: log type `Hex.Audit` is already registered");
+    assert_eq!(
+        e.to_string(),
+        "mine.yml: schema: log type `Hex.Audit` is already registered"
+    );
 }

@@ -27,17 +27,27 @@ pub fn normalize_lines(log_type: &LogType, payload: &[u8]) -> Vec<String> {
     for record in log_type.split(payload) {
         let start = record.offset();
         let raw = &payload[start..start + record.bytes().len()];
-        assert_eq!(raw, record.bytes(), "record bytes are a slice of the payload at its offset");
+        assert_eq!(
+            raw,
+            record.bytes(),
+            "record bytes are a slice of the payload at its offset"
+        );
         match log_type.normalize(record, &mut ctx, &mut scratch) {
             Ok(event) => {
                 let row = event.row().to_owned();
                 let parsed: serde_json::Value = serde_json::from_str(&row)
-                    .unwrap_or_else(|e| panic!("row is not JSON ({e}): {row}"));
+                    .unwrap_or_else(|e| {
+                        panic!("row is not JSON ({e}): {row}")
+                    });
                 assert!(parsed.is_object());
                 lines.push(row);
             }
             Err(e) => {
-                assert_eq!(e.raw(), record.bytes(), "error carries the raw record");
+                assert_eq!(
+                    e.raw(),
+                    record.bytes(),
+                    "error carries the raw record"
+                );
                 assert_eq!(e.record_number(), record.number());
                 assert_eq!(e.offset(), record.offset());
                 assert_eq!(e.log_type(), log_type.name());

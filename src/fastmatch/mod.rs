@@ -417,8 +417,11 @@ impl Parser {
             let pattern = Pattern::compile(src).map_err(|error| {
                 ParserError::new(ParserErrorKind::Pattern { index, error })
             })?;
-            let out =
-                pattern.fields().iter().map(|n| intern(&mut names, n)).collect();
+            let out = pattern
+                .fields()
+                .iter()
+                .map(|n| intern(&mut names, n))
+                .collect();
             patterns.push(ParserPattern { pattern, out });
         }
         let mut expand = Vec::with_capacity(cfg.expand_fields.len());
@@ -470,7 +473,8 @@ impl Parser {
                         .map(exec::Piece::Field),
                 })
                 .collect();
-            expand.push(Expand { out, template: Template { pieces: template } });
+            expand
+                .push(Expand { out, template: Template { pieces: template } });
         }
         Ok(Parser {
             patterns: patterns.into_boxed_slice(),
@@ -565,7 +569,9 @@ impl fmt::Display for ParserError {
                 "expandFields: empty field name `{name}`: a name is required"
             ),
             ParserErrorKind::ExpandName {
-                name, bad: Some((offset, found)), ..
+                name,
+                bad: Some((offset, found)),
+                ..
             } => {
                 let (name, more) = clip(name);
                 write!(
@@ -613,7 +619,9 @@ impl ParseScratch {
     /// [`Parser::field_names`]) after a successful parse of `line`;
     /// `None` when absent.
     pub fn get<'a>(&'a self, line: &'a str, field: usize) -> Option<&'a str> {
-        self.slots.get(field).and_then(|s| s.text(line, &self.caps.buf, &self.exp))
+        self.slots
+            .get(field)
+            .and_then(|s| s.text(line, &self.caps.buf, &self.exp))
     }
 }
 

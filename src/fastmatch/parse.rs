@@ -51,7 +51,8 @@ fn lex(src: &str) -> Result<Vec<Token>, PatternError> {
     let mut lit_start = 0;
     // Where to look for the next `%`.
     let mut at = 0;
-    while let Some(found) = bytes.get(at..).and_then(|b| memchr::memchr(b'%', b))
+    while let Some(found) =
+        bytes.get(at..).and_then(|b| memchr::memchr(b'%', b))
     {
         let pct = at + found;
         if bytes.get(pct + 1) != Some(&b'{') {
@@ -85,7 +86,8 @@ fn lex(src: &str) -> Result<Vec<Token>, PatternError> {
         if lit_start < pct {
             tokens.push(Token::Literal(lit_start..pct));
         }
-        let name = (!name.is_empty()).then(|| name_start..name_start + name.len());
+        let name =
+            (!name.is_empty()).then(|| name_start..name_start + name.len());
         tokens.push(Token::Placeholder { span: pct..close + 1, name });
         at = close + 1;
         lit_start = at;
@@ -226,7 +228,12 @@ mod tests {
         delim: &str,
         quote: Option<u8>,
     ) -> FieldPiece {
-        FieldPiece { name: name.map(Into::into), span, delim: delim.into(), quote }
+        FieldPiece {
+            name: name.map(Into::into),
+            span,
+            delim: delim.into(),
+            quote,
+        }
     }
 
     #[test]

@@ -43,13 +43,19 @@ pub(crate) fn write_float(out: &mut Vec<u8>, f: f64) {
 }
 
 /// The literal text of a JSON scalar, for string fields.
-fn scalar_text<'b>(s: StaticNode, buf: &'b mut [u8; 32]) -> &'b str {
+fn scalar_text(s: StaticNode, buf: &mut [u8; 32]) -> &str {
     use std::io::Write as _;
     let mut cursor = std::io::Cursor::new(&mut buf[..]);
     let _ = match s {
-        StaticNode::I64(n) => cursor.write_all(itoa::Buffer::new().format(n).as_bytes()),
-        StaticNode::U64(n) => cursor.write_all(itoa::Buffer::new().format(n).as_bytes()),
-        StaticNode::F64(f) => cursor.write_all(ryu::Buffer::new().format(f).as_bytes()),
+        StaticNode::I64(n) => {
+            cursor.write_all(itoa::Buffer::new().format(n).as_bytes())
+        }
+        StaticNode::U64(n) => {
+            cursor.write_all(itoa::Buffer::new().format(n).as_bytes())
+        }
+        StaticNode::F64(f) => {
+            cursor.write_all(ryu::Buffer::new().format(f).as_bytes())
+        }
         StaticNode::Bool(true) => cursor.write_all(b"true"),
         StaticNode::Bool(false) => cursor.write_all(b"false"),
         StaticNode::Null => cursor.write_all(b"null"),
@@ -73,7 +79,9 @@ pub(crate) fn scalar(
             let mut buf = [0u8; 32];
             let text = match v {
                 Scalar::Str(s) => s,
-                Scalar::Static(StaticNode::Null) => return Ok(Outcome::Absent),
+                Scalar::Static(StaticNode::Null) => {
+                    return Ok(Outcome::Absent);
+                }
                 Scalar::Static(s) => scalar_text(s, &mut buf),
             };
             string(plan, text, out, indicators, limits).map_err(Some)?;
@@ -82,9 +90,10 @@ pub(crate) fn scalar(
         Kind::Int(k) => {
             let n = match v {
                 Scalar::Static(StaticNode::I64(n)) => Some(n),
-                Scalar::Static(StaticNode::U64(n)) => {
-                    Some(i64::try_from(n).map_err(|_| Some(out_of_range(*k, &n.to_string())))?)
-                }
+                Scalar::Static(StaticNode::U64(n)) => Some(
+                    i64::try_from(n)
+                        .map_err(|_| Some(out_of_range(*k, &n.to_string())))?,
+                ),
                 Scalar::Str("") => return Ok(Outcome::Absent),
                 Scalar::Str(s) => match s.parse::<i64>() {
                     Ok(n) => Some(n),
@@ -113,10 +122,14 @@ pub(crate) fn scalar(
         Kind::Float => {
             match v {
                 Scalar::Static(StaticNode::I64(n)) => {
-                    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+                    out.extend_from_slice(
+                        itoa::Buffer::new().format(n).as_bytes(),
+                    );
                 }
                 Scalar::Static(StaticNode::U64(n)) => {
-                    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+                    out.extend_from_slice(
+                        itoa::Buffer::new().format(n).as_bytes(),
+                    );
                 }
                 Scalar::Static(StaticNode::F64(f)) if f.is_finite() => {
                     write_float(out, f);
@@ -140,8 +153,12 @@ pub(crate) fn scalar(
         Kind::Boolean => {
             let b = match v {
                 Scalar::Static(StaticNode::Bool(b)) => b,
-                Scalar::Static(StaticNode::I64(0) | StaticNode::U64(0)) => false,
-                Scalar::Static(StaticNode::I64(1) | StaticNode::U64(1)) => true,
+                Scalar::Static(StaticNode::I64(0) | StaticNode::U64(0)) => {
+                    false
+                }
+                Scalar::Static(StaticNode::I64(1) | StaticNode::U64(1)) => {
+                    true
+                }
                 Scalar::Str("") => return Ok(Outcome::Absent),
                 Scalar::Str(s) => match parse_bool(s) {
                     Some(b) => b,
@@ -311,7 +328,8 @@ fn json_quote(s: &str) -> String {
         None => s,
     };
     crate::event::write_str(&mut buf, cut);
-    String::from_utf8(buf).unwrap_or_default() + if cut.len() < s.len() { "…" } else { "" }
+    String::from_utf8(buf).unwrap_or_default()
+        + if cut.len() < s.len() { "…" } else { "" }
 }
 
 fn list(items: &[Box<str>]) -> Cow<'static, str> {
@@ -345,7 +363,10 @@ mod tests {
         assert_eq!(run(&k, Scalar::Str("a")).unwrap(), r#""a""#);
         assert_eq!(run(&k, Scalar::Str("")).unwrap(), r#""""#);
         assert_eq!(run(&k, st(StaticNode::I64(-5))).unwrap(), r#""-5""#);
-        assert_eq!(run(&k, st(StaticNode::U64(u64::MAX))).unwrap(), r#""18446744073709551615""#);
+        assert_eq!(
+            run(&k, st(StaticNode::U64(u64::MAX))).unwrap(),
+            r#""18446744073709551615""#
+        );
         assert_eq!(run(&k, st(StaticNode::F64(1.5))).unwrap(), r#""1.5""#);
         assert_eq!(run(&k, st(StaticNode::Bool(true))).unwrap(), r#""true""#);
     }
@@ -359,16 +380,40 @@ mod tests {
         assert_eq!(run(&int, Scalar::Str("-42")).unwrap(), "-42");
         assert_eq!(run(&int, Scalar::Str("+7")).unwrap(), "7");
         assert_eq!(run(&int, Scalar::Str("")).unwrap(), "Absent");
-        assert_eq!(run(&int, st(StaticNode::F64(1.0))).unwrap_err(), "wrong type");
+        assert_eq!(
+            run(&int, st(StaticNode::F64(1.0))).unwrap_err(),
+            "wrong type"
+        );
         assert_eq!(run(&int, Scalar::Str("1.0")).unwrap_err(), "wrong type");
         assert_eq!(run(&int, Scalar::Str(" 1")).unwrap_err(), "wrong type");
-        assert_eq!(run(&int, st(StaticNode::Bool(true))).unwrap_err(), "wrong type");
-        assert!(run(&int, st(StaticNode::I64(1 << 31))).unwrap_err().contains("int in range -2147483648..=2147483647"));
+        assert_eq!(
+            run(&int, st(StaticNode::Bool(true))).unwrap_err(),
+            "wrong type"
+        );
+        assert!(
+            run(&int, st(StaticNode::I64(1 << 31)))
+                .unwrap_err()
+                .contains("int in range -2147483648..=2147483647")
+        );
         assert!(run(&small, st(StaticNode::I64(32768))).is_err());
-        assert_eq!(run(&small, st(StaticNode::I64(-32768))).unwrap(), "-32768");
-        assert_eq!(run(&big, st(StaticNode::I64(i64::MIN))).unwrap(), "-9223372036854775808");
-        assert!(run(&big, st(StaticNode::U64(u64::MAX))).unwrap_err().contains("bigint in range"));
-        assert!(run(&big, Scalar::Str("99999999999999999999")).unwrap_err().contains("bigint in range"));
+        assert_eq!(
+            run(&small, st(StaticNode::I64(-32768))).unwrap(),
+            "-32768"
+        );
+        assert_eq!(
+            run(&big, st(StaticNode::I64(i64::MIN))).unwrap(),
+            "-9223372036854775808"
+        );
+        assert!(
+            run(&big, st(StaticNode::U64(u64::MAX)))
+                .unwrap_err()
+                .contains("bigint in range")
+        );
+        assert!(
+            run(&big, Scalar::Str("99999999999999999999"))
+                .unwrap_err()
+                .contains("bigint in range")
+        );
     }
 
     #[test]
@@ -382,7 +427,10 @@ mod tests {
         for bad in ["NaN", "inf", "-Infinity", "abc", "1e999"] {
             assert!(run(&k, Scalar::Str(bad)).is_err(), "{bad}");
         }
-        assert_eq!(run(&k, st(StaticNode::Bool(false))).unwrap_err(), "wrong type");
+        assert_eq!(
+            run(&k, st(StaticNode::Bool(false))).unwrap_err(),
+            "wrong type"
+        );
     }
 
     #[test]
@@ -407,18 +455,38 @@ mod tests {
     #[test]
     fn validate_rules() {
         let plan = |v: Validate| {
-            Kind::String(StringPlan { indicators: Box::new([]), validate: Some(Box::new(v)) })
+            Kind::String(StringPlan {
+                indicators: Box::new([]),
+                validate: Some(Box::new(v)),
+            })
         };
-        let allow = plan(Validate { allow: Some(vec!["a".into(), "b".into()].into()), ..Validate::default() });
+        let allow = plan(Validate {
+            allow: Some(vec!["a".into(), "b".into()].into()),
+            ..Validate::default()
+        });
         assert!(run(&allow, Scalar::Str("a")).is_ok());
-        assert!(run(&allow, Scalar::Str("c")).unwrap_err().contains("one of `a`, `b`"));
-        let deny = plan(Validate { deny: Some(vec!["x".into(), "y".into()].into()), ..Validate::default() });
+        assert!(
+            run(&allow, Scalar::Str("c"))
+                .unwrap_err()
+                .contains("one of `a`, `b`")
+        );
+        let deny = plan(Validate {
+            deny: Some(vec!["x".into(), "y".into()].into()),
+            ..Validate::default()
+        });
         assert!(run(&deny, Scalar::Str("a")).is_ok());
-        assert!(run(&deny, Scalar::Str("y")).is_err(), "deny rejects any listed value");
-        let ip4 = plan(Validate { ip: Some(IpVersion::V4), ..Validate::default() });
+        assert!(
+            run(&deny, Scalar::Str("y")).is_err(),
+            "deny rejects any listed value"
+        );
+        let ip4 =
+            plan(Validate { ip: Some(IpVersion::V4), ..Validate::default() });
         assert!(run(&ip4, Scalar::Str("10.0.0.1")).is_ok());
         assert!(run(&ip4, Scalar::Str("::1")).is_err());
-        let cidr = plan(Validate { cidr: Some(IpVersion::Any), ..Validate::default() });
+        let cidr = plan(Validate {
+            cidr: Some(IpVersion::Any),
+            ..Validate::default()
+        });
         assert!(run(&cidr, Scalar::Str("10.0.0.0/8")).is_ok());
         assert!(run(&cidr, Scalar::Str("2001:db8::/32")).is_ok());
         assert!(run(&cidr, Scalar::Str("10.0.0.0/33")).is_err());

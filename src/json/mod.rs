@@ -206,7 +206,8 @@ impl Walker<'_> {
                     let wrote = if is_null(tape.get(at)) {
                         Outcome::Absent
                     } else {
-                        self.value(elem, tape, at).map_err(|e| e.at_index(n))?
+                        self.value(elem, tape, at)
+                            .map_err(|e| e.at_index(n))?
                     };
                     if wrote != Outcome::Written {
                         // Keep positions: an absent element is a null.
@@ -225,11 +226,11 @@ impl Walker<'_> {
             Kind::Timestamp(ts) => {
                 let parsed = match node {
                     Node::String(s) => coerce::timestamp_str(ts, s)?,
-                    Node::Static(s) => Some(
-                        coerce::timestamp_num(ts, s).ok_or_else(|| {
-                            coerce::bad_time(ts, describe(tape, i))
-                        })?,
-                    ),
+                    Node::Static(s) => {
+                        Some(coerce::timestamp_num(ts, s).ok_or_else(
+                            || coerce::bad_time(ts, describe(tape, i)),
+                        )?)
+                    }
                     _ => return Err(wrong_type(plan, tape, i)),
                 };
                 let Some(t) = parsed else { return Ok(Outcome::Absent) };
@@ -272,16 +273,18 @@ impl Walker<'_> {
             return Ok(Outcome::Absent);
         }
         let mut bytes = text.as_bytes().to_vec();
-        let mut buffers =
-            simd_json::Buffers::with_max_depth(bytes.len(), self.limits.depth());
+        let mut buffers = simd_json::Buffers::with_max_depth(
+            bytes.len(),
+            self.limits.depth(),
+        );
         let tape = simd_json::to_tape_with_buffers(&mut bytes, &mut buffers)
             .map_err(|e| {
-                FieldError::new(
-                    K::InvalidValue,
-                    format!("{} as embedded JSON text", plan.kind.type_name()),
-                    format!("invalid JSON ({})", syntax_message(&e)),
-                )
-            })?;
+            FieldError::new(
+                K::InvalidValue,
+                format!("{} as embedded JSON text", plan.kind.type_name()),
+                format!("invalid JSON ({})", syntax_message(&e)),
+            )
+        })?;
         match tape.0.first() {
             Some(Node::Static(StaticNode::Null)) => Ok(Outcome::Absent),
             // Text that is itself a JSON string is not embedded JSON of
@@ -296,7 +299,11 @@ impl Walker<'_> {
     /// Writes the JSON value at `at` compactly, keys in input order.
     /// Iterative: depth is bounded by the parser's depth limit, and the
     /// stack lives in the scratch.
-    fn json(&mut self, tape: &[Node<'_>], at: usize) -> Result<(), FieldError> {
+    fn json(
+        &mut self,
+        tape: &[Node<'_>],
+        at: usize,
+    ) -> Result<(), FieldError> {
         let out = &mut *self.out;
         let stack = &mut *self.stack;
         stack.clear();
@@ -315,12 +322,20 @@ impl Walker<'_> {
                 Some(&Node::Object { len, .. }) => {
                     out.push(b'{');
                     i += 1;
-                    stack.push(Frame { is_object: true, remaining: len, first: true });
+                    stack.push(Frame {
+                        is_object: true,
+                        remaining: len,
+                        first: true,
+                    });
                 }
                 Some(&Node::Array { len, .. }) => {
                     out.push(b'[');
                     i += 1;
-                    stack.push(Frame { is_object: false, remaining: len, first: true });
+                    stack.push(Frame {
+                        is_object: false,
+                        remaining: len,
+                        first: true,
+                    });
                 }
                 None => return Err(internal()),
             }
@@ -377,7 +392,9 @@ pub(crate) fn syntax_message(e: &simd_json::Error) -> String {
         _ => "invalid JSON",
     };
     match e.character() {
-        Some(c) => format!("{what} at byte {} (`{}`)", e.index(), c.escape_debug()),
+        Some(c) => {
+            format!("{what} at byte {} (`{}`)", e.index(), c.escape_debug())
+        }
         None => format!("{what} at byte {}", e.index()),
     }
 }

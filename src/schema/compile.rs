@@ -10,7 +10,7 @@ use super::{
 };
 use crate::error::{Location, SchemaError, SchemaErrorKind as K, quote};
 use crate::indicators::Indicator;
-use crate::time::TimeFormat;
+use crate::time::{TimeFormat, TimeFormatErrorKind};
 use crate::{Limits, event};
 
 /// The type names, in the order error messages list them.
@@ -21,7 +21,10 @@ const TYPES: &str = "`string`, `int`, `smallint`, `bigint`, `float`, \
 const LINEAR_LOOKUP_MAX: usize = 8;
 
 /// Loads and checks one schema document.
-pub(crate) fn compile(src: &str, limits: &Limits) -> Result<Schema, SchemaError> {
+pub(crate) fn compile(
+    src: &str,
+    limits: &Limits,
+) -> Result<Schema, SchemaError> {
     let spec = yaml::parse(src, limits)?;
     Compiler::new(limits).schema(spec)
 }
@@ -109,10 +112,7 @@ impl<'l> Compiler<'l> {
                 K::Unsupported,
                 at(v),
                 "version",
-                format!(
-                    "unsupported schema version {}, expected 0",
-                    v.value
-                ),
+                format!("unsupported schema version {}, expected 0", v.value),
             ));
         }
         let text = match &spec.parser {
@@ -136,7 +136,8 @@ impl<'l> Compiler<'l> {
         fields: &Spanned<Vec<FieldSpec>>,
     ) -> Result<crate::fastmatch::Parser, SchemaError> {
         let p = &spec.value;
-        let others = [("regex", &p.regex), ("csv", &p.csv), ("script", &p.script)];
+        let others =
+            [("regex", &p.regex), ("csv", &p.csv), ("script", &p.script)];
         for (key, node) in others {
             if let Some(node) = node {
                 return Err(err(
@@ -341,10 +342,11 @@ impl<'l> Compiler<'l> {
                 return Err(misplaced("isEventTime", at(n)));
             }
         }
-        if ty != "string" && ty != "array" {
-            if let Some(n) = v.indicators {
-                return Err(misplaced("indicators", at(n)));
-            }
+        if ty != "string"
+            && ty != "array"
+            && let Some(n) = v.indicators
+        {
+            return Err(misplaced("indicators", at(n)));
         }
         if ty != "string"
             && let Some(n) = v.validate
@@ -437,7 +439,10 @@ impl<'l> Compiler<'l> {
                     K::UnknownType,
                     at(v.ty),
                     &tpath,
-                    format!("unknown type {}, expected one of {TYPES}", quote(ty)),
+                    format!(
+                        "unknown type {}, expected one of {TYPES}",
+                        quote(ty)
+                    ),
                 ));
             }
         };
@@ -467,16 +472,16 @@ impl<'l> Compiler<'l> {
     ) -> Result<TimestampPlan, SchemaError> {
         let mut formats = Vec::new();
         let mut add = |node: &Spanned<String>, p: String| {
-            TimeFormat::compile(&node.value)
-                .map(|f| formats.push(f))
-                .map_err(|e| {
+            TimeFormat::compile(&node.value).map(|f| formats.push(f)).map_err(
+                |e| {
                     err(
                         K::TimeFormat,
                         at(node),
                         &p,
                         format!("time format {}: {e}", quote(&node.value)),
                     )
-                })
+                },
+            )
         };
         if let Some(list) = v.time_formats {
             for (i, f) in list.value.iter().enumerate() {
@@ -553,8 +558,8 @@ fn validate(
     v: &Spanned<yaml::ValidateSpec>,
     path: &str,
 ) -> Result<Validate, SchemaError> {
-    let ip_version = |node: &Spanned<String>, key: &str| {
-        match node.value.as_str() {
+    let ip_version =
+        |node: &Spanned<String>, key: &str| match node.value.as_str() {
             "ipv4" => Ok(IpVersion::V4),
             "ipv6" => Ok(IpVersion::V6),
             "any" => Ok(IpVersion::Any),
@@ -568,8 +573,7 @@ fn validate(
                     quote(other)
                 ),
             )),
-        }
-    };
+        };
     let list = |l: &Option<Vec<String>>| {
         l.as_ref().map(|l| l.iter().map(|s| s.as_str().into()).collect())
     };
@@ -598,7 +602,8 @@ fn compile_fastmatch(
     }
     let patterns: Vec<&str> =
         fm.patterns.value.iter().map(|p| p.value.as_str()).collect();
-    let empty: Vec<&str> = fm.empty_values.iter().map(String::as_str).collect();
+    let empty: Vec<&str> =
+        fm.empty_values.iter().map(String::as_str).collect();
     let expand: Vec<(&str, &str)> = fm
         .expand_fields
         .iter()
@@ -616,7 +621,8 @@ fn compile_fastmatch(
             (Some(i), _) => (
                 fm.patterns.value.get(i).and_then(at),
                 format!("parser.fastmatch.match[{i}]"),
-                e.pattern_error().map_or_else(|| e.to_string(), ToString::to_string),
+                e.pattern_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string),
             ),
             (None, Some(i)) => {
                 let name = names.get(i).map_or("", |n| n.as_str());
@@ -626,7 +632,11 @@ fn compile_fastmatch(
                     e.to_string(),
                 )
             }
-            (None, None) => (at(&fm.patterns), "parser.fastmatch".to_owned(), e.to_string()),
+            (None, None) => (
+                at(&fm.patterns),
+                "parser.fastmatch".to_owned(),
+                e.to_string(),
+            ),
         };
         err(K::Pattern, loc, &path, msg)
     })

@@ -167,16 +167,21 @@ pub(crate) fn parse(
     // mapping, its keys); the YAML crate's depth budget keeps serde's
     // recursion bounded whatever the document.
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = limits.schema_depth().saturating_mul(3).saturating_add(8);
+    budget.max_depth =
+        limits.schema_depth().saturating_mul(3).saturating_add(8);
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
     let mut path = String::new();
-    let result = serde_saphyr::with_deserializer_from_str_with_options(src, options, |de| {
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            path = e.path().to_string();
-            e.into_inner()
-        })
-    });
+    let result = serde_saphyr::with_deserializer_from_str_with_options(
+        src,
+        options,
+        |de| {
+            serde_path_to_error::deserialize(de).map_err(|e| {
+                path = e.path().to_string();
+                e.into_inner()
+            })
+        },
+    );
     result.map_err(|e| {
         let location = e.location().as_ref().and_then(location);
         let (kind, message) = describe(&e);
@@ -243,7 +248,10 @@ mod tests {
             clean_path("fields.value[3].fields.value[0].?"),
             "fields[3].fields[0]"
         );
-        assert_eq!(clean_path("fields.value[0].element.value.name"), "fields[0].element.name");
+        assert_eq!(
+            clean_path("fields.value[0].element.value.name"),
+            "fields[0].element.name"
+        );
         assert_eq!(clean_path("schema"), "schema");
     }
 }

@@ -448,7 +448,8 @@ impl TimeFormatError {
     }
 
     /// The byte offset in the `timeFormat` text where the problem starts
-    /// (0 for an unknown format name).
+    /// (0 for an unknown format name). The message already includes it.
+    #[cfg(test)]
     pub(crate) fn offset(&self) -> usize {
         self.offset
     }
