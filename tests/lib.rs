@@ -1,5 +1,6 @@
 //! Integration tests: one binary (see Cargo.toml).
 
+mod alloc;
 mod golden;
 mod schemas;
 mod util;
