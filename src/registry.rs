@@ -385,6 +385,7 @@ impl LogType {
             stack,
             out,
             indicators,
+            literals,
             ..
         } = scratch;
         input.clear();
@@ -398,6 +399,12 @@ impl LogType {
             Err(e) => Err(syntax_error(&e)),
             Ok(()) => {
                 let mut w = Walker {
+                    literals: Some(crate::json::Literals {
+                        record: bytes,
+                        structurals: buffers.structural_indexes(),
+                        map: literals,
+                        built: false,
+                    }),
                     out,
                     slots,
                     indicators,
@@ -452,6 +459,7 @@ impl LogType {
             *first = Node::Object { len, count: 2 * len };
         }
         let mut w = Walker {
+            literals: None,
             out,
             slots,
             indicators,

@@ -30,6 +30,8 @@ pub struct Scratch {
     pub(crate) tape: Tape<'static>,
     pub(crate) slots: Vec<usize>,
     pub(crate) stack: Vec<Frame>,
+    /// Tape node -> byte offset of number literals (see `json::Literals`).
+    pub(crate) literals: Vec<u32>,
     pub(crate) out: Vec<u8>,
     pub(crate) indicators: Collector,
     pub(crate) text: ParseScratch,
@@ -45,6 +47,7 @@ impl Scratch {
             tape: Tape(Vec::new()),
             slots: Vec::new(),
             stack: Vec::new(),
+            literals: Vec::new(),
             out: Vec::new(),
             indicators: Collector::new(),
             text: ParseScratch::new(),

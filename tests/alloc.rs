@@ -27,7 +27,12 @@ unsafe impl GlobalAlloc for Counting {
         // SAFETY: same contract as the caller's.
         unsafe { System.dealloc(ptr, layout) }
     }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new: usize) -> *mut u8 {
+    unsafe fn realloc(
+        &self,
+        ptr: *mut u8,
+        layout: Layout,
+        new: usize,
+    ) -> *mut u8 {
         let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
         // SAFETY: same contract as the caller's.
         unsafe { System.realloc(ptr, layout, new) }
@@ -51,24 +56,35 @@ fn steady_state_normalizing_does_not_allocate() {
 
     let registry = Registry::builtin();
     let mut checked = 0;
-    for name in ["Databricks.Audit", "OpenAI.Audit", "Wiz.Audit", "Wiz.Issues"] {
+    for name in ["Databricks.Audit", "OpenAI.Audit", "Wiz.Audit", "Wiz.Issues"]
+    {
         let log_type = registry.log_type(name).unwrap();
-        let payload =
-            std::fs::read(testdata().join("logs").join(name).join("corpus.jsonl")).unwrap();
+        let payload = std::fs::read(
+            testdata().join("logs").join(name).join("corpus.jsonl"),
+        )
+        .unwrap();
         let mut ctx = context();
         let mut scratch = Scratch::new();
         // Warm-up: buffers grow to the largest record.
         for _ in 0..2 {
             for record in log_type.split(&payload) {
-                let _ = log_type.normalize(record, &mut ctx, &mut scratch).map(|e| e.row().len());
+                let _ = log_type
+                    .normalize(record, &mut ctx, &mut scratch)
+                    .map(|e| e.row().len());
             }
         }
         for record in log_type.split(&payload) {
             let before = allocations();
-            let ok = log_type.normalize(record, &mut ctx, &mut scratch).is_ok();
+            let ok =
+                log_type.normalize(record, &mut ctx, &mut scratch).is_ok();
             let after = allocations();
             if ok {
-                assert_eq!(after - before, 0, "{name} record {} allocated", record.number());
+                assert_eq!(
+                    after - before,
+                    0,
+                    "{name} record {} allocated",
+                    record.number()
+                );
                 checked += 1;
             }
         }

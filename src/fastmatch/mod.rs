@@ -25,7 +25,10 @@
 //! backslash (a quote preceded by an odd run of backslashes is escaped).
 //! When the value holds a backslash it is unescaped (`\"`, `\'`, `\\`,
 //! `\/`, `\n`, `\t`, `\r`; other escapes are kept as they are) into the
-//! captures' buffer; otherwise it borrows from the line.
+//! captures' buffer; otherwise it borrows from the line. An unescaped
+//! quote that is not followed by the rest of the delimiter does not end
+//! the value (as in Panther): `"%{a}" %{b}` on `"say "hi" now" x` gives
+//! `a` = `say "hi`, the text up to the first `" `.
 //!
 //! The quotes are literal text of the pattern: a line whose value is not
 //! quoted (`-` where `"%{x}"` is expected) does not match that pattern.

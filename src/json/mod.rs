@@ -29,8 +29,52 @@ pub(crate) struct Frame {
     first: bool,
 }
 
+/// Where the number literals of a record are: simd-json parses numbers,
+/// but SPEC §3 wants a number's literal text for `string` fields and
+/// `json` values kept as sent (`1.50`, `-0`, integers wider than 64 bits).
+/// Tape node `k` starts at the `k`-th structural index that is not one of
+/// `} ] : ,`; the map from node to byte offset is built lazily, once per
+/// record, only when a literal is needed.
+pub(crate) struct Literals<'a> {
+    pub record: &'a [u8],
+    pub structurals: &'a [u32],
+    pub map: &'a mut Vec<u32>,
+    pub built: bool,
+}
+
+impl<'a> Literals<'a> {
+    /// The literal text of the number at tape node `i`, if it can be
+    /// found (it always can for a record parsed from `record`).
+    fn number(&mut self, i: usize) -> Option<&'a str> {
+        if !self.built {
+            self.map.clear();
+            for &s in self.structurals {
+                match self.record.get(s as usize) {
+                    Some(b'}' | b']' | b':' | b',') | None => {}
+                    Some(_) => self.map.push(s),
+                }
+            }
+            self.built = true;
+        }
+        let start = *self.map.get(i)? as usize;
+        let rest = self.record.get(start..)?;
+        let len = rest
+            .iter()
+            .position(|b| {
+                !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+            })
+            .unwrap_or(rest.len());
+        let text = std::str::from_utf8(rest.get(..len)?).ok()?;
+        // A safety net: a literal starts like a JSON number.
+        text.starts_with(|c: char| c == '-' || c.is_ascii_digit())
+            .then_some(text)
+    }
+}
+
 /// The per-record state of a walk. Borrowed from the caller's scratch.
 pub(crate) struct Walker<'a> {
+    /// Number literals, for records parsed from JSON text.
+    pub literals: Option<Literals<'a>>,
     pub out: &'a mut Vec<u8>,
     pub slots: &'a mut [usize],
     pub indicators: &'a mut Collector,
@@ -155,7 +199,13 @@ impl Walker<'_> {
                 Ok(outcome) => {
                     self.out.truncate(mark);
                     if field.required && outcome == Outcome::Absent {
-                        return Err(missing(true).in_field(&field.name));
+                        // Only `""` counts as absent while present.
+                        return Err(FieldError::new(
+                            K::MissingField,
+                            "a value (required)",
+                            "`\"\"`".to_owned(),
+                        )
+                        .in_field(&field.name));
                     }
                 }
                 Err(e) => return Err(e.in_field(&field.name)),
@@ -245,6 +295,18 @@ impl Walker<'_> {
             kind => {
                 let scalar = match node {
                     Node::String(s) => coerce::Scalar::Str(s),
+                    // A string field keeps a number's literal text.
+                    Node::Static(
+                        n @ (StaticNode::I64(_)
+                        | StaticNode::U64(_)
+                        | StaticNode::F64(_)),
+                    ) if matches!(kind, Kind::String(_)) => {
+                        match self.literals.as_mut().and_then(|l| l.number(i))
+                        {
+                            Some(text) => coerce::Scalar::Str(text),
+                            None => coerce::Scalar::Static(n),
+                        }
+                    }
                     Node::Static(s) => coerce::Scalar::Static(s),
                     _ => return Err(wrong_type(plan, tape, i)),
                 };
@@ -291,8 +353,14 @@ impl Walker<'_> {
             // the declared type (and unwrapping it again would let the
             // input choose how deep this goes).
             Some(Node::String(_)) => Err(wrong_type(plan, &tape.0, 0)),
-            // The root is not a string, so `value` takes the normal path.
-            _ => self.value(plan, &tape.0, 0),
+            // The root is not a string, so `value` takes the normal path;
+            // the outer record's literal map does not fit this tape.
+            _ => {
+                let outer = self.literals.take();
+                let result = self.value(plan, &tape.0, 0);
+                self.literals = outer;
+                result
+            }
         }
     }
 
@@ -304,8 +372,7 @@ impl Walker<'_> {
         tape: &[Node<'_>],
         at: usize,
     ) -> Result<(), FieldError> {
-        let out = &mut *self.out;
-        let stack = &mut *self.stack;
+        let Walker { out, stack, literals, .. } = self;
         stack.clear();
         let mut i = at;
         loop {
@@ -316,7 +383,18 @@ impl Walker<'_> {
                     i += 1;
                 }
                 Some(Node::Static(s)) => {
-                    write_static(out, *s);
+                    let literal = match s {
+                        StaticNode::I64(_)
+                        | StaticNode::U64(_)
+                        | StaticNode::F64(_) => {
+                            literals.as_mut().and_then(|l| l.number(i))
+                        }
+                        _ => None,
+                    };
+                    match literal {
+                        Some(text) => out.extend_from_slice(text.as_bytes()),
+                        None => write_static(out, *s),
+                    }
                     i += 1;
                 }
                 Some(&Node::Object { len, .. }) => {

@@ -474,12 +474,18 @@ impl<'l> Compiler<'l> {
         let mut add = |node: &Spanned<String>, p: String| {
             TimeFormat::compile(&node.value).map(|f| formats.push(f)).map_err(
                 |e| {
-                    err(
-                        K::TimeFormat,
-                        at(node),
-                        &p,
-                        format!("time format {}: {e}", quote(&node.value)),
-                    )
+                    let msg = match e.kind() {
+                        TimeFormatErrorKind::UnknownFormat(_) => format!(
+                            "unknown time format {}, expected `rfc3339`, \
+                             `unix`, `unix_ms`, `unix_us`, `unix_ns` or a \
+                             strftime pattern",
+                            quote(&node.value)
+                        ),
+                        _ => {
+                            format!("time format {}: {e}", quote(&node.value))
+                        }
+                    };
+                    err(K::TimeFormat, at(node), &p, msg)
                 },
             )
         };
