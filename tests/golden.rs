@@ -75,14 +75,22 @@ fn golden_files() {
 #[test]
 fn threads_share_one_registry() {
     let registry = Registry::builtin();
-    let payload = fs::read(testdata().join("logs/Databricks.Audit/corpus.jsonl")).unwrap();
-    let expected = normalize_lines(registry.log_type("Databricks.Audit").unwrap(), &payload);
+    let payload =
+        fs::read(testdata().join("logs/Databricks.Audit/corpus.jsonl"))
+            .unwrap();
+    let expected = normalize_lines(
+        registry.log_type("Databricks.Audit").unwrap(),
+        &payload,
+    );
     let handles: Vec<_> = (0..4)
         .map(|_| {
             let registry = registry.clone();
             let payload = payload.clone();
             std::thread::spawn(move || {
-                normalize_lines(registry.log_type("Databricks.Audit").unwrap(), &payload)
+                normalize_lines(
+                    registry.log_type("Databricks.Audit").unwrap(),
+                    &payload,
+                )
             })
         })
         .collect();
