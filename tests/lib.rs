@@ -2,5 +2,6 @@
 
 mod alloc;
 mod golden;
+mod hostile;
 mod schemas;
 mod util;
