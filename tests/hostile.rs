@@ -7,8 +7,9 @@ use crate::util::context;
 
 /// Normalizes every record; returns (records, events, errors).
 fn run(name: &str, payload: &[u8]) -> (usize, usize, usize) {
-    let registry = Registry::builtin();
-    let log_type = registry.log_type(name).unwrap();
+    static REGISTRY: std::sync::LazyLock<Registry> =
+        std::sync::LazyLock::new(Registry::builtin);
+    let log_type = REGISTRY.log_type(name).unwrap();
     let mut ctx = context();
     let mut scratch = Scratch::new();
     let (mut records, mut events, mut errors) = (0, 0, 0);
