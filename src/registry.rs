@@ -341,8 +341,7 @@ impl LogType {
                 ),
             ));
         }
-        scratch.prepare(self.schema.slots, limits.depth());
-        scratch.indicators.set_max_values(limits.indicator_values());
+        scratch.prepare(self.schema.slots, limits);
         let result = match &self.schema.text {
             None => self.walk_json(bytes, scratch),
             Some(parser) => self.walk_text(parser, bytes, scratch),

@@ -54,18 +54,20 @@ impl Scratch {
         }
     }
 
-    /// Makes the buffers ready for a record of `schema` under `limits`.
-    pub(crate) fn prepare(&mut self, slots: usize, depth: usize) {
+    /// Makes the buffers ready for a record of a schema with `slots`
+    /// slots, under `limits`.
+    pub(crate) fn prepare(&mut self, slots: usize, limits: &crate::Limits) {
         if self.slots.len() < slots {
             self.slots.resize(slots, 0);
         }
-        if self.buffers_depth != depth {
+        if self.buffers_depth != limits.depth() {
             self.buffers =
-                Buffers::with_max_depth(self.input.capacity(), depth);
-            self.buffers_depth = depth;
+                Buffers::with_max_depth(self.input.capacity(), limits.depth());
+            self.buffers_depth = limits.depth();
         }
         self.out.clear();
         self.indicators.clear();
+        self.indicators.set_max_values(limits.indicator_values());
     }
 }
 

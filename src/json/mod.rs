@@ -71,6 +71,21 @@ impl<'a> Literals<'a> {
     }
 }
 
+/// The literal text of tape node `i` when it is a number and the record's
+/// literals are known.
+fn number_literal<'a>(
+    literals: &mut Option<Literals<'a>>,
+    node: StaticNode,
+    i: usize,
+) -> Option<&'a str> {
+    match node {
+        StaticNode::I64(_) | StaticNode::U64(_) | StaticNode::F64(_) => {
+            literals.as_mut()?.number(i)
+        }
+        _ => None,
+    }
+}
+
 /// The per-record state of a walk. Borrowed from the caller's scratch.
 pub(crate) struct Walker<'a> {
     /// Number literals, for records parsed from JSON text.
@@ -176,7 +191,9 @@ impl Walker<'_> {
             let node = slot.checked_sub(1).and_then(|i| tape.get(i));
             if is_null(node) {
                 if field.required {
-                    return Err(missing(node.is_some()).in_field(&field.name));
+                    let found =
+                        if node.is_some() { "null" } else { "nothing" };
+                    return Err(missing(found).in_field(&field.name));
                 }
                 if node.is_some() && matches!(field.value.kind, Kind::Json) {
                     // A `json` field keeps an explicit null.
@@ -200,12 +217,7 @@ impl Walker<'_> {
                     self.out.truncate(mark);
                     if field.required && outcome == Outcome::Absent {
                         // Only `""` counts as absent while present.
-                        return Err(FieldError::new(
-                            K::MissingField,
-                            "a value (required)",
-                            "`\"\"`".to_owned(),
-                        )
-                        .in_field(&field.name));
+                        return Err(missing("`\"\"`").in_field(&field.name));
                     }
                 }
                 Err(e) => return Err(e.in_field(&field.name)),
@@ -296,13 +308,8 @@ impl Walker<'_> {
                 let scalar = match node {
                     Node::String(s) => coerce::Scalar::Str(s),
                     // A string field keeps a number's literal text.
-                    Node::Static(
-                        n @ (StaticNode::I64(_)
-                        | StaticNode::U64(_)
-                        | StaticNode::F64(_)),
-                    ) if matches!(kind, Kind::String(_)) => {
-                        match self.literals.as_mut().and_then(|l| l.number(i))
-                        {
+                    Node::Static(n) if matches!(kind, Kind::String(_)) => {
+                        match number_literal(&mut self.literals, n, i) {
                             Some(text) => coerce::Scalar::Str(text),
                             None => coerce::Scalar::Static(n),
                         }
@@ -382,35 +389,22 @@ impl Walker<'_> {
                     crate::event::write_str(out, s);
                     i += 1;
                 }
-                Some(Node::Static(s)) => {
-                    let literal = match s {
-                        StaticNode::I64(_)
-                        | StaticNode::U64(_)
-                        | StaticNode::F64(_) => {
-                            literals.as_mut().and_then(|l| l.number(i))
-                        }
-                        _ => None,
-                    };
-                    match literal {
+                Some(&Node::Static(s)) => {
+                    match number_literal(literals, s, i) {
                         Some(text) => out.extend_from_slice(text.as_bytes()),
-                        None => write_static(out, *s),
+                        None => write_static(out, s),
                     }
                     i += 1;
                 }
-                Some(&Node::Object { len, .. }) => {
-                    out.push(b'{');
+                Some(
+                    &(Node::Object { len, .. } | Node::Array { len, .. }),
+                ) => {
+                    let is_object =
+                        matches!(tape.get(i), Some(Node::Object { .. }));
+                    out.push(if is_object { b'{' } else { b'[' });
                     i += 1;
                     stack.push(Frame {
-                        is_object: true,
-                        remaining: len,
-                        first: true,
-                    });
-                }
-                Some(&Node::Array { len, .. }) => {
-                    out.push(b'[');
-                    i += 1;
-                    stack.push(Frame {
-                        is_object: false,
+                        is_object,
                         remaining: len,
                         first: true,
                     });
@@ -478,12 +472,8 @@ pub(crate) fn syntax_message(e: &simd_json::Error) -> String {
 }
 
 #[cold]
-fn missing(was_null: bool) -> FieldError {
-    FieldError::new(
-        K::MissingField,
-        "a value (required)",
-        if was_null { "null".to_owned() } else { "nothing".to_owned() },
-    )
+fn missing(found: &str) -> FieldError {
+    FieldError::new(K::MissingField, "a value (required)", found.to_owned())
 }
 
 #[cold]

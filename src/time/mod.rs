@@ -365,24 +365,21 @@ impl TimeFormat {
     /// integer's decimal text (so `%s` or `%Y%m%d` take numbers too);
     /// `rfc3339` takes no numbers.
     pub(crate) fn parse_i64(&self, v: i64) -> Option<Timestamp> {
-        match self {
-            TimeFormat::Rfc3339 => None,
-            TimeFormat::Unix => unix::from_integer(v.into(), Unit::S),
-            TimeFormat::UnixMs => unix::from_integer(v.into(), Unit::Ms),
-            TimeFormat::UnixUs => unix::from_integer(v.into(), Unit::Us),
-            TimeFormat::UnixNs => unix::from_integer(v.into(), Unit::Ns),
-            TimeFormat::Strftime(f) => f.parse(itoa::Buffer::new().format(v)),
-        }
+        self.parse_integer(v.into())
     }
 
     /// Reads a JSON unsigned integer; see [`TimeFormat::parse_i64`].
     pub(crate) fn parse_u64(&self, v: u64) -> Option<Timestamp> {
+        self.parse_integer(v.into())
+    }
+
+    fn parse_integer(&self, v: i128) -> Option<Timestamp> {
         match self {
             TimeFormat::Rfc3339 => None,
-            TimeFormat::Unix => unix::from_integer(v.into(), Unit::S),
-            TimeFormat::UnixMs => unix::from_integer(v.into(), Unit::Ms),
-            TimeFormat::UnixUs => unix::from_integer(v.into(), Unit::Us),
-            TimeFormat::UnixNs => unix::from_integer(v.into(), Unit::Ns),
+            TimeFormat::Unix => unix::from_integer(v, Unit::S),
+            TimeFormat::UnixMs => unix::from_integer(v, Unit::Ms),
+            TimeFormat::UnixUs => unix::from_integer(v, Unit::Us),
+            TimeFormat::UnixNs => unix::from_integer(v, Unit::Ns),
             TimeFormat::Strftime(f) => f.parse(itoa::Buffer::new().format(v)),
         }
     }
