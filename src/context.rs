@@ -26,29 +26,61 @@ pub struct Context {
     source_id: Option<Box<str>>,
     source_label: Option<Box<str>>,
     pub(crate) row_ids: RowIdGenerator,
+    /// The row's text from `p_parse_time` to `p_source_label`, the same
+    /// for every record until the context changes, so written once here
+    /// rather than per row.
+    tail: Vec<u8>,
 }
 
 impl Context {
     /// A context with `parse_time`, no source id or label, and a row-id
     /// generator with node id zero that starts at `parse_time`.
     pub fn new(parse_time: Timestamp) -> Context {
-        Context {
+        let mut ctx = Context {
             parse_time,
             source_id: None,
             source_label: None,
             row_ids: RowIdGenerator::new([0; 6], parse_time),
+            tail: Vec::new(),
+        };
+        ctx.render_tail();
+        ctx
+    }
+
+    /// Rewrites [`tail`](Context::tail) (in place: no allocation once
+    /// it has grown).
+    fn render_tail(&mut self) {
+        let out = &mut self.tail;
+        out.clear();
+        out.extend_from_slice(b",\"p_parse_time\":");
+        crate::event::write_time(out, self.parse_time);
+        if let Some(id) = &self.source_id {
+            out.extend_from_slice(b",\"p_source_id\":");
+            crate::event::write_str(out, id);
         }
+        if let Some(label) = &self.source_label {
+            out.extend_from_slice(b",\"p_source_label\":");
+            crate::event::write_str(out, label);
+        }
+    }
+
+    /// `,"p_parse_time":…` up to the end of `p_source_label` (or of
+    /// whichever of them is last).
+    pub(crate) fn tail(&self) -> &[u8] {
+        &self.tail
     }
 
     /// Sets `p_source_id`.
     pub fn with_source_id(mut self, id: &str) -> Context {
         self.source_id = Some(id.into());
+        self.render_tail();
         self
     }
 
     /// Sets `p_source_label`.
     pub fn with_source_label(mut self, label: &str) -> Context {
         self.source_label = Some(label.into());
+        self.render_tail();
         self
     }
 
@@ -60,7 +92,10 @@ impl Context {
 
     /// Changes the parse time of the records normalized from now on.
     pub fn set_parse_time(&mut self, parse_time: Timestamp) {
-        self.parse_time = parse_time;
+        if parse_time != self.parse_time {
+            self.parse_time = parse_time;
+            self.render_tail();
+        }
     }
 
     /// `p_parse_time`, and `p_event_time` for events without an event

@@ -356,7 +356,7 @@ impl LogType {
         let row_id = event::write_p_fields(
             out,
             empty,
-            &self.schema.name,
+            &self.schema.p_prefix,
             event_time,
             ctx,
             indicators,

@@ -579,6 +579,9 @@ impl ValueSet {
 
     fn finish(&mut self) {
         let ValueSet { text, spans } = self;
+        if spans.len() < 2 {
+            return;
+        }
         // `str` orders bytewise. Both calls work in place.
         spans.sort_unstable_by(|&a, &b| {
             span_text(text, a).cmp(span_text(text, b))

@@ -5,8 +5,8 @@ use ahash::AHashMap;
 
 use super::yaml::{self, ElementSpec, FieldSpec, SchemaSpec, Spanned, at};
 use super::{
-    FieldPlan, IntKind, IpVersion, Kind, ObjectPlan, Schema, StringPlan,
-    TimestampPlan, Validate, ValuePlan,
+    FieldPlan, IntKind, IpVersion, KeyIndex, Kind, ObjectPlan, Schema,
+    StringPlan, TimestampPlan, Validate, ValuePlan,
 };
 use crate::error::{Location, SchemaError, SchemaErrorKind as K, quote};
 use crate::indicators::Indicator;
@@ -16,9 +16,6 @@ use crate::{Limits, event};
 /// The type names, in the order error messages list them.
 const TYPES: &str = "`string`, `int`, `smallint`, `bigint`, `float`, \
                      `boolean`, `timestamp`, `array`, `object`, `json`";
-
-/// Objects with more fields than this get a hash index.
-const LINEAR_LOOKUP_MAX: usize = 8;
 
 /// Loads and checks one schema document.
 pub(crate) fn compile(
@@ -122,6 +119,7 @@ impl<'l> Compiler<'l> {
         let root = self.object(&spec.fields, "fields", 1)?;
         Ok(Schema {
             name: name.into(),
+            p_prefix: event::p_prefix(name),
             description: spec.description.map(Into::into),
             reference_url: spec.reference_url.map(Into::into),
             root,
@@ -236,13 +234,7 @@ impl<'l> Compiler<'l> {
             by_column.insert(column, i);
             plans.push(plan);
         }
-        let index = (plans.len() > LINEAR_LOOKUP_MAX).then(|| {
-            plans
-                .iter()
-                .enumerate()
-                .map(|(i, f)| (f.name.clone(), i as u32))
-                .collect()
-        });
+        let index = KeyIndex::new(plans.iter().map(|f| f.name.clone()));
         Ok(ObjectPlan { fields: plans.into(), index, slot_base })
     }
 

@@ -6,21 +6,23 @@
 //! walker notes where each field's value is in the parsed record).
 
 pub(crate) mod compile;
+mod keys;
 pub(crate) mod yaml;
 
 use std::net::IpAddr;
-
-use ahash::AHashMap;
 
 use crate::indicators::Indicator;
 use crate::time::TimeFormat;
 
 pub(crate) use compile::compile;
+pub(crate) use keys::KeyIndex;
 
 /// A compiled log schema.
 #[derive(Debug)]
 pub(crate) struct Schema {
     pub name: Box<str>,
+    /// `"p_log_type":"<name>","p_row_id":"`, written in every row.
+    pub p_prefix: Box<[u8]>,
     pub description: Option<Box<str>>,
     pub reference_url: Option<Box<str>>,
     pub root: ObjectPlan,
@@ -34,9 +36,8 @@ pub(crate) struct Schema {
 #[derive(Debug)]
 pub(crate) struct ObjectPlan {
     pub fields: Box<[FieldPlan]>,
-    /// For objects with many fields, key -> field index. Small objects
-    /// compare keys one by one, which is faster below about 8 fields.
-    pub index: Option<AHashMap<Box<str>, u32>>,
+    /// Input key -> field index.
+    pub index: KeyIndex,
     /// The first of this object's slots; field `i` uses `slot_base + i`.
     pub slot_base: usize,
 }
@@ -45,10 +46,7 @@ impl ObjectPlan {
     /// The index of the field named `key`.
     #[inline]
     pub fn find(&self, key: &str) -> Option<usize> {
-        match &self.index {
-            Some(index) => index.get(key).map(|&i| i as usize),
-            None => self.fields.iter().position(|f| &*f.name == key),
-        }
+        self.index.get(key)
     }
 }
 
