@@ -30,6 +30,8 @@ pub struct Context {
     /// for every record until the context changes, so written once here
     /// rather than per row.
     tail: Vec<u8>,
+    /// The parse time's text, for `p_event_time` when an event has none.
+    parse_text: crate::time::TimeText,
 }
 
 impl Context {
@@ -42,6 +44,7 @@ impl Context {
             source_label: None,
             row_ids: RowIdGenerator::new([0; 6], parse_time),
             tail: Vec::new(),
+            parse_text: parse_time.text(),
         };
         ctx.render_tail();
         ctx
@@ -52,8 +55,10 @@ impl Context {
     fn render_tail(&mut self) {
         let out = &mut self.tail;
         out.clear();
-        out.extend_from_slice(b",\"p_parse_time\":");
-        crate::event::write_time(out, self.parse_time);
+        self.parse_text = self.parse_time.text();
+        out.extend_from_slice(b",\"p_parse_time\":\"");
+        out.extend_from_slice(&self.parse_text);
+        out.push(b'"');
         if let Some(id) = &self.source_id {
             out.extend_from_slice(b",\"p_source_id\":");
             crate::event::write_str(out, id);
@@ -62,6 +67,11 @@ impl Context {
             out.extend_from_slice(b",\"p_source_label\":");
             crate::event::write_str(out, label);
         }
+    }
+
+    /// The text of the parse time in a row.
+    pub(crate) fn parse_time_text(&self) -> crate::time::TimeText {
+        self.parse_text
     }
 
     /// `,"p_parse_time":…` up to the end of `p_source_label` (or of

@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use crate::indicators::{Collector, IndicatorSet};
+use crate::time::TimeText;
 use crate::{Context, Timestamp};
 
 /// The column of an indicator set.
@@ -161,14 +162,6 @@ const fn special(x: u64) -> u64 {
     (quote | backslash | control) & HIGH
 }
 
-/// Writes a timestamp as a JSON string in Panther's layout.
-#[inline]
-pub(crate) fn write_time(out: &mut Vec<u8>, t: Timestamp) {
-    out.push(b'"');
-    t.write_to(out);
-    out.push(b'"');
-}
-
 /// The start of the `p_*` fields of a log type's rows, up to the row
 /// id's opening quote: `"p_log_type":"Name","p_row_id":"`.
 pub(crate) fn p_prefix(log_type: &str) -> Box<[u8]> {
@@ -186,7 +179,7 @@ pub(crate) fn write_p_fields(
     out: &mut Vec<u8>,
     empty: bool,
     prefix: &[u8],
-    event_time: Timestamp,
+    event_time: &TimeText,
     ctx: &mut Context,
     indicators: &Collector,
 ) -> Range<usize> {
@@ -197,8 +190,9 @@ pub(crate) fn write_p_fields(
     let id_start = out.len();
     ctx.row_ids.write_next(out);
     let id = id_start..out.len();
-    out.extend_from_slice(b"\",\"p_event_time\":");
-    write_time(out, event_time);
+    out.extend_from_slice(b"\",\"p_event_time\":\"");
+    out.extend_from_slice(event_time);
+    out.push(b'"');
     out.extend_from_slice(ctx.tail());
     for set in IndicatorSet::ALL {
         if indicators.is_empty(set) {
@@ -255,8 +249,10 @@ impl<'s> Event<'s> {
     /// The normalized row: one JSON object on one line.
     pub fn row(&self) -> &'s str {
         // The writer only writes valid UTF-8 (input strings are checked
-        // by the parser); this check is a cheap guard, never a failure.
-        std::str::from_utf8(self.row).unwrap_or_default()
+        // by the parser); this check is a guard, never a failure, and
+        // simdutf8 makes it cheap (about a tenth of the cost of
+        // `std::str::from_utf8` on rows of a few hundred bytes).
+        simdutf8::basic::from_utf8(self.row).unwrap_or_default()
     }
 
     /// The normalized row as bytes (no UTF-8 check).

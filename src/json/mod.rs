@@ -17,6 +17,7 @@ use simd_json::{Node, StaticNode};
 use crate::error::{FieldError, RecordErrorKind as K};
 use crate::indicators::Collector;
 use crate::schema::{Kind, ObjectPlan, ValuePlan};
+use crate::time::TimeText;
 use crate::{Limits, Timestamp};
 
 use coerce::Outcome;
@@ -95,8 +96,9 @@ pub(crate) struct Walker<'a> {
     pub indicators: &'a mut Collector,
     pub stack: &'a mut Vec<Frame>,
     pub limits: &'a Limits,
-    /// The best event time so far: (rank, instant).
-    pub event_time: Option<(u32, Timestamp)>,
+    /// The best event time so far: (rank, instant, its text), the text
+    /// kept so `p_event_time` is not formatted a second time.
+    pub event_time: Option<(u32, Timestamp, TimeText)>,
 }
 
 /// The number of tape nodes of the value at `i` (1 for scalars).
@@ -184,7 +186,17 @@ impl Walker<'_> {
             }
             i += span(tape, i);
         }
+        self.write_fields(plan, tape)
+    }
 
+    /// Writes the declared fields of an object whose slots are filled
+    /// (slot = tape index of the value + 1, or 0 when absent).
+    pub fn write_fields(
+        &mut self,
+        plan: &ObjectPlan,
+        tape: &[Node<'_>],
+    ) -> Result<bool, FieldError> {
+        let base = plan.slot_base;
         let mut wrote = false;
         for (f, field) in plan.fields.iter().enumerate() {
             let slot = self.slots.get(base + f).copied().unwrap_or(0);
@@ -296,12 +308,15 @@ impl Walker<'_> {
                     _ => return Err(wrong_type(plan, tape, i)),
                 };
                 let Some(t) = parsed else { return Ok(Outcome::Absent) };
+                let text = t.text();
                 if let Some(rank) = ts.event_rank
-                    && self.event_time.is_none_or(|(r, _)| rank < r)
+                    && self.event_time.is_none_or(|(r, ..)| rank < r)
                 {
-                    self.event_time = Some((rank, t));
+                    self.event_time = Some((rank, t, text));
                 }
-                crate::event::write_time(self.out, t);
+                self.out.push(b'"');
+                self.out.extend_from_slice(&text);
+                self.out.push(b'"');
                 Ok(Outcome::Written)
             }
             kind => {
@@ -482,7 +497,7 @@ fn wrong_type(plan: &ValuePlan, tape: &[Node<'_>], i: usize) -> FieldError {
 }
 
 #[cold]
-fn internal() -> FieldError {
+pub(crate) fn internal() -> FieldError {
     FieldError::new(
         K::InvalidValue,
         "a well-formed tape",

@@ -117,7 +117,14 @@ impl<'l> Compiler<'l> {
             Some(p) => Some(self.parser(p, &spec.fields)?),
         };
         let root = self.object(&spec.fields, "fields", 1)?;
+        let text_fields = text.as_ref().map_or_else(Box::default, |p| {
+            p.field_names()
+                .iter()
+                .map(|name| root.find(name).map_or(u32::MAX, |f| f as u32))
+                .collect()
+        });
         Ok(Schema {
+            text_fields,
             name: name.into(),
             p_prefix: event::p_prefix(name),
             description: spec.description.map(Into::into),

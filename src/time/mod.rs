@@ -16,6 +16,9 @@
 
 mod civil;
 mod output;
+
+/// The 29 bytes of a timestamp's text in a row.
+pub(crate) type TimeText = [u8; output::LEN];
 mod rfc3339;
 mod strftime;
 mod unix;
@@ -240,6 +243,12 @@ impl Timestamp {
     #[inline]
     pub fn write_to(self, out: &mut Vec<u8>) {
         out.extend_from_slice(&output::format(self));
+    }
+
+    /// The text [`write_to`](Timestamp::write_to) writes, as a value.
+    #[inline]
+    pub(crate) fn text(self) -> TimeText {
+        output::format(self)
     }
 }
 
