@@ -171,6 +171,16 @@ pub(crate) fn parse(
         limits.schema_depth().saturating_mul(3).saturating_add(8);
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    // Most schemas are valid: read them without tracking the field path
+    // (which copies every key), and read a failing one again with the
+    // tracker to name the path in the error.
+    if let Ok(spec) = serde_saphyr::with_deserializer_from_str_with_options(
+        src,
+        options.clone(),
+        |de| SchemaSpec::deserialize(de),
+    ) {
+        return Ok(spec);
+    }
     let mut path = String::new();
     let result = serde_saphyr::with_deserializer_from_str_with_options(
         src,
