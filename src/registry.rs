@@ -289,7 +289,7 @@ impl LogType {
     pub fn split<'p>(&self, payload: &'p [u8]) -> Split<'p> {
         let framing =
             if self.is_text() { Framing::Auto } else { Framing::Json };
-        split(payload, framing)
+        split(payload, framing).with_limit(self.limits.payload_bytes())
     }
 
     /// Normalizes one record into an event, or says why it cannot.
@@ -329,6 +329,23 @@ impl LogType {
     ) -> Result<Event<'s>, RecordError> {
         let limits = &self.limits;
         let bytes = record.bytes();
+        if record.past_limit() {
+            return Err(self.error(
+                record,
+                FieldError::new(
+                    K::Limit,
+                    format!(
+                        "a payload of at most {} bytes",
+                        limits.payload_bytes()
+                    ),
+                    format!(
+                        "{} more bytes from byte {} on (not split)",
+                        bytes.len(),
+                        record.offset()
+                    ),
+                ),
+            ));
+        }
         if bytes.len() > limits.record_bytes() {
             return Err(self.error(
                 record,
@@ -412,6 +429,7 @@ impl LogType {
                     stack,
                     limits: &self.limits,
                     event_time: None,
+                    fields_left: self.limits.record_fields(),
                 };
                 root(&mut w, &self.schema, &t.0)
             }
@@ -475,6 +493,7 @@ impl LogType {
             stack,
             limits: &self.limits,
             event_time: None,
+            fields_left: self.limits.record_fields(),
         };
         w.out.push(b'{');
         let result = w

@@ -60,6 +60,9 @@ pub struct Record<'a> {
     bytes: &'a [u8],
     number: u64,
     offset: usize,
+    /// The record starts past the payload limit: it is the unsplit rest
+    /// of the payload, and normalizing it fails.
+    past_limit: bool,
 }
 
 impl<'a> Record<'a> {
@@ -68,7 +71,14 @@ impl<'a> Record<'a> {
     #[inline]
     #[must_use]
     pub const fn new(bytes: &'a [u8], number: u64, offset: usize) -> Self {
-        Record { bytes, number, offset }
+        Record { bytes, number, offset, past_limit: false }
+    }
+
+    /// Whether this is the unsplit rest of a payload larger than the
+    /// payload limit.
+    #[inline]
+    pub(crate) fn past_limit(&self) -> bool {
+        self.past_limit
     }
 
     /// The bytes of the record, borrowed from the payload.
@@ -207,6 +217,9 @@ pub struct Split<'a> {
     state: State,
     /// Records emitted so far (the number of the last one).
     emitted: u64,
+    /// A record starting at or past this offset is not split out: the
+    /// rest of the payload becomes one last record.
+    limit: usize,
 }
 
 /// Where a [`Split`] is; every `usize` is an index into the payload.
@@ -266,7 +279,7 @@ pub fn split(payload: &[u8], framing: Framing) -> Split<'_> {
             }
         }
     };
-    Split { payload, state, emitted: 0 }
+    Split { payload, state, emitted: 0, limit: usize::MAX }
 }
 
 /// The first state for a JSON payload whose body starts at `body`.
@@ -289,6 +302,16 @@ fn json_state(p: &[u8], body: usize) -> State {
 type Span = (usize, usize);
 
 impl Split<'_> {
+    /// Stops splitting at `limit` bytes: a record that starts at or past
+    /// it is, with everything after it, one last record that fails to
+    /// normalize (see [`Limits::max_payload_bytes`]).
+    ///
+    /// [`Limits::max_payload_bytes`]: crate::Limits::max_payload_bytes
+    pub(crate) fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
+    }
+
     /// Moves to the next record and returns its span.
     fn advance(&mut self) -> Option<Span> {
         loop {
@@ -393,6 +416,14 @@ impl<'a> Iterator for Split<'a> {
     fn next(&mut self) -> Option<Record<'a>> {
         let (start, end) = self.advance()?;
         debug_assert!(start < end && end <= self.payload.len());
+        if start >= self.limit {
+            self.state = State::Done;
+            let rest = self.payload.get(start..)?;
+            self.emitted += 1;
+            let mut record = Record::new(rest, self.emitted, start);
+            record.past_limit = true;
+            return Some(record);
+        }
         // Always in range by construction; `get` keeps a bug from
         // becoming a panic on input.
         let bytes = self.payload.get(start..end)?;
@@ -410,6 +441,7 @@ impl fmt::Debug for Split<'_> {
             .field("payload_len", &self.payload.len())
             .field("state", &self.state)
             .field("emitted", &self.emitted)
+            .field("limit", &self.limit)
             .finish()
     }
 }
@@ -935,10 +967,39 @@ mod tests {
         assert_eq!(
             format!("{s:?}"),
             "Split { payload_len: 2, state: Single { start: 0, end: 2 }, \
-             emitted: 0 }"
+             emitted: 0, limit: 18446744073709551615 }"
         );
         assert!(s.next().is_some());
         assert_eq!((s.next(), s.next()), (None, None));
+    }
+
+    /// Past the payload limit, the rest of the payload is one record,
+    /// marked, and nothing follows it.
+    #[test]
+    fn payload_limit() {
+        let p = b"{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n";
+        let all: Vec<_> = split(p, Framing::Json).with_limit(8).collect();
+        assert_eq!(all.len(), 2);
+        assert_eq!((all[0].bytes(), all[0].past_limit()), (&p[..7], false));
+        assert_eq!((all[1].number(), all[1].offset()), (2, 8));
+        assert_eq!((all[1].bytes(), all[1].past_limit()), (&p[8..], true));
+        // A record that starts before the limit is whole, even if it ends
+        // past it.
+        let all: Vec<_> = split(p, Framing::Json).with_limit(9).collect();
+        assert_eq!(all.len(), 3);
+        assert!(!all[1].past_limit() && all[2].past_limit());
+        assert_eq!(all[2].bytes(), &p[16..]);
+        // Arrays and octet-counted frames stop the same way.
+        let a = b"[1, 2, 3]";
+        let all: Vec<_> = split(a, Framing::Json).with_limit(4).collect();
+        assert_eq!(all.len(), 2);
+        assert_eq!((all[1].bytes(), all[1].past_limit()), (&a[4..], true));
+        let o = b"8 <1>1 abc8 <1>1 def8 <1>1 ghi";
+        let all: Vec<_> =
+            split(o, Framing::OctetCounted).with_limit(5).collect();
+        assert_eq!(all.len(), 2);
+        assert_eq!((all[1].offset(), all[1].bytes()), (10, &o[10..]));
+        assert!(all[1].past_limit());
     }
 
     mod prop {

@@ -3,5 +3,6 @@
 mod alloc;
 mod golden;
 mod hostile;
+mod limits;
 mod schemas;
 mod util;

@@ -99,6 +99,8 @@ pub(crate) struct Walker<'a> {
     /// The best event time so far: (rank, instant, its text), the text
     /// kept so `p_event_time` is not formatted a second time.
     pub event_time: Option<(u32, Timestamp, TimeText)>,
+    /// Object members that may still be read (`Limits::record_fields`).
+    pub fields_left: usize,
 }
 
 /// The number of tape nodes of the value at `i` (1 for scalars).
@@ -169,6 +171,7 @@ impl Walker<'_> {
                 describe(tape, at),
             ));
         };
+        self.count_members(len)?;
         let n = plan.fields.len();
         let base = plan.slot_base;
         let Some(slots) = self.slots.get_mut(base..base + n) else {
@@ -187,6 +190,18 @@ impl Walker<'_> {
             i += span(tape, i);
         }
         self.write_fields(plan, tape)
+    }
+
+    /// Counts `n` more object members against the record's limit.
+    #[inline]
+    fn count_members(&mut self, n: usize) -> Result<(), FieldError> {
+        match self.fields_left.checked_sub(n) {
+            Some(left) => {
+                self.fields_left = left;
+                Ok(())
+            }
+            None => Err(too_many_members(self.limits)),
+        }
     }
 
     /// Writes the declared fields of an object whose slots are filled
@@ -394,7 +409,7 @@ impl Walker<'_> {
         tape: &[Node<'_>],
         at: usize,
     ) -> Result<(), FieldError> {
-        let Walker { out, stack, literals, .. } = self;
+        let Walker { out, stack, literals, fields_left, limits, .. } = self;
         stack.clear();
         let mut i = at;
         loop {
@@ -416,6 +431,12 @@ impl Walker<'_> {
                 ) => {
                     let is_object =
                         matches!(tape.get(i), Some(Node::Object { .. }));
+                    if is_object {
+                        match fields_left.checked_sub(len) {
+                            Some(left) => *fields_left = left,
+                            None => return Err(too_many_members(limits)),
+                        }
+                    }
                     out.push(if is_object { b'{' } else { b'[' });
                     i += 1;
                     stack.push(Frame {
@@ -484,6 +505,18 @@ pub(crate) fn syntax_message(e: &simd_json::Error) -> String {
         }
         None => format!("{what} at byte {}", e.index()),
     }
+}
+
+#[cold]
+fn too_many_members(limits: &Limits) -> FieldError {
+    FieldError::new(
+        K::Limit,
+        format!(
+            "at most {} object members in one record",
+            limits.record_fields()
+        ),
+        "more".to_owned(),
+    )
 }
 
 #[cold]

@@ -22,6 +22,18 @@ pub(crate) fn compile(
     src: &str,
     limits: &Limits,
 ) -> Result<Schema, SchemaError> {
+    if src.len() > limits.schema_bytes() {
+        return Err(err(
+            K::Limit,
+            None,
+            "",
+            format!(
+                "a schema of {} bytes, more than the limit of {} bytes",
+                src.len(),
+                limits.schema_bytes()
+            ),
+        ));
+    }
     let spec = yaml::parse(src, limits)?;
     Compiler::new(limits).schema(spec)
 }
@@ -114,7 +126,7 @@ impl<'l> Compiler<'l> {
         }
         let text = match &spec.parser {
             None => None,
-            Some(p) => Some(self.parser(p, &spec.fields)?),
+            Some(p) => Some(self.parser(p)?),
         };
         let root = self.object(&spec.fields, "fields", 1)?;
         let text_fields = text.as_ref().map_or_else(Box::default, |p| {
@@ -138,7 +150,6 @@ impl<'l> Compiler<'l> {
     fn parser(
         &mut self,
         spec: &Spanned<yaml::ParserSpec>,
-        fields: &Spanned<Vec<FieldSpec>>,
     ) -> Result<crate::fastmatch::Parser, SchemaError> {
         let p = &spec.value;
         let others =
@@ -165,7 +176,7 @@ impl<'l> Compiler<'l> {
             ));
         };
         let fm = &fm.value;
-        compile_fastmatch(fm, fields)
+        compile_fastmatch(fm, self.limits)
     }
 
     /// Compiles the fields of one object. `depth` counts object and array
@@ -595,7 +606,7 @@ fn validate(
 /// declared field; undeclared ones are dropped like undeclared JSON keys.
 fn compile_fastmatch(
     fm: &yaml::FastmatchSpec,
-    _fields: &Spanned<Vec<FieldSpec>>,
+    limits: &Limits,
 ) -> Result<crate::fastmatch::Parser, SchemaError> {
     if fm.patterns.value.is_empty() {
         return Err(err(
@@ -604,6 +615,32 @@ fn compile_fastmatch(
             "parser.fastmatch.match",
             "expected at least one pattern, found an empty list",
         ));
+    }
+    if fm.patterns.value.len() > limits.patterns() {
+        return Err(err(
+            K::Limit,
+            at(&fm.patterns),
+            "parser.fastmatch.match",
+            format!(
+                "{} patterns, more than the limit of {}",
+                fm.patterns.value.len(),
+                limits.patterns()
+            ),
+        ));
+    }
+    for (i, p) in fm.patterns.value.iter().enumerate() {
+        if p.value.len() > limits.pattern_bytes() {
+            return Err(err(
+                K::Limit,
+                at(p),
+                &format!("parser.fastmatch.match[{i}]"),
+                format!(
+                    "a pattern of {} bytes, more than the limit of {} bytes",
+                    p.value.len(),
+                    limits.pattern_bytes()
+                ),
+            ));
+        }
     }
     let patterns: Vec<&str> =
         fm.patterns.value.iter().map(|p| p.value.as_str()).collect();
