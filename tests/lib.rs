@@ -1,6 +1,7 @@
 //! Integration tests: one binary (see Cargo.toml).
 
 mod alloc;
+mod edge;
 mod fastmatch;
 mod golden;
 mod hostile;
