@@ -5,5 +5,6 @@ mod edge;
 mod fastmatch;
 mod golden;
 mod hostile;
+mod props;
 mod schemas;
 mod util;
