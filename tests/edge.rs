@@ -202,7 +202,7 @@ fn raw_nul_in_a_text_line_is_kept_and_escaped() {
 fn lone_surrogate_escapes_fail_the_record() {
     // `\ud800` alone, `\udc00` first, a high surrogate followed by a
     // non-surrogate escape, and in an undeclared field: all rejected, as
-    // serde_json does (Go, and so Panther, would write U+FFFD instead).
+    // serde_json does (Go's encoding/json writes U+FFFD instead).
     let msg = "record 1 (byte 0): expected valid JSON, found an invalid \\u \
                escape at byte 0 (`u`)";
     for record in [
