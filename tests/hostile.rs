@@ -181,3 +181,308 @@ fn invalid_utf8_is_a_syntax_error() {
     assert_eq!(err.kind(), RecordErrorKind::Syntax);
     assert!(err.to_string().contains("invalid UTF-8"), "{err}");
 }
+
+// ---- big inputs ----
+//
+// Sizes a log source can send; each must end in the promised outcomes
+// (one per record, limits as ordinary errors) without a stack overflow
+// or a blow-up in time. Debug builds normalize fewer bytes where noted,
+// so `cargo test` stays quick; `cargo test --release` runs the full
+// sizes.
+
+/// A small schema whose records are all optional: `{}` is an event.
+static TINY: std::sync::LazyLock<Registry> = std::sync::LazyLock::new(|| {
+    Registry::builder()
+        .add_yaml(
+            "tiny.yml",
+            "schema: Tiny\nfields:\n  - name: n\n    type: int\n",
+        )
+        .unwrap()
+        .build()
+});
+
+/// The first record of `payload` as `t` splits it, normalized.
+fn first(
+    t: &lognorm::LogType,
+    payload: &[u8],
+) -> Result<String, lognorm::RecordError> {
+    let record = t.split(payload).next().expect("a record");
+    let mut scratch = Scratch::new();
+    t.normalize(record, &mut context(), &mut scratch)
+        .map(|e| e.row().to_owned())
+}
+
+#[test]
+fn deep_arrays_and_objects_are_limit_errors_everywhere() {
+    const DEPTH: usize = 100_000;
+    let arrays = format!("{}{}", "[".repeat(DEPTH), "]".repeat(DEPTH));
+    let objects = format!("{}1{}", "{\"a\":".repeat(DEPTH), "}".repeat(DEPTH));
+    let registry = Registry::builtin();
+    let wiz = registry.log_type("Wiz.Audit").unwrap();
+    let limit = "nesting deeper than the limit";
+    // In an undeclared field, a declared `json` field, or as the record.
+    for record in [
+        format!(r#"{{"zz":{arrays}}}"#),
+        format!(r#"{{"actionParameters":{arrays}}}"#),
+        format!(r#"{{"actionParameters":{objects}}}"#),
+        objects.clone(),
+    ] {
+        let err = first(wiz, record.as_bytes()).unwrap_err();
+        assert_eq!(err.kind(), RecordErrorKind::Limit, "{err}");
+        assert!(err.to_string().contains(limit), "{err}");
+        assert_eq!(err.raw().len(), record.len());
+    }
+    // A payload that is one deep array is a JSON array payload: its one
+    // element (99,999 levels) is the record.
+    let records: Vec<_> = wiz.split(arrays.as_bytes()).collect();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].offset(), 1);
+    assert_eq!(records[0].bytes().len(), 2 * (DEPTH - 1));
+    let err = first(wiz, arrays.as_bytes()).unwrap_err();
+    assert_eq!(err.kind(), RecordErrorKind::Limit, "{err}");
+    assert_eq!(
+        err.to_string(),
+        "record 1 (byte 1): expected valid JSON, found nesting deeper \
+         than the limit at byte 128 (`[`)"
+    );
+}
+
+#[test]
+fn one_string_at_and_past_the_limit() {
+    // Limits::new(): a string value of at most 1 MiB (decoded bytes).
+    const MAX: usize = 1 << 20;
+    let registry = Registry::builtin();
+    let wiz = registry.log_type("Wiz.Audit").unwrap();
+    let record = |id: &str| {
+        format!(
+            r#"{{"id":"{id}","action":"a","timestamp":"2024-01-01T00:00:00Z"}}"#
+        )
+    };
+    let at = "x".repeat(MAX);
+    let row = first(wiz, record(&at).as_bytes()).unwrap();
+    assert!(row.starts_with(&format!(r#"{{"id":"{at}","action""#)));
+
+    let over = "x".repeat(MAX + 1);
+    let err = first(wiz, record(&over).as_bytes()).unwrap_err();
+    assert_eq!(err.kind(), RecordErrorKind::Limit);
+    assert_eq!(
+        err.to_string(),
+        "record 1 (byte 0): field `id`: expected a string of at most \
+         1048576 bytes, found 1048577 bytes"
+    );
+    assert_eq!(err.path(), "id");
+
+    // The limit counts decoded bytes: 2 MiB of `\n` escapes is 1 MiB.
+    assert!(first(wiz, record(&"\\n".repeat(MAX)).as_bytes()).is_ok());
+    let err =
+        first(wiz, record(&"\\n".repeat(MAX + 1)).as_bytes()).unwrap_err();
+    assert_eq!(err.kind(), RecordErrorKind::Limit);
+
+    // Multi-byte characters count in bytes: 2 bytes each.
+    let err =
+        first(wiz, record(&"é".repeat(MAX / 2 + 1)).as_bytes()).unwrap_err();
+    assert!(err.to_string().ends_with("found 1048578 bytes"), "{err}");
+
+    // Only `string` fields are held to it: the same string in a `json`
+    // field or an undeclared one is kept or skipped (see the report: the
+    // README's "one string value" limit suggests otherwise).
+    let in_json = format!(
+        r#"{{"id":"i","action":"a","timestamp":"2024-01-01T00:00:00Z","actionParameters":"{over}"}}"#
+    );
+    let row = first(wiz, in_json.as_bytes()).unwrap();
+    assert!(row.contains(&format!(r#""actionParameters":"{over}""#)));
+    let undeclared = in_json.replace("actionParameters", "zz");
+    assert!(first(wiz, undeclared.as_bytes()).is_ok());
+
+    // A smaller limit is honoured the same way.
+    let strict = Registry::builder()
+        .limits(lognorm::Limits::new().max_string_bytes(4))
+        .add_builtin()
+        .unwrap()
+        .build();
+    let wiz = strict.log_type("Wiz.Audit").unwrap();
+    assert!(first(wiz, record("abcd").as_bytes()).is_ok());
+    assert_eq!(
+        first(wiz, record("abcde").as_bytes()).unwrap_err().to_string(),
+        "record 1 (byte 0): field `id`: expected a string of at most 4 \
+         bytes, found 5 bytes"
+    );
+}
+
+#[test]
+fn one_record_at_and_past_the_size_limit() {
+    const MAX: usize = 8 << 20;
+    let registry = Registry::builtin();
+    let wiz = registry.log_type("Wiz.Audit").unwrap();
+    // Padded with JSON whitespace inside the object to exactly `len`.
+    let record = |len: usize| {
+        let head =
+            r#"{"id":"i","action":"a","timestamp":"2024-01-01T00:00:00Z""#;
+        format!("{head}{}}}", " ".repeat(len - head.len() - 1))
+    };
+    assert_eq!(record(MAX).len(), MAX);
+    assert!(first(wiz, record(MAX).as_bytes()).is_ok());
+    let err = first(wiz, record(MAX + 1).as_bytes()).unwrap_err();
+    assert_eq!(err.kind(), RecordErrorKind::Limit);
+    assert_eq!(
+        err.to_string(),
+        "record 1 (byte 0): expected a record of at most 8388608 bytes, \
+         found 8388609 bytes"
+    );
+    assert_eq!(err.raw().len(), MAX + 1);
+}
+
+#[test]
+fn many_mib_of_tiny_ndjson_records() {
+    // 100 MiB in release; 8 MiB in debug, where normalizing costs ~15 µs
+    // a record (100 MiB would take about half a minute).
+    let mib = if cfg!(debug_assertions) { 8 } else { 100 };
+    let registry = Registry::builtin();
+    let wiz = registry.log_type("Wiz.Audit").unwrap();
+    let mut payload = Vec::with_capacity(mib << 20);
+    let mut n = 0usize;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if n % 1000 == 999 {
+            // Every thousandth record is broken.
+            line.extend_from_slice(format!("{{\"id\":\"{n}\"\n").as_bytes());
+        } else {
+            line.extend_from_slice(
+                format!(
+                    "{{\"id\":\"{n}\",\"action\":\"a\",\"timestamp\":\"2024-01-01T00:00:00Z\"}}\n"
+                )
+                .as_bytes(),
+            );
+        }
+        if payload.len() + line.len() > mib << 20 {
+            break;
+        }
+        payload.extend_from_slice(&line);
+        n += 1;
+    }
+    let mut ctx = context();
+    let mut scratch = Scratch::new();
+    let (mut events, mut errors, mut next_offset) = (0usize, 0usize, 0);
+    for (i, record) in wiz.split(&payload).enumerate() {
+        assert_eq!(record.number(), i as u64 + 1);
+        assert_eq!(record.offset(), next_offset);
+        next_offset += record.bytes().len() + 1;
+        match wiz.normalize(record, &mut ctx, &mut scratch) {
+            Ok(_) => events += 1,
+            Err(e) => {
+                assert_eq!(i % 1000, 999, "{e}");
+                assert_eq!(e.raw(), record.bytes());
+                errors += 1;
+            }
+        }
+    }
+    assert_eq!(next_offset, payload.len());
+    assert_eq!(events + errors, n);
+    assert_eq!(errors, n / 1000);
+    assert!(n > (mib << 20) / 70, "{n} records");
+}
+
+#[test]
+fn heroku_lines_of_ten_million_spaces() {
+    let registry = Registry::builtin();
+    let heroku = registry.log_type("Heroku.Runtime").unwrap();
+    let frame = "52 <40>1 2012-11-30T06:45:29+00:00 host app web.3 - hi\n";
+    let spaces = " ".repeat(10_000_000);
+    // Only spaces: a blank line, no record.
+    assert_eq!(run("Heroku.Runtime", spaces.as_bytes()), (0, 0, 0));
+    // Between two frames: whitespace between frames, skipped.
+    let body = format!("{frame}{spaces}\n{frame}");
+    assert_eq!(run("Heroku.Runtime", body.as_bytes()), (2, 2, 0));
+    // As the message of a frame: the record is over the size limit.
+    let big = format!("{}{spaces}", frame.trim_end());
+    let err = first(heroku, big.as_bytes()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "record 1 (byte 0): expected a record of at most 8388608 bytes, \
+         found 10000054 bytes"
+    );
+    // Within the record limit the message is one string over 1 MiB.
+    let big = format!("{}{}", frame.trim_end(), &spaces[..8_000_000]);
+    let err = first(heroku, big.as_bytes()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "record 1 (byte 0): field `message`: expected a string of at most \
+         1048576 bytes, found 8000002 bytes"
+    );
+}
+
+#[test]
+fn ten_mb_line_without_a_newline() {
+    let registry = Registry::builtin();
+    let x = "x".repeat(10_000_000);
+    let unterminated = format!(r#"{{"id":"{x}"#);
+    for (name, payload) in [
+        ("Heroku.Runtime", x.as_bytes()),
+        ("Wiz.Audit", x.as_bytes()),
+        ("Wiz.Audit", unterminated.as_bytes()),
+    ] {
+        let t = registry.log_type(name).unwrap();
+        let records: Vec<_> = t.split(payload).collect();
+        assert_eq!(records.len(), 1, "{name}");
+        assert_eq!(records[0].bytes().len(), payload.len());
+        let err = first(t, payload).unwrap_err();
+        assert_eq!(err.kind(), RecordErrorKind::Limit);
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "record 1 (byte 0): expected a record of at most 8388608 \
+                 bytes, found {} bytes",
+                payload.len()
+            )
+        );
+        assert_eq!(err.raw(), payload);
+    }
+}
+
+#[test]
+fn json_array_of_a_million_tiny_elements() {
+    const N: usize = 1_000_000;
+    let tiny = TINY.log_type("Tiny").unwrap();
+    let mut payload = b"[".to_vec();
+    for i in 0..N {
+        if i > 0 {
+            payload.push(b',');
+        }
+        // `{}`, `{"n":1}` and, every 100th, a wrong type.
+        payload.extend_from_slice(match i % 100 {
+            99 => br#"{"n":"x"}"#,
+            k if k % 2 == 0 => b"{}",
+            _ => br#"{"n":1}"#,
+        });
+    }
+    payload.push(b']');
+    // Splitting: every element, in order, at the right offset.
+    let mut offset = 1;
+    let mut count = 0;
+    for (i, record) in tiny.split(&payload).enumerate() {
+        assert_eq!(record.offset(), offset);
+        assert_eq!(record.number(), i as u64 + 1);
+        offset += record.bytes().len() + 1;
+        count += 1;
+    }
+    assert_eq!(count, N);
+    assert_eq!(offset, payload.len());
+    // Normalizing: all of them in release; the first 200,000 in debug
+    // (about 8 µs each there).
+    let take = if cfg!(debug_assertions) { 200_000 } else { N };
+    let mut ctx = context();
+    let mut scratch = Scratch::new();
+    let (mut events, mut errors) = (0, 0);
+    for record in tiny.split(&payload).take(take) {
+        match tiny.normalize(record, &mut ctx, &mut scratch) {
+            Ok(_) => events += 1,
+            Err(e) => {
+                assert_eq!(e.kind(), RecordErrorKind::InvalidValue, "{e}");
+                errors += 1;
+            }
+        }
+    }
+    assert_eq!(errors, take / 100);
+    assert_eq!(events, take - take / 100);
+}

@@ -1,8 +1,11 @@
 //! Integration tests: one binary (see Cargo.toml).
 
 mod alloc;
+mod edge;
+mod fastmatch;
 mod golden;
 mod hostile;
 mod limits;
+mod props;
 mod schemas;
 mod util;
