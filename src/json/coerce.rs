@@ -193,11 +193,7 @@ fn string(
     limits: &Limits,
 ) -> Result<(), FieldError> {
     if s.len() > limits.string_bytes() {
-        return Err(FieldError::new(
-            K::Limit,
-            format!("a string of at most {} bytes", limits.string_bytes()),
-            format!("{} bytes", s.len()),
-        ));
+        return Err(too_long(s, limits));
     }
     if let Some(v) = &plan.validate {
         if let Some(allow) = &v.allow
@@ -335,6 +331,16 @@ fn json_quote(s: &str) -> String {
 fn list(items: &[Box<str>]) -> Cow<'static, str> {
     let quoted: Vec<String> = items.iter().map(|i| quote(i)).collect();
     quoted.join(", ").into()
+}
+
+/// The error of a string longer than [`Limits::string_bytes`].
+#[cold]
+pub(crate) fn too_long(s: &str, limits: &Limits) -> FieldError {
+    FieldError::new(
+        K::Limit,
+        format!("a string of at most {} bytes", limits.string_bytes()),
+        format!("{} bytes", s.len()),
+    )
 }
 
 #[cfg(test)]

@@ -192,6 +192,18 @@ impl Walker<'_> {
         self.write_fields(plan, tape)
     }
 
+    /// Describes the value at `i` for an error: a number as the sender
+    /// wrote it (not as parsed: `0.999…` must not read `1.0`).
+    #[cold]
+    fn describe(&mut self, tape: &[Node<'_>], i: usize) -> String {
+        if let Some(&Node::Static(n)) = tape.get(i)
+            && let Some(text) = number_literal(&mut self.literals, n, i)
+        {
+            return crate::error::quote(text);
+        }
+        describe(tape, i)
+    }
+
     /// Counts `n` more object members against the record's limit.
     #[inline]
     fn count_members(&mut self, n: usize) -> Result<(), FieldError> {
@@ -271,7 +283,7 @@ impl Walker<'_> {
         match &plan.kind {
             Kind::Object(obj) => {
                 if !matches!(node, Node::Object { .. }) {
-                    return Err(wrong_type(plan, tape, i));
+                    return Err(wrong_type(self.describe(tape, i), plan));
                 }
                 self.out.push(b'{');
                 self.fields(obj, tape, i)?;
@@ -280,7 +292,7 @@ impl Walker<'_> {
             }
             Kind::Array(elem) => {
                 let Node::Array { len, .. } = node else {
-                    return Err(wrong_type(plan, tape, i));
+                    return Err(wrong_type(self.describe(tape, i), plan));
                 };
                 if len == 0 {
                     return Ok(Outcome::Empty);
@@ -317,10 +329,10 @@ impl Walker<'_> {
                     Node::String(s) => coerce::timestamp_str(ts, s)?,
                     Node::Static(s) => {
                         Some(coerce::timestamp_num(ts, s).ok_or_else(
-                            || coerce::bad_time(ts, describe(tape, i)),
+                            || coerce::bad_time(ts, self.describe(tape, i)),
                         )?)
                     }
-                    _ => return Err(wrong_type(plan, tape, i)),
+                    _ => return Err(wrong_type(self.describe(tape, i), plan)),
                 };
                 let Some(t) = parsed else { return Ok(Outcome::Absent) };
                 let text = t.text();
@@ -345,7 +357,7 @@ impl Walker<'_> {
                         }
                     }
                     Node::Static(s) => coerce::Scalar::Static(s),
-                    _ => return Err(wrong_type(plan, tape, i)),
+                    _ => return Err(wrong_type(self.describe(tape, i), plan)),
                 };
                 coerce::scalar(
                     kind,
@@ -354,7 +366,11 @@ impl Walker<'_> {
                     self.indicators,
                     self.limits,
                 )
-                .map_err(|e| e.unwrap_or_else(|| wrong_type(plan, tape, i)))
+                .map_err(|e| {
+                    e.unwrap_or_else(|| {
+                        wrong_type(self.describe(tape, i), plan)
+                    })
+                })
             }
         }
     }
@@ -389,7 +405,9 @@ impl Walker<'_> {
             // Text that is itself a JSON string is not embedded JSON of
             // the declared type (and unwrapping it again would let the
             // input choose how deep this goes).
-            Some(Node::String(_)) => Err(wrong_type(plan, &tape.0, 0)),
+            Some(Node::String(_)) => {
+                Err(wrong_type(describe(&tape.0, 0), plan))
+            }
             // The root is not a string, so `value` takes the normal path;
             // the outer record's literal map does not fit this tape.
             _ => {
@@ -416,6 +434,9 @@ impl Walker<'_> {
             // Write the value at `i`.
             match tape.get(i) {
                 Some(Node::String(s)) => {
+                    if s.len() > limits.string_bytes() {
+                        return Err(coerce::too_long(s, limits));
+                    }
                     crate::event::write_str(out, s);
                     i += 1;
                 }
@@ -525,8 +546,8 @@ fn missing(found: &str) -> FieldError {
 }
 
 #[cold]
-fn wrong_type(plan: &ValuePlan, tape: &[Node<'_>], i: usize) -> FieldError {
-    FieldError::new(K::InvalidValue, plan.kind.type_name(), describe(tape, i))
+fn wrong_type(found: String, plan: &ValuePlan) -> FieldError {
+    FieldError::new(K::InvalidValue, plan.kind.type_name(), found)
 }
 
 #[cold]
