@@ -414,7 +414,7 @@ impl LogType {
         let parsed =
             simd_json::fill_tape_padded(input, bytes.len(), buffers, &mut t);
         let result = match parsed {
-            Err(e) => Err(syntax_error(&e)),
+            Err(e) => Err(syntax_error(&e, bytes)),
             Ok(()) => {
                 let mut w = Walker {
                     literals: Some(crate::json::Literals {
@@ -532,12 +532,12 @@ fn root(
 }
 
 #[cold]
-fn syntax_error(e: &simd_json::Error) -> FieldError {
+fn syntax_error(e: &simd_json::Error, record: &[u8]) -> FieldError {
     let kind = if matches!(e.error(), simd_json::ErrorType::DepthLimitExceeded)
     {
         K::Limit
     } else {
         K::Syntax
     };
-    FieldError::new(kind, "valid JSON", crate::json::syntax_message(e))
+    FieldError::new(kind, "valid JSON", crate::json::syntax_message(e, record))
 }
