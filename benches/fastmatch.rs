@@ -21,6 +21,7 @@
 //! ```
 
 mod heroku_gen;
+mod rng;
 
 use std::hint::black_box;
 
