@@ -228,11 +228,7 @@ type Make = fn(&mut XorShift) -> Value;
 
 /// `events` events of `PER_EVENT` values; one in four values repeats the
 /// value before it.
-fn generate(
-    rng: &mut XorShift,
-    events: usize,
-    make: Make,
-) -> Vec<Vec<Value>> {
+fn generate(rng: &mut XorShift, events: usize, make: Make) -> Vec<Vec<Value>> {
     (0..events)
         .map(|_| {
             let mut event: Vec<Value> = Vec::with_capacity(PER_EVENT);
