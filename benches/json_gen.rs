@@ -14,14 +14,14 @@
 //! event must give (see [`Expected`]): the event time and the exact
 //! `p_any_*` columns, computed here independently of lognorm.
 //!
-//! | log type | bytes per event (about) |
+//! | log type | bytes per event (1 MiB corpus) |
 //! |---|---:|
-//! | Databricks.Audit | 760 |
-//! | Hex.Audit | 1,100 |
-//! | OpenAI.Audit | 560 |
-//! | Wiz.Audit | 620 |
-//! | Wiz.Issues | 2,300 |
-//! | Wiz.VulnerabilityFinding | 2,600 |
+//! | Databricks.Audit | 799 |
+//! | Hex.Audit | 1,074 |
+//! | OpenAI.Audit | 542 |
+//! | Wiz.Audit | 555 |
+//! | Wiz.Issues | 2,085 |
+//! | Wiz.VulnerabilityFinding | 2,512 |
 
 #![allow(dead_code)]
 
@@ -415,7 +415,7 @@ impl Gen {
     // -----------------------------------------------------------------
     // Databricks.Audit
 
-    /// A Databricks audit event (~760 bytes), as delivered to S3 by
+    /// A Databricks audit event (~800 bytes), as delivered to S3 by
     /// audit log delivery: `timestamp` in Unix milliseconds.
     fn databricks(&mut self) -> Option<i128> {
         const SHARDS: &[&str] =
@@ -672,7 +672,7 @@ impl Gen {
     // -----------------------------------------------------------------
     // Hex.Audit
 
-    /// A Hex audit event (~1,100 bytes) as the webhook sends it:
+    /// A Hex audit event (~1,070 bytes) as the webhook sends it:
     /// `rfc3339` times with milliseconds or microseconds.
     fn hex(&mut self) -> Option<i128> {
         const ACTIONS: &[&str] = &[
@@ -801,7 +801,7 @@ impl Gen {
     // -----------------------------------------------------------------
     // OpenAI.Audit
 
-    /// An OpenAI organization audit log entry (~560 bytes) as the audit
+    /// An OpenAI organization audit log entry (~540 bytes) as the audit
     /// log API returns it: `effective_at` in Unix seconds.
     fn openai(&mut self) -> Option<i128> {
         const TYPES: &[&str] = &[
@@ -971,7 +971,7 @@ impl Gen {
     // -----------------------------------------------------------------
     // Wiz.Audit
 
-    /// A Wiz audit log entry (~620 bytes) from the GraphQL API:
+    /// A Wiz audit log entry (~550 bytes) from the GraphQL API:
     /// `timestamp` in RFC 3339 with up to six fraction digits. One in
     /// twenty comes from the older export with lowercase keys and a
     /// space-separated timestamp without a zone.
@@ -1142,7 +1142,7 @@ impl Gen {
     // -----------------------------------------------------------------
     // Wiz.Issues
 
-    /// A Wiz issue (~2,300 bytes) from the issues query. The schema has
+    /// A Wiz issue (~2,100 bytes) from the issues query. The schema has
     /// no event time and no indicators.
     fn wiz_issues(&mut self) -> Option<i128> {
         const RULES: &[(&str, &str)] = &[
@@ -1341,7 +1341,7 @@ impl Gen {
     // -----------------------------------------------------------------
     // Wiz.VulnerabilityFinding
 
-    /// A Wiz vulnerability finding (~2,600 bytes). No event time; URL and
+    /// A Wiz vulnerability finding (~2,500 bytes). No event time; URL and
     /// IP indicators.
     fn wiz_vulnerability(&mut self) -> Option<i128> {
         const CVES: &[(&str, &str, &str, &str, &str)] = &[

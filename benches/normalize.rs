@@ -39,6 +39,21 @@
 //! cargo bench --bench normalize               # measure
 //! cargo bench --bench normalize -- --test     # each bench once (CI)
 //! ```
+//!
+//! `LOGNORM_BENCH_DUMP=<dir>` writes each generated corpus to
+//! `<dir>/<LogType>.jsonl`, to look at or to feed to other tools.
+//!
+//! To profile one variant, count instructions (a busy machine does not
+//! change them) in the timed loop only, with criterion's `--profile-time`
+//! and the bench binary `cargo bench --no-run` names:
+//!
+//! ```text
+//! valgrind --tool=callgrind \
+//!     --toggle-collect='criterion::bencher::Bencher<M>::iter' \
+//!     target/release/deps/normalize-<hash> --bench --profile-time 2 \
+//!     'normalize/Databricks.Audit/lognorm$'
+//! callgrind_annotate callgrind.out.<pid> | head -40
+//! ```
 
 mod json_gen;
 mod rng;
@@ -106,8 +121,7 @@ fn copy_in(input: &mut Vec<u8>, record: &[u8]) {
 
 /// Splits and normalizes the payload; returns (events, row bytes).
 ///
-/// Never inlined, so a profiler can collect this function alone
-/// (`valgrind --tool=callgrind --toggle-collect='normalize::lognorm_all'`).
+/// Never inlined, so it is one frame of its own in a profile.
 #[inline(never)]
 fn lognorm_all(
     lt: &LogType,
