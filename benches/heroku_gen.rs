@@ -1,9 +1,9 @@
 //! A deterministic generator of Heroku runtime log lines for the benches.
 //!
 //! No committed data and no `rand`: a 64-bit xorshift (`rng.rs`) drives
-//! the choices, so the same seed gives the same lines on every machine. Each line is a
-//! logplex frame as a Heroku HTTPS drain sends it, matching the
-//! Heroku.Runtime pattern
+//! the choices, so the same seed gives the same lines on every machine.
+//! Each line is a logplex frame as a Heroku HTTPS drain sends it,
+//! matching the Heroku.Runtime pattern
 //! `%{message_len} <%{priority}>%{version} %{timestamp} %{host_name}
 //! %{app_name} %{process_id} %{message_id} %{message}`:
 //!

@@ -213,7 +213,8 @@ fn aws_arn(rng: &mut XorShift) -> Value {
         }
         8 => {
             let arn = format!(
-                "arn:aws:lambda:{region}:{account}:function:process-events:prod"
+                "arn:aws:lambda:{region}:{account}:function:\
+                 process-events:prod"
             );
             Value::new(Indicator::AwsArn, arn.clone())
                 .adds(S::AwsArns, &arn)

@@ -656,7 +656,8 @@ impl Gen {
             _ => {
                 let part = self.rng.range(0, 9999);
                 let path = format!(
-                    "/mnt/raw/events/2024/06/03/part-{part:05}-c000.snappy.parquet"
+                    "/mnt/raw/events/2024/06/03/\
+                     part-{part:05}-c000.snappy.parquet"
                 );
                 let j = &mut self.j;
                 j.ks("serviceName", "dbfs").ks("actionName", "getStatus");
@@ -1519,7 +1520,8 @@ impl Gen {
                 "GCP",
                 "us-central1",
                 format!(
-                    "//compute.googleapis.com/projects/acme-prod/zones/us-central1-a/instances/{vm}"
+                    "//compute.googleapis.com/projects/acme-prod/zones/\
+                     us-central1-a/instances/{vm}"
                 ),
                 format!(
                     "https://console.cloud.google.com/compute/instancesDetail/\
