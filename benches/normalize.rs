@@ -22,8 +22,10 @@
 //! The baselines split the payload at newlines with `memchr` and copy
 //! each record into a reused buffer first, as simd-json needs (it parses
 //! in place) and as lognorm does inside `normalize`; every variant pays
-//! for that copy. Every writer clears and refills one reused `Vec` per
-//! record, like lognorm's row.
+//! for that copy. (`fill_tape`, the reference, copies the record
+//! once more into its own padded buffer; lognorm calls
+//! `fill_tape_padded` on its copy instead.) Every writer clears and
+//! refills one reused `Vec` per record, like lognorm's row.
 //!
 //! `normalize/threads/{1,2}`: one `Registry` shared by N threads, each
 //! with its own scratch, normalizing its own copy of the Databricks.Audit
