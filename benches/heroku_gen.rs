@@ -1,9 +1,9 @@
 //! A deterministic generator of Heroku runtime log lines for the benches.
 //!
-//! No committed data and no `rand`: a 64-bit xorshift drives the choices,
-//! so the same seed gives the same lines on every machine. Each line is a
-//! logplex frame as a Heroku HTTPS drain sends it, matching the
-//! Heroku.Runtime pattern
+//! No committed data and no `rand`: a 64-bit xorshift (`rng.rs`) drives
+//! the choices, so the same seed gives the same lines on every machine.
+//! Each line is a logplex frame as a Heroku HTTPS drain sends it,
+//! matching the Heroku.Runtime pattern
 //! `%{message_len} <%{priority}>%{version} %{timestamp} %{host_name}
 //! %{app_name} %{process_id} %{message_id} %{message}`:
 //!
@@ -24,46 +24,7 @@
 
 use std::fmt::Write;
 
-/// A 64-bit xorshift (Marsaglia); good enough to pick from lists.
-#[derive(Clone, Debug)]
-pub struct XorShift(u64);
-
-impl XorShift {
-    /// A generator; a zero seed is replaced (xorshift sticks at zero).
-    pub fn new(seed: u64) -> XorShift {
-        XorShift(if seed == 0 { 0x9e37_79b9_7f4a_7c15 } else { seed })
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    /// A number in `0..n` (`n > 0`; the modulo bias does not matter here).
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-
-    /// A number in `lo..=hi`.
-    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.below(hi - lo + 1)
-    }
-
-    /// True with probability `percent`/100.
-    pub fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    /// One element of `items`.
-    pub fn pick<'a, T: ?Sized>(&mut self, items: &[&'a T]) -> &'a T {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
+use crate::rng::{XorShift, civil_from_days, ipv4, uuid};
 
 const HOSTS: &[&str] =
     &["api.example.com", "www.example.com", "shop-prod.herokuapp.com"];
@@ -108,33 +69,6 @@ const ROUTER_ERRORS: &[(&str, &str, u64)] = &[
     ("H18", "Server Request Interrupted", 503),
     ("H27", "Client Request Interrupted", 499),
 ];
-
-/// Appends a random lowercase UUID v4.
-fn uuid(rng: &mut XorShift, out: &mut String) {
-    let a = rng.next_u64();
-    let b = rng.next_u64();
-    let _ = write!(
-        out,
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        0x8000 | (b >> 48) & 0x3fff,
-        b & 0xffff_ffff_ffff,
-    );
-}
-
-/// Appends a random public-looking IPv4 address.
-fn ipv4(rng: &mut XorShift, out: &mut String) {
-    let first = rng.pick(&[&23u64, &54, &73, &98, &104, &172, &185, &203]);
-    let _ = write!(
-        out,
-        "{first}.{}.{}.{}",
-        rng.below(256),
-        rng.below(256),
-        rng.range(1, 254)
-    );
-}
 
 /// Appends a request path (with a query string now and then).
 fn path(rng: &mut XorShift, out: &mut String) {
@@ -209,20 +143,6 @@ struct Gen {
 
 /// Days from 1970-01-01 to 2024-05-01.
 const EPOCH_DAYS: i64 = 19_844;
-
-/// The civil date of a day count since 1970-01-01 (Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u64, u64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097) as u64;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe as i64 + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
 
 impl Gen {
     /// Appends the current time as Heroku writes it:
