@@ -108,6 +108,20 @@ pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// Writes `s` as a JSON string; `plain` says it is known to need no
+/// escaping (see `Walker::plain`), so it is copied without a scan.
+#[inline]
+pub(crate) fn write_json_str(out: &mut Vec<u8>, s: &str, plain: bool) {
+    if plain {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        write_str(out, s);
+    }
+}
+
 /// Writes the escape sequence of one byte that needs it.
 #[inline]
 fn escape(out: &mut Vec<u8>, b: u8) {

@@ -430,6 +430,7 @@ impl LogType {
                     limits: &self.limits,
                     event_time: None,
                     fields_left: self.limits.record_fields(),
+                    plain: memchr::memchr(b'\\', bytes).is_none(),
                 };
                 root(&mut w, &self.schema, &t.0)
             }
@@ -494,6 +495,7 @@ impl LogType {
             limits: &self.limits,
             event_time: None,
             fields_left: self.limits.record_fields(),
+            plain: false,
         };
         w.out.push(b'{');
         let result = w

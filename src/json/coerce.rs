@@ -73,6 +73,7 @@ pub(crate) fn scalar(
     out: &mut Vec<u8>,
     indicators: &mut Collector,
     limits: &Limits,
+    plain: bool,
 ) -> Result<Outcome, Option<FieldError>> {
     match kind {
         Kind::String(plan) => {
@@ -84,7 +85,8 @@ pub(crate) fn scalar(
                 }
                 Scalar::Static(s) => scalar_text(s, &mut buf),
             };
-            string(plan, text, out, indicators, limits).map_err(Some)?;
+            string(plan, text, out, indicators, limits, plain)
+                .map_err(Some)?;
             Ok(Outcome::Written)
         }
         Kind::Int(k) => {
@@ -191,6 +193,7 @@ fn string(
     out: &mut Vec<u8>,
     indicators: &mut Collector,
     limits: &Limits,
+    plain: bool,
 ) -> Result<(), FieldError> {
     if s.len() > limits.string_bytes() {
         return Err(too_long(s, limits));
@@ -245,7 +248,7 @@ fn string(
             ));
         }
     }
-    crate::event::write_str(out, s);
+    crate::event::write_json_str(out, s, plain);
     Ok(())
 }
 
@@ -351,7 +354,7 @@ mod tests {
     fn run(kind: &Kind, v: Scalar<'_>) -> Result<String, String> {
         let mut out = Vec::new();
         let mut c = Collector::new();
-        match scalar(kind, v, &mut out, &mut c, &Limits::new()) {
+        match scalar(kind, v, &mut out, &mut c, &Limits::new(), false) {
             Ok(Outcome::Written) => Ok(String::from_utf8(out).unwrap()),
             Ok(o) => Ok(format!("{o:?}")),
             Err(Some(e)) => Err(format!("{e:?}")),

@@ -101,6 +101,11 @@ pub(crate) struct Walker<'a> {
     pub event_time: Option<(u32, Timestamp, TimeText)>,
     /// Object members that may still be read (`Limits::record_fields`).
     pub fields_left: usize,
+    /// The record holds no backslash, so no string on the tape needs
+    /// escaping: a JSON string without escapes cannot hold `"` or `\\`,
+    /// and raw control characters are invalid JSON. Strings are then
+    /// copied without being scanned.
+    pub plain: bool,
 }
 
 /// The number of tape nodes of the value at `i` (1 for scalars).
@@ -365,6 +370,7 @@ impl Walker<'_> {
                     self.out,
                     self.indicators,
                     self.limits,
+                    self.plain,
                 )
                 .map_err(|e| {
                     e.unwrap_or_else(|| {
@@ -415,8 +421,10 @@ impl Walker<'_> {
             // the outer record's literal map does not fit this tape.
             _ => {
                 let outer = self.literals.take();
+                let plain = std::mem::replace(&mut self.plain, false);
                 let result = self.value(plan, &tape.0, 0);
                 self.literals = outer;
+                self.plain = plain;
                 result
             }
         }
@@ -430,7 +438,10 @@ impl Walker<'_> {
         tape: &[Node<'_>],
         at: usize,
     ) -> Result<(), FieldError> {
-        let Walker { out, stack, literals, fields_left, limits, .. } = self;
+        let Walker {
+            out, stack, literals, fields_left, limits, plain, ..
+        } = self;
+        let plain = *plain;
         stack.clear();
         let mut i = at;
         loop {
@@ -440,7 +451,7 @@ impl Walker<'_> {
                     if s.len() > limits.string_bytes() {
                         return Err(coerce::too_long(s, limits));
                     }
-                    crate::event::write_str(out, s);
+                    crate::event::write_json_str(out, s, plain);
                     i += 1;
                 }
                 Some(&Node::Static(s)) => {
@@ -488,7 +499,7 @@ impl Walker<'_> {
                     let Some(Node::String(key)) = tape.get(i) else {
                         return Err(internal());
                     };
-                    crate::event::write_str(out, key);
+                    crate::event::write_json_str(out, key, plain);
                     out.push(b':');
                     i += 1;
                 }
