@@ -143,20 +143,17 @@ fn next_special(bytes: &[u8]) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(8);
     let mut at = 0;
     for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else { break };
         let mask = special(u64::from_le_bytes(word));
         if mask != 0 {
             return Some(at + (mask.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
-    // The last 0..8 bytes, padded with a byte that needs no escaping.
+    // The last 0..8 bytes one by one (copying them into a padded word
+    // would cost a `memcpy` call and a store-forwarding stall).
     let tail = chunks.remainder();
-    let mut word = [b'a'; 8];
-    word.get_mut(..tail.len())?.copy_from_slice(tail);
-    let mask = special(u64::from_le_bytes(word));
-    (mask != 0).then(|| at + (mask.trailing_zeros() / 8) as usize)
+    tail.iter().position(|&b| ESCAPE[usize::from(b)] != 0).map(|i| at + i)
 }
 
 /// A mask with the high bit set in the bytes of `x` that are `"`, `\` or

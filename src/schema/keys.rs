@@ -106,29 +106,34 @@ fn words_of(key: &[u8]) -> (u64, u64, usize) {
     (head, tail, key.len())
 }
 
-/// The first and last eight bytes of `key` as little-endian words: for
-/// keys shorter than eight bytes, the key zero-padded and 0. Together with
-/// the length they determine a key of up to 16 bytes.
+/// Two words that, with the length, determine `key`: for keys of eight
+/// bytes or more its first and last eight bytes; shorter keys are packed
+/// into the first word from overlapping loads (and the second is 0).
+///
+/// Every load is a fixed-size one: copying a short key into a padded
+/// buffer would go through `memcpy` and then stall the wide load that
+/// reads the buffer back (a store-forwarding stall that cost a quarter of
+/// the key scan's time).
 #[inline]
 fn words(key: &[u8]) -> (u64, u64) {
     let n = key.len();
-    if n >= 8 {
-        (word(key.get(..8)), word(key.get(n - 8..)))
-    } else {
-        (word(Some(key)), 0)
+    let u64_at = |at: usize| {
+        key.get(at..at + 8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let u32_at = |at: usize| {
+        key.get(at..at + 4)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map_or(0, |b| u64::from(u32::from_le_bytes(b)))
+    };
+    let byte = |at: usize| key.get(at).map_or(0, |&b| u64::from(b));
+    match n {
+        8.. => (u64_at(0), u64_at(n - 8)),
+        4..8 => (u32_at(0) | u32_at(n - 4) << 32, 0),
+        1..4 => (byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16, 0),
+        0 => (0, 0),
     }
-}
-
-/// Up to eight bytes as a little-endian word, zero-padded.
-#[inline]
-fn word(bytes: Option<&[u8]>) -> u64 {
-    let mut w = [0u8; 8];
-    if let Some(b) = bytes
-        && let Some(dst) = w.get_mut(..b.len())
-    {
-        dst.copy_from_slice(b);
-    }
-    u64::from_le_bytes(w)
 }
 
 #[cfg(test)]
