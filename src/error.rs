@@ -413,13 +413,18 @@ impl FieldError {
 }
 
 /// Quotes user text for an error message: in backticks, cut after
-/// [`MAX_FOUND_CHARS`] characters.
+/// [`MAX_FOUND_CHARS`] characters, control characters escaped (`\r`,
+/// `\n`, `\t`, `\u{1b}`) so the message stays on one line.
 pub(crate) fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(80) + 2);
     out.push('`');
     let mut chars = text.chars();
     for c in chars.by_ref().take(MAX_FOUND_CHARS) {
-        out.push(c);
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
     if chars.next().is_some() {
         out.push('…');
@@ -431,6 +436,18 @@ pub(crate) fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quote_escapes_control_characters() {
+        // A text line may end in a lone `\r` (SPEC §2 keeps it) and an
+        // octet-counted frame may hold newlines; the message stays one
+        // line. Found by the `normalize_text` fuzz target.
+        assert_eq!(
+            quote("a\r\nb\tc\u{1b}d\u{85}"),
+            r"`a\r\nb\tc\u{1b}d\u{85}`"
+        );
+        assert_eq!(quote("é → x"), "`é → x`");
+    }
 
     #[test]
     fn quote_cuts_long_values() {
