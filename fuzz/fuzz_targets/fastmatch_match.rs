@@ -1,0 +1,4 @@
+//! `fastmatch_match`: see `lognorm_fuzz::fastmatch_match` for the properties checked.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| lognorm_fuzz::fastmatch_match(data));
