@@ -926,6 +926,21 @@ pub fn schema_yaml(data: &[u8]) {
     }
 }
 
+/// The lines of a YAML text, without their endings: `\r\n`, `\r` and
+/// `\n` each end a line (YAML 1.2 line breaks); the text after the last
+/// break is a line too, even when empty.
+fn yaml_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(['\r', '\n']) {
+        lines.push(&rest[..i]);
+        let len = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+        rest = &rest[i + len..];
+    }
+    lines.push(rest);
+    lines
+}
+
 /// A schema error is one line that starts with the file name and, when
 /// it has a location, `line:column` inside the text.
 pub fn check_schema_error(e: &SchemaError, text: &str) {
@@ -935,20 +950,12 @@ pub fn check_schema_error(e: &SchemaError, text: &str) {
     assert!(!message.contains(['\n', '\r']), "spans lines: {message:?}");
     let mut want = String::from("fuzz.yml:");
     if let Some(at) = e.location() {
-        // Lines as YAML counts them: `\r\n`, `\r` and `\n` end a line.
-        let lines: Vec<&str> = text.split_inclusive(['\n', '\r']).collect();
+        let lines = yaml_lines(text);
         let line = usize::try_from(at.line).unwrap_or(usize::MAX);
         assert!(line >= 1, "line 0: {message}");
-        let width = match lines.get(line - 1) {
-            Some(l) => l.trim_end_matches(['\n', '\r']).chars().count(),
-            None => {
-                assert_eq!(
-                    line,
-                    lines.len() + 1,
-                    "line past the end: {message}"
-                );
-                0
-            }
+        let Some(width) = lines.get(line - 1).map(|l| l.chars().count())
+        else {
+            panic!("line past the end ({} lines): {message}", lines.len())
         };
         let column = usize::try_from(at.column).unwrap_or(usize::MAX);
         assert!(
