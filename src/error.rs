@@ -160,10 +160,25 @@ impl fmt::Display for SchemaError {
             write!(f, "{loc}: ")?;
         }
         if !e.path.is_empty() {
-            write!(f, "{}: ", e.path)?;
+            write_one_line(f, &e.path)?;
+            f.write_str(": ")?;
         }
-        f.write_str(&e.message)
+        write_one_line(f, &e.message)
     }
+}
+
+/// Writes text that may hold user input (a YAML key in a path, a
+/// message quoting the document) with control characters escaped, so a
+/// message stays on one line.
+fn write_one_line(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    for c in text.chars() {
+        if c.is_control() {
+            write!(f, "{}", c.escape_default())?;
+        } else {
+            write!(f, "{c}")?;
+        }
+    }
+    Ok(())
 }
 
 impl fmt::Debug for SchemaError {
@@ -324,7 +339,9 @@ impl fmt::Display for RecordError {
         let e = &self.0;
         write!(f, "record {} (byte {}): ", e.record, e.offset)?;
         if !e.path.is_empty() {
-            write!(f, "field `{}`: ", e.path)?;
+            f.write_str("field `")?;
+            write_one_line(f, &e.path)?;
+            f.write_str("`: ")?;
         }
         write!(f, "expected {}, found {}", e.expected, e.found)
     }
@@ -413,13 +430,18 @@ impl FieldError {
 }
 
 /// Quotes user text for an error message: in backticks, cut after
-/// [`MAX_FOUND_CHARS`] characters.
+/// [`MAX_FOUND_CHARS`] characters, control characters escaped (`\r`,
+/// `\n`, `\t`, `\u{1b}`) so the message stays on one line.
 pub(crate) fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(80) + 2);
     out.push('`');
     let mut chars = text.chars();
     for c in chars.by_ref().take(MAX_FOUND_CHARS) {
-        out.push(c);
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
     if chars.next().is_some() {
         out.push('…');
@@ -431,6 +453,35 @@ pub(crate) fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quote_escapes_control_characters() {
+        // A text line may end in a lone `\r` (SPEC §2 keeps it) and an
+        // octet-counted frame may hold newlines; the message stays one
+        // line. Found by the `normalize_text` fuzz target.
+        assert_eq!(
+            quote("a\r\nb\tc\u{1b}d\u{85}"),
+            r"`a\r\nb\tc\u{1b}d\u{85}`"
+        );
+        assert_eq!(quote("é → x"), "`é → x`");
+    }
+
+    #[test]
+    fn schema_error_display_is_one_line() {
+        // A YAML key may hold line breaks (`? t\n\n t` is the key
+        // "t\nt"); it reaches the path and the message. Found by the
+        // `schema_yaml` fuzz target.
+        let yaml = "\n? t\n\n t";
+        let err =
+            crate::Registry::builder().add_yaml("x.yml", yaml).unwrap_err();
+        assert_eq!(err.path(), "t\nt");
+        assert_eq!(
+            err.to_string(),
+            "x.yml:2:3: t\\nt: unknown field `t\\nt`, expected one of \
+             schema, version, description, referenceURL, \
+             fieldDiscoveryEnabled, parser, fields"
+        );
+    }
 
     #[test]
     fn quote_cuts_long_values() {

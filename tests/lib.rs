@@ -3,6 +3,7 @@
 mod alloc;
 mod edge;
 mod fastmatch;
+mod fuzz;
 mod golden;
 mod hostile;
 mod limits;

@@ -231,11 +231,34 @@ impl PatternError {
     }
 }
 
-/// Shortens user text quoted in a message to about 40 characters.
-fn clip(s: &str) -> (&str, &str) {
-    match s.char_indices().nth(40) {
-        Some((i, _)) => (s.get(..i).unwrap_or(s), "…"),
-        None => (s, ""),
+/// User text quoted in a message: shortened to about 40 characters, with
+/// control characters escaped (`\r`, `\n`, `\t`, `\u{1b}`) so the
+/// message stays on one line.
+struct Clip<'a>(&'a str);
+
+impl fmt::Display for Clip<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut chars = self.0.chars();
+        for c in chars.by_ref().take(40) {
+            write!(f, "{}", Char(c))?;
+        }
+        if chars.next().is_some() {
+            f.write_str("…")?;
+        }
+        Ok(())
+    }
+}
+
+/// One character of user text in a message; control characters escaped.
+struct Char(char);
+
+impl fmt::Display for Char {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_control() {
+            write!(f, "{}", self.0.escape_default())
+        } else {
+            write!(f, "{}", self.0)
+        }
     }
 }
 
@@ -248,30 +271,31 @@ impl fmt::Display for PatternError {
                  or `%{}`",
             ),
             ErrorKind::Unclosed { text } => {
-                let (text, more) = clip(text);
-                write!(f, "unclosed placeholder `{text}{more}`: expected `}}`")
+                let text = Clip(text);
+                write!(f, "unclosed placeholder `{text}`: expected `}}`")
             }
             ErrorKind::InvalidName { name, found } => {
-                let (name, more) = clip(name);
+                let (name, found) = (Clip(name), Char(*found));
                 write!(
                     f,
                     "invalid character `{found}` in field name \
-                     `{name}{more}`: use ASCII letters, digits, `_`, `.`, \
+                     `{name}`: use ASCII letters, digits, `_`, `.`, \
                      `@` or `-`"
                 )
             }
             ErrorKind::Adjacent { text } => {
-                let (text, more) = clip(text);
+                let text = Clip(text);
                 write!(
                     f,
-                    "adjacent placeholders `{text}{more}`: a delimiter must \
+                    "adjacent placeholders `{text}`: a delimiter must \
                      separate them"
                 )
             }
             ErrorKind::AnonymousInTemplate { text } => write!(
                 f,
-                "anonymous placeholder `{text}` in a template: name the \
-                 field to insert"
+                "anonymous placeholder `{}` in a template: name the \
+                 field to insert",
+                Clip(text)
             ),
         }
     }
@@ -576,10 +600,10 @@ impl fmt::Display for ParserError {
                 bad: Some((offset, found)),
                 ..
             } => {
-                let (name, more) = clip(name);
+                let (name, found) = (Clip(name), Char(*found));
                 write!(
                     f,
-                    "expandFields: field name `{name}{more}` position \
+                    "expandFields: field name `{name}` position \
                      {offset}: invalid character `{found}`: use ASCII \
                      letters, digits, `_`, `.`, `@` or `-`"
                 )
@@ -697,6 +721,44 @@ mod tests {
         let names: Vec<&str> = p.field_names().iter().map(|n| &**n).collect();
         assert_eq!(names, ["b", "a", "c", "d", "e"]);
         assert_eq!(p.patterns().len(), 2);
+    }
+
+    #[test]
+    fn control_characters_in_errors_are_escaped() {
+        // Messages stay on one line whatever the pattern holds. Found by
+        // the `fastmatch_compile` fuzz target (an `expandFields` name
+        // with a `\r`).
+        assert_eq!(
+            parser_err(ParserConfig {
+                match_: &["%{a}"],
+                expand_fields: &[("x\r", "y")],
+                ..ParserConfig::default()
+            }),
+            "expandFields: field name `x\\r` position 1: invalid \
+             character `\\r`: use ASCII letters, digits, `_`, `.`, `@` or \
+             `-`"
+        );
+        assert_eq!(
+            Pattern::compile("%{a\nb}").unwrap_err().to_string(),
+            "pattern position 3: invalid character `\\n` in field name \
+             `a\\nb`: use ASCII letters, digits, `_`, `.`, `@` or `-`"
+        );
+        assert_eq!(
+            Pattern::compile("x%{a\r\n").unwrap_err().to_string(),
+            "pattern position 1: unclosed placeholder `%{a\\r\\n`: expected \
+             `}`"
+        );
+        let e = Parser::compile(ParserConfig {
+            match_: &["%{a}"],
+            expand_fields: &[("b", "%{\t}")],
+            ..ParserConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "expandFields `b`: pattern position 0: anonymous placeholder \
+             `%{\\t}` in a template: name the field to insert"
+        );
     }
 
     #[test]

@@ -1,0 +1,1720 @@
+//! The properties lognorm's fuzz targets check.
+//!
+//! Each `pub fn` below is the body of the fuzz target of the same name
+//! (`fuzz_targets/<name>.rs` is one line that calls it). The functions
+//! panic when a property breaks, which libFuzzer reports as a crash.
+//!
+//! The crate's replay test (`tests/fuzz.rs`) includes this file with
+//! `#[path]` and runs every input under `testdata/fuzz/<target>/` through
+//! the same function, so a saved crash stays a failing test until it is
+//! fixed. Keep this file self-contained: no `crate::` paths, and only
+//! dependencies the main crate also has (lognorm's own dependencies or its
+//! dev-dependencies).
+//!
+//! The properties, by target:
+//!
+//! - `schema_yaml`: a schema either loads or fails with a one-line
+//!   [`SchemaError`] that names the file and, when it has a location, a
+//!   `line:column` inside the text; a schema that loads normalizes a few
+//!   fixed records under the `normalize_*` properties.
+//! - `fastmatch_compile`: [`Pattern::compile`] and [`Parser::compile`]
+//!   agree with a naive reference parser (same verdict, same error
+//!   offset, same field names); error offsets are inside the text.
+//! - `fastmatch_match`: on generated `(pattern, line)` pairs,
+//!   [`Pattern::matches`] and [`Parser::parse`] agree with a naive
+//!   reference matcher built on `str::find`.
+//! - `split_payload`: for every [`Framing`], records are non-empty slices
+//!   of the payload at their offsets, numbered from 1, in order, not
+//!   overlapping, and the bytes between them are only what SPEC §2 allows
+//!   to drop; lines and NDJSON equal a naive splitter; `Auto` picks the
+//!   documented framing; correctly counted frames come back exactly.
+//! - `normalize_json`, `normalize_text`: one outcome per record; an
+//!   error hands back the record's bytes, number and offset; a row is one
+//!   JSON object with unique keys, the declared columns in schema order
+//!   with values of their declared types, timestamps that re-parse, then
+//!   the `p_*` columns agreeing with the [`Event`] accessors; reusing a
+//!   [`Scratch`] gives the same outcome as a fresh one; JSON validity
+//!   agrees with serde_json.
+//! - `time_parse`: every time format, fed text and numbers, agrees with
+//!   an independent oracle (chrono for RFC 3339 and strftime, exact
+//!   decimal arithmetic for the unix formats), and the row's timestamp
+//!   re-parses to `event_time()`.
+
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+
+use arbitrary::{Arbitrary, Unstructured};
+use lognorm::fastmatch::{
+    Captures, ParseScratch, Parser, ParserConfig, Pattern,
+};
+use lognorm::{
+    Context, Event, Framing, IndicatorSet, LogType, Record, RecordError,
+    RecordErrorKind, Registry, SchemaError, Scratch, Timestamp,
+};
+
+/// The parse time every target normalizes with.
+const PARSE_TIME: &str = "2024-01-01T00:00:00Z";
+
+fn parse_time() -> Timestamp {
+    match Timestamp::parse_rfc3339(PARSE_TIME) {
+        Some(t) => t,
+        None => unreachable!("constant"),
+    }
+}
+
+// ---------------------------------------------------------------------
+// Registries and schema plans
+// ---------------------------------------------------------------------
+
+/// The shipped schemas, for the column plans.
+const SHIPPED: [&str; 7] = [
+    include_str!("../../testdata/schemas/Databricks.Audit.yml"),
+    include_str!("../../testdata/schemas/Heroku.Runtime.yml"),
+    include_str!("../../testdata/schemas/Hex.Audit.yml"),
+    include_str!("../../testdata/schemas/OpenAI.Audit.yml"),
+    include_str!("../../testdata/schemas/Wiz.Audit.yml"),
+    include_str!("../../testdata/schemas/Wiz.Issues.yml"),
+    include_str!("../../testdata/schemas/Wiz.VulnerabilityFinding.yml"),
+];
+
+/// The JSON log types `normalize_json` picks from, by first byte.
+pub const JSON_TYPES: [&str; 6] = [
+    "Databricks.Audit",
+    "Hex.Audit",
+    "OpenAI.Audit",
+    "Wiz.Audit",
+    "Wiz.Issues",
+    "Wiz.VulnerabilityFinding",
+];
+
+static BUILTIN: LazyLock<(Registry, Vec<Plan>)> = LazyLock::new(|| {
+    let plans = SHIPPED
+        .iter()
+        .map(|yaml| match Plan::from_yaml(yaml) {
+            Some(plan) => plan,
+            None => panic!("the fuzz plan cannot read a shipped schema"),
+        })
+        .collect();
+    (Registry::builtin(), plans)
+});
+
+fn builtin(name: &str) -> (&'static LogType, &'static Plan) {
+    let (registry, plans) = &*BUILTIN;
+    let log_type = registry.log_type(name);
+    let plan = plans.iter().find(|p| p.log_type == name);
+    match (log_type, plan) {
+        (Some(t), Some(p)) => (t, p),
+        _ => panic!("no shipped log type {name}"),
+    }
+}
+
+/// What a column holds, read from the schema YAML (independently of the
+/// crate's compiler) so rows can be checked against it.
+#[derive(Debug)]
+enum Shape {
+    Str,
+    /// An integer type and its range.
+    Int(i64, i64),
+    Float,
+    Bool,
+    Time,
+    /// `json`: any value, `null` included.
+    Json,
+    Obj(Vec<Col>),
+    Arr(Box<Shape>),
+}
+
+#[derive(Debug)]
+struct Col {
+    /// The field name as written in the schema (error paths use it).
+    name: String,
+    /// The output column (Panther's column-name rule).
+    column: String,
+    shape: Shape,
+    event_time: bool,
+}
+
+/// The columns of one log type.
+#[derive(Debug)]
+pub struct Plan {
+    log_type: String,
+    root: Vec<Col>,
+}
+
+#[derive(serde::Deserialize)]
+struct DocSchema {
+    schema: String,
+    fields: Vec<DocField>,
+}
+
+#[derive(serde::Deserialize)]
+struct DocField {
+    name: String,
+    #[serde(rename = "type")]
+    ty: String,
+    #[serde(default)]
+    fields: Vec<DocField>,
+    element: Option<Box<DocValue>>,
+    #[serde(default, rename = "isEventTime")]
+    event_time: bool,
+}
+
+#[derive(serde::Deserialize)]
+struct DocValue {
+    #[serde(rename = "type")]
+    ty: String,
+    #[serde(default)]
+    fields: Vec<DocField>,
+    element: Option<Box<DocValue>>,
+}
+
+impl Plan {
+    /// Reads the columns of a schema; `None` when the YAML is not a
+    /// schema this simplified reader understands.
+    pub fn from_yaml(yaml: &str) -> Option<Plan> {
+        let doc: DocSchema = serde_saphyr::from_str(yaml).ok()?;
+        Some(Plan { log_type: doc.schema, root: cols(&doc.fields)? })
+    }
+}
+
+fn cols(fields: &[DocField]) -> Option<Vec<Col>> {
+    fields
+        .iter()
+        .map(|f| {
+            Some(Col {
+                name: f.name.clone(),
+                column: column_name(&f.name),
+                shape: shape(&f.ty, &f.fields, f.element.as_deref())?,
+                event_time: f.event_time,
+            })
+        })
+        .collect()
+}
+
+fn shape(
+    ty: &str,
+    fields: &[DocField],
+    element: Option<&DocValue>,
+) -> Option<Shape> {
+    Some(match ty {
+        "string" => Shape::Str,
+        "int" => Shape::Int(i32::MIN.into(), i32::MAX.into()),
+        "smallint" => Shape::Int(i16::MIN.into(), i16::MAX.into()),
+        "bigint" => Shape::Int(i64::MIN, i64::MAX),
+        "float" => Shape::Float,
+        "boolean" => Shape::Bool,
+        "timestamp" => Shape::Time,
+        "json" => Shape::Json,
+        "object" => Shape::Obj(cols(fields)?),
+        "array" => {
+            let e = element?;
+            Shape::Arr(Box::new(shape(
+                &e.ty,
+                &e.fields,
+                e.element.as_deref(),
+            )?))
+        }
+        _ => return None,
+    })
+}
+
+/// Panther's column-name rule (SPEC §3), written out again here: ASCII
+/// letters, digits and `_` stay, `@` becomes `at_sign` set off by
+/// underscores, anything else becomes `_`.
+fn column_name(name: &str) -> String {
+    let mut out = String::new();
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if c == '@' {
+            if !out.is_empty() && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push_str("at_sign");
+            if chars.peek().is_some_and(|&n| n != '_') {
+                out.push('_');
+            }
+        } else {
+            out.push('_');
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------
+// A strict, order-keeping JSON value
+// ---------------------------------------------------------------------
+
+/// A JSON value that keeps object keys in order, duplicates included
+/// (serde_json's `Value` sorts them and silently keeps the last).
+#[derive(Clone, Debug, PartialEq)]
+enum J {
+    Null,
+    Bool(bool),
+    Num(serde_json::Number),
+    Str(String),
+    Arr(Vec<J>),
+    Obj(Vec<(String, J)>),
+}
+
+impl<'de> serde::Deserialize<'de> for J {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<J, D::Error> {
+        d.deserialize_any(JVisitor)
+    }
+}
+
+struct JVisitor;
+
+impl<'de> serde::de::Visitor<'de> for JVisitor {
+    type Value = J;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<J, E> {
+        Ok(J::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<J, E> {
+        Ok(J::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<J, E> {
+        Ok(J::Num(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<J, E> {
+        Ok(J::Num(v.into()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<J, E> {
+        serde_json::Number::from_f64(v)
+            .map(J::Num)
+            .ok_or_else(|| E::custom("not a finite number"))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<J, E> {
+        Ok(J::Str(v.to_owned()))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> Result<J, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(J::Arr(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<J, A::Error> {
+        let mut out: Vec<(String, J)> = Vec::new();
+        while let Some((k, v)) = map.next_entry::<String, J>()? {
+            out.push((k, v));
+        }
+        Ok(J::Obj(out))
+    }
+}
+
+/// Parses JSON text into a [`J`]; serde_json's recursion limit (128)
+/// applies.
+fn parse_strict(text: &[u8]) -> Result<J, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let v = <J as serde::Deserialize>::deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
+/// serde_json's lenient verdict on a record (contents ignored, so huge
+/// numbers and lone surrogate escapes pass): `Some(true)` an object,
+/// `Some(false)` another value, `None` when it hit the recursion limit;
+/// `Err` when it is not JSON.
+fn json_top_kind(text: &[u8]) -> Result<Option<bool>, ()> {
+    struct Top;
+    impl<'de> serde::Deserialize<'de> for Top {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            d: D,
+        ) -> Result<Top, D::Error> {
+            d.deserialize_ignored_any(serde::de::IgnoredAny).map(|_| Top)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let result = <Top as serde::Deserialize>::deserialize(&mut de)
+        .and_then(|_| de.end());
+    match result {
+        Ok(()) => {
+            let first = text.iter().find(|b| !b" \t\r\n".contains(b));
+            Ok(Some(first == Some(&b'{')))
+        }
+        Err(e) if e.to_string().starts_with("recursion limit") => Ok(None),
+        Err(_) => Err(()),
+    }
+}
+
+// ---------------------------------------------------------------------
+// Rows and errors
+// ---------------------------------------------------------------------
+
+/// Checks a timestamp in a row: the exact text `YYYY-MM-DD
+/// HH:MM:SS.fffffffff` that reads back to the same instant and prints
+/// the same. Returns the instant.
+fn check_row_time(what: &str, v: &J) -> Timestamp {
+    let J::Str(s) = v else { panic!("{what}: not a string: {v:?}") };
+    let b = s.as_bytes();
+    let shape_ok = b.len() == 29
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            4 | 7 => c == b'-',
+            10 => c == b' ',
+            13 | 16 => c == b':',
+            19 => c == b'.',
+            _ => c.is_ascii_digit(),
+        });
+    assert!(shape_ok, "{what}: `{s}` is not YYYY-MM-DD HH:MM:SS.fffffffff");
+    let Some(t) = Timestamp::parse_rfc3339(s) else {
+        panic!("{what}: `{s}` does not re-parse")
+    };
+    assert_eq!(t.to_string(), *s, "{what}: does not print back");
+    t
+}
+
+/// Checks a value against its declared shape. `field` is true for the
+/// value of an object field (where `null` and `[]` are never written).
+fn check_shape(path: &str, v: &J, shape: &Shape, field: bool) {
+    if field {
+        match (v, shape) {
+            (J::Null, Shape::Json) => return,
+            (J::Null, _) => {
+                panic!("{path}: null written for a non-json field")
+            }
+            (J::Arr(a), Shape::Arr(_)) if a.is_empty() => {
+                panic!("{path}: empty array written")
+            }
+            _ => {}
+        }
+    }
+    match (shape, v) {
+        (Shape::Json, _) => {}
+        // Elements of arrays: SPEC does not say what a null element
+        // becomes, so it is not held against the row.
+        (_, J::Null) if !field => {}
+        (Shape::Str, J::Str(_)) | (Shape::Float, J::Num(_)) => {}
+        (Shape::Bool, J::Bool(_)) => {}
+        (Shape::Int(lo, hi), J::Num(n)) => {
+            let ok = n.as_i64().is_some_and(|i| (*lo..=*hi).contains(&i));
+            assert!(ok, "{path}: {n} is not an integer in {lo}..={hi}");
+        }
+        (Shape::Time, _) => {
+            check_row_time(path, v);
+        }
+        (Shape::Obj(cols), J::Obj(entries)) => {
+            check_object(path, entries, cols);
+        }
+        (Shape::Arr(elem), J::Arr(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                check_shape(&format!("{path}[{i}]"), item, elem, false);
+            }
+        }
+        _ => {
+            panic!("{path}: {v:?} does not have the declared shape {shape:?}")
+        }
+    }
+}
+
+/// Declared keys only, each once, in schema order, each of its shape.
+/// (Values of `json` fields are kept as sent, duplicate keys included.)
+fn check_object(path: &str, entries: &[(String, J)], cols: &[Col]) {
+    let mut next = 0;
+    for (key, v) in entries {
+        let Some(i) = cols.iter().position(|c| c.column == *key) else {
+            panic!("{path}: undeclared key `{key}`")
+        };
+        assert!(i >= next, "{path}: key `{key}` repeated or out of order");
+        next = i + 1;
+        let sub = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
+        check_shape(&sub, v, &cols[i].shape, true);
+    }
+}
+
+/// The first `isEventTime` field with a value, depth-first in schema
+/// order through objects (SPEC §4).
+fn first_event_time(
+    entries: &[(String, J)],
+    cols: &[Col],
+) -> Option<Timestamp> {
+    for col in cols {
+        let Some((_, v)) = entries.iter().find(|(k, _)| *k == col.column)
+        else {
+            continue;
+        };
+        if col.event_time && matches!(col.shape, Shape::Time) {
+            return Some(check_row_time(&col.column, v));
+        }
+        if let (Shape::Obj(sub), J::Obj(inner)) = (&col.shape, v)
+            && let Some(t) = first_event_time(inner, sub)
+        {
+            return Some(t);
+        }
+    }
+    None
+}
+
+/// The properties of a normalized row (see the module docs). `plan` is
+/// `None` when the schema's columns are not known (fuzzed schemas the
+/// plan reader does not understand): then only the `p_*` part is checked.
+fn check_event(log_type: &LogType, plan: Option<&Plan>, event: &Event<'_>) {
+    let row = event.row();
+    assert_eq!(row.as_bytes(), event.row_bytes(), "row is not valid UTF-8");
+    assert!(!row.contains('\n'), "row spans lines: {row}");
+    let parsed = match parse_strict(row.as_bytes()) {
+        Ok(v) => v,
+        Err(e) if e.to_string().starts_with("recursion limit") => return,
+        Err(e) => panic!("row is not JSON ({e}): {row}"),
+    };
+    let J::Obj(entries) = parsed else {
+        panic!("row is not an object: {row}")
+    };
+    let split = entries
+        .iter()
+        .position(|(k, _)| k.starts_with("p_"))
+        .unwrap_or(entries.len());
+    let (declared, p) = entries.split_at(split);
+    if let Some(plan) = plan {
+        check_object("", declared, &plan.root);
+    }
+    let keys: Vec<&str> = p.iter().map(|(k, _)| k.as_str()).collect();
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(sorted.len(), keys.len(), "repeated p_ column: {row}");
+    let fixed = ["p_log_type", "p_row_id", "p_event_time", "p_parse_time"];
+    assert!(
+        keys.len() >= 4 && keys[..4] == fixed,
+        "p_ columns out of order: {keys:?} in {row}"
+    );
+    let value = |i: usize| &p[i].1;
+    assert_eq!(*value(0), J::Str(log_type.name().to_owned()), "p_log_type");
+    let J::Str(id) = value(1) else { panic!("p_row_id is not a string") };
+    assert!(
+        !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+        "p_row_id `{id}` is not lowercase hex"
+    );
+    assert_eq!(id, event.row_id(), "row_id()");
+    let event_time = check_row_time("p_event_time", value(2));
+    let parse_time = check_row_time("p_parse_time", value(3));
+    assert_eq!(event_time, event.event_time(), "event_time()");
+    assert_eq!(parse_time, event.parse_time(), "parse_time()");
+    assert_eq!(
+        parse_time,
+        self::parse_time(),
+        "p_parse_time is the context's"
+    );
+    if let Some(plan) = plan {
+        let want =
+            first_event_time(declared, &plan.root).unwrap_or(parse_time);
+        assert_eq!(
+            event_time, want,
+            "p_event_time is not the first event time"
+        );
+    }
+    // The p_any_* sets: sorted by column, each sorted, unique, non-empty,
+    // equal to the event's accessor; no set is missing.
+    let mut prev = "";
+    for (key, v) in &p[4..] {
+        assert!(key.starts_with("p_any_"), "unexpected column {key}");
+        assert!(key.as_str() > prev, "p_any_ columns not sorted: {key}");
+        prev = key;
+        let Some(set) = IndicatorSet::ALL
+            .into_iter()
+            .find(|&s| Event::indicator_column(s) == key)
+        else {
+            panic!("unknown indicator column {key}")
+        };
+        let J::Arr(items) = v else { panic!("{key} is not an array") };
+        let values: Vec<&str> = items
+            .iter()
+            .map(|i| match i {
+                J::Str(s) => s.as_str(),
+                _ => panic!("{key}: non-string value {i:?}"),
+            })
+            .collect();
+        assert!(!values.is_empty(), "{key} is empty");
+        assert!(
+            values.windows(2).all(|w| w[0].as_bytes() < w[1].as_bytes()),
+            "{key} not sorted and unique: {values:?}"
+        );
+        let got: Vec<&str> = event.indicators(set).collect();
+        assert_eq!(got, values, "indicators({set:?})");
+    }
+    for set in IndicatorSet::ALL {
+        if event.indicators(set).len() > 0 {
+            let column = Event::indicator_column(set);
+            assert!(keys.contains(&column), "{column} missing from the row");
+        }
+    }
+}
+
+/// The properties of a record error.
+fn check_error(
+    log_type: &LogType,
+    plan: Option<&Plan>,
+    record: Record<'_>,
+    e: &RecordError,
+) {
+    assert_eq!(e.raw(), record.bytes(), "raw bytes");
+    assert_eq!(e.record_number(), record.number(), "record number");
+    assert_eq!(e.offset(), record.offset(), "offset");
+    assert_eq!(e.log_type(), log_type.name(), "log type");
+    assert!(!e.expected().is_empty(), "empty `expected`: {e}");
+    assert!(!e.found().is_empty(), "empty `found`: {e}");
+    let mut want =
+        format!("record {} (byte {}): ", record.number(), record.offset());
+    if !e.path().is_empty() {
+        let _ = write!(want, "field `{}`: ", e.path());
+    }
+    let _ = write!(want, "expected {}, found {}", e.expected(), e.found());
+    let text = e.to_string();
+    assert_eq!(text, want, "Display");
+    assert!(!text.contains(['\n', '\r']), "Display spans lines: {text:?}");
+    if let Some(plan) = plan
+        && !e.path().is_empty()
+    {
+        let path = e.path();
+        let named = plan.root.iter().any(|c| {
+            path.strip_prefix(c.name.as_str())
+                .is_some_and(|r| r.is_empty() || r.starts_with(['.', '[']))
+        });
+        assert!(named, "path `{path}` does not start with a declared field");
+    }
+}
+
+/// A comparable summary of one outcome.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Row(String),
+    Error(RecordErrorKind, String),
+}
+
+/// Normalizes every record of `payload` as `log_type` (split with
+/// `framing`, or the log type's own split when `None`) and checks every
+/// outcome. Returns the outcomes.
+pub fn check_payload(
+    log_type: &LogType,
+    plan: Option<&Plan>,
+    payload: &[u8],
+    framing: Option<Framing>,
+) -> usize {
+    let records: Vec<Record<'_>> = match framing {
+        None => log_type.split(payload).collect(),
+        Some(f) => lognorm::split(payload, f).collect(),
+    };
+    check_records(payload, &records);
+    let mut ctx = Context::new(parse_time());
+    let mut scratch = Scratch::new();
+    let mut outcomes = Vec::with_capacity(records.len());
+    for &record in &records {
+        let outcome = match log_type.normalize(record, &mut ctx, &mut scratch)
+        {
+            Ok(event) => {
+                assert!(
+                    std::str::from_utf8(record.bytes()).is_ok(),
+                    "a record that is not UTF-8 gave an event"
+                );
+                check_event(log_type, plan, &event);
+                Outcome::Row(event.row().to_owned())
+            }
+            Err(e) => {
+                check_error(log_type, plan, record, &e);
+                Outcome::Error(e.kind(), e.to_string())
+            }
+        };
+        if !log_type.is_text() {
+            check_json_verdict(record, &outcome);
+        }
+        outcomes.push(outcome);
+    }
+    assert_eq!(outcomes.len(), records.len(), "one outcome per record");
+    // A fresh scratch for every record gives the same outcomes: nothing
+    // leaks from one record into the next.
+    let mut ctx = Context::new(parse_time());
+    for (&record, want) in records.iter().zip(&outcomes) {
+        let mut scratch = Scratch::new();
+        let got = match log_type.normalize(record, &mut ctx, &mut scratch) {
+            Ok(event) => Outcome::Row(event.row().to_owned()),
+            Err(e) => Outcome::Error(e.kind(), e.to_string()),
+        };
+        assert_eq!(got, *want, "a reused scratch changed the outcome");
+    }
+    records.len()
+}
+
+/// JSON validity agrees with serde_json: what serde_json rejects fails
+/// the record, and an object serde_json accepts fails only for its
+/// contents or a limit, never as a syntax error.
+fn check_json_verdict(record: Record<'_>, outcome: &Outcome) {
+    let bytes = record.bytes();
+    let Ok(text) = std::str::from_utf8(bytes) else { return };
+    match json_top_kind(bytes) {
+        Err(()) => assert!(
+            matches!(outcome, Outcome::Error(..)),
+            "serde_json rejects a record that normalized: {text:?}"
+        ),
+        Ok(Some(false)) => assert!(
+            matches!(outcome, Outcome::Error(..)),
+            "a record that is not an object normalized: {text:?}"
+        ),
+        Ok(_) => {}
+    }
+    if let Outcome::Error(kind, message) = outcome
+        && parse_strict(bytes).is_ok_and(|v| matches!(v, J::Obj(_)))
+    {
+        // Strictly valid (and within serde_json's depth): not a syntax
+        // error.
+        assert!(
+            !matches!(
+                kind,
+                RecordErrorKind::Syntax | RecordErrorKind::NotObject
+            ),
+            "valid JSON object failed as invalid: {text:?}: {message}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------
+// split_payload
+// ---------------------------------------------------------------------
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn is_json_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn is_text_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0b' | b'\x0c')
+}
+
+/// Where the body starts: after a leading byte order mark.
+fn body_start(p: &[u8]) -> usize {
+    if p.starts_with(BOM) { BOM.len() } else { 0 }
+}
+
+/// Records are non-empty slices of the payload at their offsets,
+/// numbered 1.., in order, not overlapping.
+fn check_records(payload: &[u8], records: &[Record<'_>]) {
+    let base = payload.as_ptr() as usize;
+    let mut end = 0;
+    for (i, r) in records.iter().enumerate() {
+        let bytes = r.bytes();
+        assert_eq!(r.number(), i as u64 + 1, "record numbers");
+        assert!(!bytes.is_empty(), "empty record {}", r.number());
+        assert_eq!(bytes.as_ptr() as usize - base, r.offset(), "offset");
+        assert_eq!(
+            payload.get(r.offset()..r.offset() + bytes.len()),
+            Some(bytes)
+        );
+        assert!(r.offset() >= end, "record {} overlaps", r.number());
+        end = r.offset() + bytes.len();
+    }
+}
+
+/// The bytes of `payload` outside every record, with their offsets.
+fn gaps(payload: &[u8], records: &[Record<'_>]) -> Vec<(usize, u8)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let spans =
+        records.iter().map(|r| (r.offset(), r.offset() + r.bytes().len()));
+    for (start, end) in spans.chain([(payload.len(), payload.len())]) {
+        out.extend((pos..start).map(|i| (i, payload[i])));
+        pos = end;
+    }
+    out
+}
+
+/// The naive line splitter: `(offset, line)` of every non-blank line
+/// after the byte order mark, one `\r` before `\n` removed.
+fn naive_lines(p: &[u8], blank: fn(u8) -> bool) -> Vec<(usize, &[u8])> {
+    let mut out = Vec::new();
+    let mut pos = body_start(p);
+    while pos < p.len() {
+        let (line, next) = match p[pos..].iter().position(|&b| b == b'\n') {
+            Some(k) => {
+                let line = &p[pos..pos + k];
+                (line.strip_suffix(b"\r").unwrap_or(line), pos + k + 1)
+            }
+            None => (&p[pos..], p.len()),
+        };
+        if !line.iter().all(|&b| blank(b)) {
+            out.push((pos, line));
+        }
+        pos = next;
+    }
+    out
+}
+
+fn as_pairs<'p>(records: &[Record<'p>]) -> Vec<(usize, &'p [u8])> {
+    records.iter().map(|r| (r.offset(), r.bytes())).collect()
+}
+
+/// `DIGITS{1,20} SP <` at `i`.
+fn is_frame_start(p: &[u8], i: usize) -> bool {
+    let rest = p.get(i..).unwrap_or_default();
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    (1..=20).contains(&digits) && rest.get(digits..digits + 2) == Some(b" <")
+}
+
+/// The `split_payload` target: properties of [`lognorm::split`] for every
+/// framing on any payload, then exact frames for a body built with
+/// correct octet counts from the input's NUL-separated messages.
+pub fn split_payload(data: &[u8]) {
+    let p = data;
+    let body = body_start(p);
+    // JSON.
+    let json: Vec<Record<'_>> = lognorm::split(p, Framing::Json).collect();
+    check_records(p, &json);
+    let first =
+        p.iter().skip(body).position(|&b| !is_json_ws(b)).map(|i| body + i);
+    let array = first.is_some_and(|i| p[i] == b'[');
+    for (i, b) in gaps(p, &json) {
+        let structure = array && matches!(b, b'[' | b',' | b']');
+        assert!(
+            i < body || is_json_ws(b) || structure,
+            "json: byte {i} ({b:#04x}) dropped"
+        );
+    }
+    if array {
+        for r in &json {
+            let b = r.bytes();
+            assert!(
+                !is_json_ws(b[0]) && !is_json_ws(b[b.len() - 1]),
+                "json array element {} not trimmed",
+                r.number()
+            );
+        }
+    } else {
+        let ndjson = naive_lines(p, is_json_ws);
+        let got = as_pairs(&json);
+        let single =
+            first.is_some_and(|i| p[i] == b'{') && got.len() == 1 && {
+                let end = p
+                    .iter()
+                    .rposition(|&b| !is_json_ws(b))
+                    .map_or(0, |k| k + 1);
+                first.map(|i| (i, &p[i..end])) == Some(got[0])
+            };
+        assert!(single || got == ndjson, "json: not NDJSON lines: {got:?}");
+    }
+    // Lines.
+    let lines: Vec<Record<'_>> = lognorm::split(p, Framing::Lines).collect();
+    check_records(p, &lines);
+    assert_eq!(as_pairs(&lines), naive_lines(p, is_text_ws), "lines");
+    // Octet counting.
+    let octet: Vec<Record<'_>> =
+        lognorm::split(p, Framing::OctetCounted).collect();
+    check_records(p, &octet);
+    for (i, b) in gaps(p, &octet) {
+        assert!(
+            i < body || is_text_ws(b),
+            "octet: byte {i} ({b:#04x}) dropped"
+        );
+    }
+    for r in &octet {
+        assert!(!is_text_ws(r.bytes()[0]), "octet: record starts with space");
+        if r.number() > 1 {
+            assert!(
+                is_frame_start(p, r.offset()),
+                "octet: record {} is not a frame",
+                r.number()
+            );
+        }
+    }
+    // Auto picks octet counting exactly when the body starts with a frame.
+    let auto: Vec<Record<'_>> = lognorm::split(p, Framing::Auto).collect();
+    let text_first = p
+        .iter()
+        .skip(body)
+        .position(|&b| !is_text_ws(b))
+        .map_or(p.len(), |i| body + i);
+    let want = if is_frame_start(p, text_first) { &octet } else { &lines };
+    assert_eq!(as_pairs(&auto), as_pairs(want), "auto framing");
+    // Correct counts: every frame comes back exactly (SPEC §2: a message
+    // may contain newlines and frame-like text).
+    let mut built = Vec::new();
+    let mut frames = Vec::new();
+    for msg in data.split(|&b| b == 0) {
+        let len = msg.len() + 2; // `<`, the message, `\n`
+        let start = built.len();
+        let _ = write!(Bytes(&mut built), "{len} <");
+        built.extend_from_slice(msg);
+        let mut end = built.len();
+        if msg.last() == Some(&b'\r') {
+            end -= 1;
+        }
+        built.push(b'\n');
+        frames.push((start, built[start..end].to_vec()));
+    }
+    let got: Vec<(usize, Vec<u8>)> =
+        lognorm::split(&built, Framing::OctetCounted)
+            .map(|r| (r.offset(), r.bytes().to_vec()))
+            .collect();
+    assert_eq!(got, frames, "correctly counted frames");
+}
+
+/// `write!` into a byte vector.
+struct Bytes<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Bytes<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------
+// normalize_json, normalize_text, schema_yaml
+// ---------------------------------------------------------------------
+
+/// The `normalize_json` target: the first byte picks one of the six
+/// JSON log types ([`JSON_TYPES`], modulo 6, so `'0'..'5'` select them
+/// in order), the rest is the payload.
+pub fn normalize_json(data: &[u8]) {
+    let Some((&pick, payload)) = data.split_first() else { return };
+    let name = JSON_TYPES[usize::from(pick) % JSON_TYPES.len()];
+    let (log_type, plan) = builtin(name);
+    let n = check_payload(log_type, Some(plan), payload, None);
+    assert_eq!(n, lognorm::split(payload, Framing::Json).count());
+}
+
+/// The `normalize_text` target: the payload as Heroku.Runtime, split by
+/// the log type itself (auto framing), as lines and as octet-counted
+/// frames.
+pub fn normalize_text(data: &[u8]) {
+    let (log_type, plan) = builtin("Heroku.Runtime");
+    let n = check_payload(log_type, Some(plan), data, None);
+    assert_eq!(n, lognorm::split(data, Framing::Auto).count());
+    check_payload(log_type, Some(plan), data, Some(Framing::Lines));
+    check_payload(log_type, Some(plan), data, Some(Framing::OctetCounted));
+}
+
+/// Records a fuzzed schema that loads is asked to normalize.
+const SCHEMA_PAYLOAD: &[u8] = b"{}\n\
+{\"a\":\"x\",\"b\":1,\"t\":\"2024-01-01T00:00:00Z\",\"o\":{\"a\":[1,\"2\"]}}\n\
+[1]\n\
+a b c\n\
+1 <2>3 2024-01-01T00:00:00Z h a p - m\n";
+
+/// The `schema_yaml` target: any text as a schema.
+pub fn schema_yaml(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut builder = Registry::builder();
+    match builder.add_yaml("fuzz.yml", text) {
+        Err(e) => check_schema_error(&e, text),
+        Ok(_) => {
+            let registry = builder.build();
+            assert_eq!(registry.log_types().len(), 1);
+            let plan = Plan::from_yaml(text);
+            for log_type in registry.log_types() {
+                let plan =
+                    plan.as_ref().filter(|p| p.log_type == log_type.name());
+                check_payload(log_type, plan, SCHEMA_PAYLOAD, None);
+            }
+        }
+    }
+}
+
+/// The lines of a YAML text, without their endings: `\r\n`, `\r` and
+/// `\n` each end a line (YAML 1.2 line breaks); the text after the last
+/// break is a line too, even when empty.
+fn yaml_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(['\r', '\n']) {
+        lines.push(&rest[..i]);
+        let len = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+        rest = &rest[i + len..];
+    }
+    lines.push(rest);
+    lines
+}
+
+/// A schema error is one line that starts with the file name and, when
+/// it has a location, `line:column` inside the text.
+pub fn check_schema_error(e: &SchemaError, text: &str) {
+    let message = e.to_string();
+    assert_eq!(e.file(), "fuzz.yml");
+    assert!(!e.message().is_empty(), "empty message: {message}");
+    assert!(!message.contains(['\n', '\r']), "spans lines: {message:?}");
+    let mut want = String::from("fuzz.yml:");
+    if let Some(at) = e.location() {
+        let lines = yaml_lines(text);
+        let line = usize::try_from(at.line).unwrap_or(usize::MAX);
+        assert!(line >= 1, "line 0: {message}");
+        let Some(width) = lines.get(line - 1).map(|l| l.chars().count())
+        else {
+            panic!("line past the end ({} lines): {message}", lines.len())
+        };
+        let column = usize::try_from(at.column).unwrap_or(usize::MAX);
+        assert!(
+            (1..=width + 1).contains(&column),
+            "column outside line {line} ({width} chars): {message}"
+        );
+        let _ = write!(want, "{}:{}:", at.line, at.column);
+    }
+    assert!(
+        message.starts_with(&want),
+        "`{message}` does not start with `{want}`"
+    );
+}
+
+// ---------------------------------------------------------------------
+// fastmatch: a naive reference
+// ---------------------------------------------------------------------
+
+/// A naive pattern: prefix, then `(name, delimiter)` per placeholder.
+#[derive(Debug, PartialEq)]
+pub struct NaivePattern {
+    prefix: String,
+    fields: Vec<(Option<String>, String)>,
+}
+
+#[derive(Debug)]
+enum Tok {
+    Lit(String),
+    /// Start offset and trimmed name.
+    Hole(usize, String),
+}
+
+fn name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '@' | '-')
+}
+
+/// Splits pattern text into literals and placeholders, char by char;
+/// `Err(offset)` for an unclosed `%{` or a bad name character.
+fn naive_lex(src: &str) -> Result<Vec<Tok>, usize> {
+    let mut out = Vec::new();
+    let mut lit = String::new();
+    let mut i = 0;
+    while i < src.len() {
+        let rest = &src[i..];
+        if rest.starts_with("%{") {
+            let Some(close) = rest.find('}') else { return Err(i) };
+            let inner = &rest[2..close];
+            let lead =
+                inner.len() - inner.trim_start_matches([' ', '\t']).len();
+            let name = inner.trim_matches([' ', '\t']);
+            if let Some((k, _)) =
+                name.char_indices().find(|&(_, c)| !name_char(c))
+            {
+                return Err(i + 2 + lead + k);
+            }
+            if !lit.is_empty() {
+                out.push(Tok::Lit(std::mem::take(&mut lit)));
+            }
+            out.push(Tok::Hole(i, name.to_owned()));
+            i += close + 1;
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            lit.push(c);
+            i += c.len_utf8();
+        }
+    }
+    if !lit.is_empty() {
+        out.push(Tok::Lit(lit));
+    }
+    Ok(out)
+}
+
+/// Parses a pattern; `Err(offset)` where [`Pattern::compile`] must fail.
+pub fn naive_parse(src: &str) -> Result<NaivePattern, usize> {
+    let mut p = NaivePattern { prefix: String::new(), fields: Vec::new() };
+    let mut after_hole = false;
+    for tok in naive_lex(src)? {
+        match tok {
+            Tok::Lit(s) => {
+                match p.fields.last_mut() {
+                    Some(f) => f.1 = s,
+                    None => p.prefix = s,
+                }
+                after_hole = false;
+            }
+            Tok::Hole(at, _) if after_hole => return Err(at),
+            Tok::Hole(_, name) => {
+                p.fields
+                    .push(((!name.is_empty()).then_some(name), String::new()));
+                after_hole = true;
+            }
+        }
+    }
+    if p.fields.is_empty() {
+        return Err(0);
+    }
+    Ok(p)
+}
+
+/// Where a quoted value ends: the first `delim` not preceded by an odd
+/// run of backslashes (walking escapes char by char).
+fn naive_quoted_end(s: &str, delim: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        if !escaped && s[i..].starts_with(delim) {
+            return Some(i);
+        }
+        escaped = !escaped && c == '\\';
+    }
+    None
+}
+
+fn naive_unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let mapped = match it.peek() {
+            Some('"') => '"',
+            Some('\'') => '\'',
+            Some('\\') => '\\',
+            Some('/') => '/',
+            Some('n') => '\n',
+            Some('t') => '\t',
+            Some('r') => '\r',
+            _ => {
+                out.push('\\');
+                continue;
+            }
+        };
+        out.push(mapped);
+        it.next();
+    }
+    out
+}
+
+/// The reference matcher (SPEC §6): `str::find` per delimiter.
+fn naive_match(p: &NaivePattern, line: &str) -> Option<Vec<String>> {
+    let mut rest = line.strip_prefix(p.prefix.as_str())?;
+    let is_quote = |c: &char| *c == '"' || *c == '\'';
+    let mut before = p.prefix.chars().last().filter(is_quote);
+    let mut out = Vec::new();
+    for (name, delim) in &p.fields {
+        let quote = before.filter(|&q| delim.starts_with(q));
+        before = delim.chars().last().filter(is_quote);
+        if delim.is_empty() {
+            if name.is_some() {
+                out.push(rest.to_owned());
+            }
+            return Some(out);
+        }
+        let end = match quote {
+            Some(_) => naive_quoted_end(rest, delim)?,
+            None => rest.find(delim.as_str())?,
+        };
+        let value = &rest[..end];
+        if name.is_some() {
+            out.push(match quote {
+                Some(_) => naive_unescape(value),
+                None => value.to_owned(),
+            });
+        }
+        rest = &rest[end + delim.len()..];
+    }
+    Some(out)
+}
+
+/// Checks a pattern error's offset and message against the reference.
+fn check_pattern_error(src: &str, offset: usize, message: &str, want: usize) {
+    assert_eq!(offset, want, "error offset for {src:?}: {message}");
+    assert!(offset <= src.len() && src.is_char_boundary(offset));
+    assert!(src.is_empty() || offset < src.len(), "offset past the end");
+    let prefix = format!("pattern position {offset}: ");
+    assert!(message.contains(&prefix), "{message}");
+}
+
+/// Compiles `src` and checks it against [`naive_parse`].
+fn compile_checked(src: &str) -> Option<(Pattern, NaivePattern)> {
+    match (Pattern::compile(src), naive_parse(src)) {
+        (Ok(p), Ok(n)) => {
+            assert_eq!(p.as_str(), src);
+            let names: Vec<&str> =
+                n.fields.iter().filter_map(|f| f.0.as_deref()).collect();
+            let got: Vec<&str> = p.fields().iter().map(|f| &**f).collect();
+            assert_eq!(got, names, "field names of {src:?}");
+            Some((p, n))
+        }
+        (Err(e), Err(want)) => {
+            check_pattern_error(src, e.offset(), &e.to_string(), want);
+            None
+        }
+        (Ok(_), Err(want)) => {
+            panic!("{src:?} compiled; expected an error at {want}")
+        }
+        (Err(e), Ok(_)) => panic!("{src:?} failed to compile: {e}"),
+    }
+}
+
+/// The `fastmatch_compile` target: the input as a pattern, then its
+/// lines as a parser's `match` list, then its `name=template` lines as
+/// `expandFields`.
+pub fn fastmatch_compile(data: &[u8]) {
+    let Ok(src) = std::str::from_utf8(data) else { return };
+    compile_checked(src);
+    let lines: Vec<&str> = src.split('\n').collect();
+    let first_bad = lines.iter().position(|l| naive_parse(l).is_err());
+    let cfg = ParserConfig { match_: &lines, ..ParserConfig::default() };
+    match (Parser::compile(cfg), first_bad) {
+        (Ok(p), None) => assert_eq!(p.patterns().len(), lines.len()),
+        (Err(e), Some(i)) => {
+            assert_eq!(e.pattern_index(), Some(i), "{e}");
+            let pe = e.pattern_error().expect("a pattern error");
+            let want = naive_parse(lines[i]).err().unwrap_or_default();
+            check_pattern_error(lines[i], pe.offset(), &e.to_string(), want);
+            assert!(!e.to_string().contains(['\n', '\r']));
+        }
+        (r, _) => panic!("parser verdict {r:?}, first bad line {first_bad:?}"),
+    }
+    // Templates: names checked first (all of them), then templates.
+    let expand: Vec<(&str, &str)> =
+        lines.iter().filter_map(|l| l.split_once('=')).collect();
+    let bad_name = expand
+        .iter()
+        .position(|(n, _)| n.is_empty() || !n.chars().all(name_char));
+    let bad_template = expand.iter().enumerate().find_map(|(i, (_, t))| {
+        let toks = match naive_lex(t) {
+            Ok(toks) => toks,
+            Err(at) => return Some((i, at)),
+        };
+        toks.iter().find_map(|tok| match tok {
+            Tok::Hole(at, name) if name.is_empty() => Some((i, *at)),
+            _ => None,
+        })
+    });
+    let cfg = ParserConfig {
+        match_: &["%{a}"],
+        expand_fields: &expand,
+        ..ParserConfig::default()
+    };
+    match Parser::compile(cfg) {
+        Ok(_) => assert!(bad_name.is_none() && bad_template.is_none()),
+        Err(e) => {
+            assert!(!e.to_string().contains(['\n', '\r']));
+            match (bad_name, bad_template) {
+                (Some(i), _) => {
+                    assert_eq!(e.expand_index(), Some(i), "{e}");
+                    assert!(e.pattern_error().is_none());
+                }
+                (None, Some((i, at))) => {
+                    assert_eq!(e.expand_index(), Some(i), "{e}");
+                    let pe = e.pattern_error().expect("a template error");
+                    check_pattern_error(
+                        expand[i].1,
+                        pe.offset(),
+                        &e.to_string(),
+                        at,
+                    );
+                }
+                (None, None) => panic!("expandFields {expand:?} failed: {e}"),
+            }
+        }
+    }
+}
+
+/// A generated placeholder.
+#[derive(Arbitrary, Debug)]
+pub struct GenField<'a> {
+    /// Index into [`NAMES`]; `None` for `%{}`.
+    name: Option<u8>,
+    /// Write the name with spaces inside the braces.
+    spaced: bool,
+    /// Put the placeholder between a pair of `"` (false) or `'` (true).
+    quote: Option<bool>,
+    delim: &'a str,
+}
+
+/// A piece of a generated `expandFields` template.
+#[derive(Arbitrary, Debug)]
+pub enum GenPiece<'a> {
+    Lit(&'a str),
+    Field(u8),
+}
+
+/// The `fastmatch_match` input: a generated pattern, a raw pattern,
+/// parser settings and a line.
+#[derive(Arbitrary, Debug)]
+pub struct MatchInput<'a> {
+    prefix: &'a str,
+    fields: Vec<GenField<'a>>,
+    raw: &'a str,
+    trim_space: bool,
+    empty_values: Vec<&'a str>,
+    expand: Vec<(u8, Vec<GenPiece<'a>>)>,
+    line: &'a str,
+}
+
+const NAMES: [&str; 5] = ["a", "b", "c", "@t.x-1", "e"];
+
+fn gen_name(i: u8) -> &'static str {
+    NAMES[usize::from(i) % NAMES.len()]
+}
+
+impl MatchInput<'_> {
+    /// The generated pattern's text.
+    fn pattern(&self) -> String {
+        let mut lits: Vec<String> = vec![self.prefix.to_owned()];
+        lits.extend(self.fields.iter().map(|f| f.delim.to_owned()));
+        for (i, f) in self.fields.iter().enumerate() {
+            let open_end = i + 1 == self.fields.len() && f.delim.is_empty();
+            if let (Some(q), false) = (f.quote, open_end) {
+                let q = if q { '\'' } else { '"' };
+                lits[i].push(q);
+                lits[i + 1].insert(0, q);
+            }
+        }
+        let mut s = lits[0].clone();
+        for (f, lit) in self.fields.iter().zip(&lits[1..]) {
+            let name = f.name.map_or("", gen_name);
+            let pad = if f.spaced { " " } else { "" };
+            let _ = write!(s, "%{{{pad}{name}{pad}}}{lit}");
+        }
+        s
+    }
+
+    fn template(pieces: &[GenPiece<'_>]) -> String {
+        let mut s = String::new();
+        for piece in pieces {
+            match piece {
+                GenPiece::Lit(l) => s.push_str(l),
+                GenPiece::Field(i) => {
+                    let _ = write!(s, "%{{{}}}", gen_name(*i));
+                }
+            }
+        }
+        s
+    }
+}
+
+/// The reference [`Parser::parse`]: the first naive match, then
+/// `trimSpace`, `emptyValues`, last-occurrence-wins and `expandFields`
+/// as documented on [`Parser`].
+fn naive_parser(
+    patterns: &[NaivePattern],
+    trim: bool,
+    empty: &[&str],
+    expand: &[(&str, String)],
+    line: &str,
+) -> Option<(Vec<String>, Vec<Option<String>>)> {
+    let mut names: Vec<String> = Vec::new();
+    let mut intern = |n: &str| match names.iter().position(|x| x == n) {
+        Some(i) => i,
+        None => {
+            names.push(n.to_owned());
+            names.len() - 1
+        }
+    };
+    let outs: Vec<Vec<usize>> = patterns
+        .iter()
+        .map(|p| {
+            p.fields
+                .iter()
+                .filter_map(|f| f.0.as_deref())
+                .map(&mut intern)
+                .collect()
+        })
+        .collect();
+    let expand_out: Vec<usize> =
+        expand.iter().map(|(n, _)| intern(n)).collect();
+    let (k, values) = patterns
+        .iter()
+        .enumerate()
+        .find_map(|(k, p)| Some((k, naive_match(p, line)?)))?;
+    let mut slots: Vec<Option<String>> = vec![None; names.len()];
+    for (value, &o) in values.iter().zip(&outs[k]) {
+        let v = if trim { value.trim_ascii() } else { value.as_str() };
+        if !empty.contains(&v) {
+            slots[o] = Some(v.to_owned());
+        }
+    }
+    let rendered: Vec<Option<String>> = expand
+        .iter()
+        .map(|(_, template)| {
+            let mut s = String::new();
+            for tok in naive_lex(template).unwrap_or_default() {
+                match tok {
+                    Tok::Lit(l) => s.push_str(&l),
+                    Tok::Hole(_, n) => {
+                        if let Some(Some(v)) = names
+                            .iter()
+                            .position(|x| *x == n)
+                            .map(|i| &slots[i])
+                        {
+                            s.push_str(v);
+                        }
+                    }
+                }
+            }
+            (!s.is_empty() && !empty.contains(&s.as_str())).then_some(s)
+        })
+        .collect();
+    for (r, &o) in rendered.into_iter().zip(&expand_out) {
+        if r.is_some() {
+            slots[o] = r;
+        }
+    }
+    Some((names, slots))
+}
+
+/// Matches `line` with a compiled pattern and compares with the
+/// reference.
+fn match_checked(p: &Pattern, n: &NaivePattern, line: &str) {
+    let mut caps = Captures::new();
+    let got = p.matches(line, &mut caps).then(|| {
+        assert_eq!(caps.len(), p.fields().len(), "captures of a match");
+        (0..caps.len())
+            .map(|i| match caps.get(line, i) {
+                Some(v) => v.to_owned(),
+                None => panic!("capture {i} missing"),
+            })
+            .collect::<Vec<_>>()
+    });
+    if got.is_none() {
+        assert!(caps.is_empty(), "captures left after a failed match");
+    }
+    assert_eq!(got, naive_match(n, line), "{:?} on {line:?}", p.as_str());
+}
+
+/// The `fastmatch_match` target, on raw bytes (decoded the way
+/// libFuzzer decodes an [`Arbitrary`] input).
+pub fn fastmatch_match(data: &[u8]) {
+    if let Ok(input) = MatchInput::arbitrary_take_rest(Unstructured::new(data))
+    {
+        fastmatch_match_input(&input);
+    }
+}
+
+/// The `fastmatch_match` target on a decoded input.
+pub fn fastmatch_match_input(input: &MatchInput<'_>) {
+    let generated = input.pattern();
+    let line = input.line;
+    let a = compile_checked(&generated);
+    let b = compile_checked(input.raw);
+    for (p, n) in a.iter().chain(b.iter()) {
+        match_checked(p, n, line);
+    }
+    // A parser over both patterns.
+    let expand: Vec<(&str, String)> = input
+        .expand
+        .iter()
+        .map(|(i, pieces)| (gen_name(*i), MatchInput::template(pieces)))
+        .collect();
+    let templates_ok = expand.iter().all(|(_, t)| {
+        naive_lex(t).is_ok_and(|toks| {
+            !toks.iter().any(|t| matches!(t, Tok::Hole(_, n) if n.is_empty()))
+        })
+    });
+    let expand_refs: Vec<(&str, &str)> =
+        expand.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let sources = [generated.as_str(), input.raw];
+    let cfg = ParserConfig {
+        match_: &sources,
+        empty_values: &input.empty_values,
+        trim_space: input.trim_space,
+        expand_fields: &expand_refs,
+    };
+    let parser = Parser::compile(cfg);
+    let (Some((_, na)), Some((_, nb))) = (a, b) else {
+        assert!(parser.is_err(), "a parser with a bad pattern compiled");
+        return;
+    };
+    let parser = match parser {
+        Ok(p) => p,
+        Err(e) if !templates_ok => {
+            assert!(e.expand_index().is_some(), "{e}");
+            return;
+        }
+        Err(e) => panic!("parser failed: {e}"),
+    };
+    assert!(templates_ok, "a parser with a bad template compiled");
+    let naive = naive_parser(
+        &[na, nb],
+        input.trim_space,
+        &input.empty_values,
+        &expand,
+        line,
+    );
+    let mut out = ParseScratch::new();
+    let matched = parser.parse(line, &mut out);
+    assert_eq!(matched, naive.is_some(), "parse verdict on {line:?}");
+    if let Some((names, slots)) = naive {
+        let got: Vec<&str> =
+            parser.field_names().iter().map(|n| &**n).collect();
+        assert_eq!(got, names, "parser field names");
+        for (i, want) in slots.iter().enumerate() {
+            assert_eq!(
+                out.get(line, i),
+                want.as_deref(),
+                "field {}",
+                names[i]
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------
+// time_parse
+// ---------------------------------------------------------------------
+
+/// The formats `time_parse` checks, each in a log type of its own.
+const TIME_FORMATS: [&str; 9] = [
+    "rfc3339",
+    "unix",
+    "unix_ms",
+    "unix_us",
+    "unix_ns",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%b/%Y:%H:%M:%S %z",
+    "%Y-%m-%dT%H:%M:%S%.f%:z",
+    "%s",
+];
+
+fn time_schema(name: &str, formats: &[&str]) -> String {
+    let list = if formats.is_empty() {
+        String::new()
+    } else {
+        let quoted: Vec<String> =
+            formats.iter().map(|f| format!("'{f}'")).collect();
+        format!("\n    timeFormats: [{}]", quoted.join(", "))
+    };
+    let elem = list.replace("\n    ", "\n      ");
+    format!(
+        "schema: {name}\nfields:\n  - name: t\n    type: timestamp{list}\n    \
+         isEventTime: true\n  - name: arr\n    type: array\n    element:\n      \
+         type: timestamp{elem}\n"
+    )
+}
+
+/// Log types `Fuzz.Time0..8` (one format each), `Fuzz.TimeAll` (all, in
+/// order) and `Fuzz.TimeDefault` (no `timeFormats`), with their plans.
+static TIME: LazyLock<(Registry, Vec<Plan>)> = LazyLock::new(|| {
+    let mut schemas: Vec<String> = TIME_FORMATS
+        .iter()
+        .enumerate()
+        .map(|(i, f)| time_schema(&format!("Fuzz.Time{i}"), &[f]))
+        .collect();
+    schemas.push(time_schema("Fuzz.TimeAll", &TIME_FORMATS));
+    schemas.push(time_schema("Fuzz.TimeDefault", &[]));
+    let mut b = Registry::builder();
+    for (i, yaml) in schemas.iter().enumerate() {
+        if let Err(e) = b.add_yaml(&format!("time{i}.yml"), yaml) {
+            panic!("time schema {i}: {e}\n{yaml}");
+        }
+    }
+    let plans = schemas.iter().filter_map(|y| Plan::from_yaml(y)).collect();
+    (b.build(), plans)
+});
+
+/// What normalizing one record gave: `Ok(t)` an event whose `t` column
+/// held `t` (`None`: absent), `Err(())` an invalid-timestamp error.
+type TimeResult = Result<Option<Timestamp>, ()>;
+
+fn normalize_time(name: &str, record: &[u8]) -> TimeResult {
+    let (registry, plans) = &*TIME;
+    let (Some(log_type), Some(plan)) =
+        (registry.log_type(name), plans.iter().find(|p| p.log_type == name))
+    else {
+        panic!("no log type {name}")
+    };
+    let mut ctx = Context::new(parse_time());
+    let mut scratch = Scratch::new();
+    let r = Record::new(record, 1, 0);
+    match log_type.normalize(r, &mut ctx, &mut scratch) {
+        Ok(event) => {
+            check_event(log_type, Some(plan), &event);
+            let J::Obj(row) =
+                parse_strict(event.row_bytes()).unwrap_or(J::Null)
+            else {
+                panic!("row is not an object")
+            };
+            let get =
+                |k: &str| row.iter().find(|(key, _)| key == k).map(|(_, v)| v);
+            let t = get("t").map(|v| check_row_time("t", v));
+            assert_eq!(
+                event.event_time(),
+                t.unwrap_or(parse_time()),
+                "event_time()"
+            );
+            // Array elements use the declared formats (SPEC §4).
+            if let (Some(t), Some(J::Arr(items))) = (t, get("arr")) {
+                assert_eq!(items.len(), 1);
+                assert_eq!(
+                    check_row_time("arr[0]", &items[0]),
+                    t,
+                    "arr[0] differs from t"
+                );
+            }
+            Ok(t)
+        }
+        Err(e) => {
+            check_error(log_type, Some(plan), r, &e);
+            assert_eq!(e.kind(), RecordErrorKind::InvalidTimestamp, "{e}");
+            assert_eq!(e.path(), "t", "{e}");
+            Err(())
+        }
+    }
+}
+
+/// The exact value of decimal text `-?digits(.digits)?` in nanoseconds
+/// per `unit`, fraction digits past the ninth truncated; `None` for any
+/// other text or overflow.
+fn decimal_nanos(
+    s: &str,
+    unit: i128,
+    fraction: bool,
+) -> Option<Option<Timestamp>> {
+    let (neg, rest) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s),
+    };
+    let (whole, frac) = match rest.split_once('.') {
+        Some((w, f)) if fraction => (w, Some(f)),
+        _ => (rest, None),
+    };
+    let digits =
+        |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || frac.is_some_and(|f| !digits(f)) {
+        return None;
+    }
+    let mut v: i128 = 0;
+    for b in whole.bytes() {
+        match v
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(i128::from(b - b'0')))
+        {
+            Some(n) => v = n,
+            None => return Some(None),
+        }
+    }
+    let Some(mut nanos) = v.checked_mul(unit) else { return Some(None) };
+    if let Some(f) = frac {
+        let mut scale = unit / 10;
+        for b in f.bytes().take(9) {
+            nanos += i128::from(b - b'0') * scale;
+            scale /= 10;
+        }
+    }
+    Some(Timestamp::from_unix_nanos(if neg { -nanos } else { nanos }))
+}
+
+/// The independent expectation for text `s` in `format`; `None` when the
+/// oracle has no opinion.
+fn expected_text(format: &str, s: &str) -> Option<Option<Timestamp>> {
+    use chrono::{DateTime, NaiveDateTime};
+    let from = |dt: DateTime<chrono::Utc>| Timestamp::from_chrono(dt);
+    match format {
+        "unix" => Some(decimal_nanos(s, 1_000_000_000, true).unwrap_or(None)),
+        "unix_ms" => Some(decimal_nanos(s, 1_000_000, false).unwrap_or(None)),
+        "unix_us" => Some(decimal_nanos(s, 1_000, false).unwrap_or(None)),
+        "unix_ns" => Some(decimal_nanos(s, 1, false).unwrap_or(None)),
+        "rfc3339" => {
+            // chrono accepts a subset (zone `Z` or `±hh:mm`, plus `−`);
+            // where it accepts, the instants agree (a leap second fails).
+            let dt = DateTime::parse_from_rfc3339(s).ok()?;
+            if s.contains('\u{2212}') {
+                return None;
+            }
+            Some(from(dt.to_utc()))
+        }
+        _ if s.starts_with(char::is_whitespace) => Some(None),
+        "%Y-%m-%d %H:%M:%S" => Some(
+            NaiveDateTime::parse_from_str(s, format)
+                .ok()
+                .and_then(|d| from(d.and_utc())),
+        ),
+        "%d/%b/%Y:%H:%M:%S %z" | "%Y-%m-%dT%H:%M:%S%.f%:z" => Some(
+            DateTime::parse_from_str(s, format)
+                .ok()
+                .and_then(|d| from(d.to_utc())),
+        ),
+        _ => None,
+    }
+}
+
+/// Text the crate's rfc3339 accepts that chrono's does not: `±hhmm` and
+/// no zone. Rewritten for chrono.
+fn rfc3339_for_chrono(s: &str) -> [String; 2] {
+    let mut colon = s.to_owned();
+    if s.len() > 2 && s.is_char_boundary(s.len() - 2) {
+        colon.insert(s.len() - 2, ':');
+    }
+    [colon, format!("{s}Z")]
+}
+
+/// The `time_parse` target: the input as a timestamp in every format,
+/// as a JSON string and (when it is a JSON number) as a number.
+pub fn time_parse(data: &[u8]) {
+    let Ok(s) = std::str::from_utf8(data) else { return };
+    let quoted = match serde_json::to_string(s) {
+        Ok(q) => q,
+        Err(e) => panic!("{e}"),
+    };
+    let text_record = if s.is_empty() {
+        br#"{"t":""}"#.to_vec()
+    } else {
+        format!(r#"{{"t":{quoted},"arr":[{quoted}]}}"#).into_bytes()
+    };
+    let mut results = Vec::new();
+    for (i, format) in TIME_FORMATS.iter().enumerate() {
+        let got = normalize_time(&format!("Fuzz.Time{i}"), &text_record);
+        if s.is_empty() {
+            assert_eq!(got, Ok(None), "`\"\"` is absent for {format}");
+        } else if let Some(want) = expected_text(format, s) {
+            assert_eq!(got.ok().flatten(), want, "{format} on {s:?}");
+        }
+        if *format == "rfc3339"
+            && let Ok(Some(t)) = got
+        {
+            let agrees =
+                rfc3339_for_chrono(s).iter().chain([&s.to_owned()]).any(|c| {
+                    chrono::DateTime::parse_from_rfc3339(c).is_ok_and(|d| {
+                        Timestamp::from_chrono(d.to_utc()) == Some(t)
+                    })
+                });
+            assert!(agrees, "rfc3339 accepted {s:?} as {t}; chrono disagrees");
+        }
+        results.push(got);
+    }
+    // Several formats: the first that parses wins; none is rfc3339.
+    let first = results.iter().find(|r| r.is_ok()).cloned().unwrap_or(Err(()));
+    assert_eq!(
+        normalize_time("Fuzz.TimeAll", &text_record),
+        first,
+        "format order"
+    );
+    assert_eq!(
+        normalize_time("Fuzz.TimeDefault", &text_record),
+        results[0],
+        "default format"
+    );
+    // As a JSON number.
+    let trimmed = s.trim_matches(|c: char| c.is_ascii_whitespace()) == s;
+    if !trimmed || serde_json::from_str::<serde_json::Number>(s).is_err() {
+        return;
+    }
+    let number_record = format!(r#"{{"t":{s},"arr":[{s}]}}"#).into_bytes();
+    let integer = s.parse::<i64>().ok();
+    let canonical =
+        integer.is_some_and(|v| itoa::Buffer::new().format(v) == s);
+    for (i, format) in TIME_FORMATS.iter().enumerate() {
+        let got = normalize_time(&format!("Fuzz.Time{i}"), &number_record);
+        match *format {
+            "rfc3339" => assert_eq!(got, Err(()), "rfc3339 takes no numbers"),
+            _ if canonical => {
+                assert_eq!(got, results[i], "{format}: number {s} vs text")
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Replays the fuzz regression inputs: every file under
+//! `testdata/fuzz/<target>/` runs through the same property checks as the
+//! fuzz target `<target>` (the code in `fuzz/src/lib.rs`, included here),
+//! so a crash the fuzzers found stays a failing test until it is fixed.
+//!
+//! Every file is listed in [`CASES`] with what it is; the test fails on a
+//! file that is not listed (say what a new input is when you add one).
+//! See `fuzz/README.md` for how to run the fuzzers and add an input.
+
+use std::fs;
+
+use crate::util::testdata;
+
+#[allow(
+    dead_code,
+    reason = "the fuzz crate's library; the replay uses only its targets"
+)]
+#[path = "../fuzz/src/lib.rs"]
+mod props;
+
+/// `(target/file, what it is)`. Files named `crash-<sha1>` made a target
+/// fail before the fix named here; `input-<sha1>` files are inputs the
+/// fuzzers found that reach deep paths, kept so the replay covers them.
+const CASES: &[(&str, &str)] = &[
+    // ---- crashes (each failed its target before the fix named) ----
+    (
+        // `x\r=`: the line `x\r=` is also an `expandFields` entry whose
+        // name `x\r` holds a carriage return; the ParserError message
+        // quoted it raw and spanned two lines. Fixed by escaping control
+        // characters in fastmatch messages (src/fastmatch/mod.rs, `Clip`).
+        "fastmatch_compile/crash-79d2ca47bd3f3510538df51e355ae8fdeb685209",
+        "control character in an expandFields name broke the message",
+    ),
+    (
+        // `x\r`: a text line whose lone `\r` at the end of the payload is
+        // kept (SPEC §2); the no-match error quoted the line raw, so the
+        // message ended in a carriage return. Fixed by escaping control
+        // characters in `error::quote`.
+        "normalize_text/crash-663ed576109e209c80444f885c811ee1736693bd",
+        "control character in a found value broke the message",
+    ),
+    (
+        // `\n? t\n\n t`: a YAML complex key whose text is "t\nt"; the
+        // SchemaError path held the newline raw, so the message spanned
+        // two lines. Fixed by escaping control characters in the path
+        // and message when displaying (src/error.rs, `write_one_line`).
+        "schema_yaml/crash-daffa557c6c26463e7aa2a3e4263c9345f51be69",
+        "line break in a YAML key broke the schema error message",
+    ),
+    // ---- inputs the fuzzers found that reach deep paths ----
+    (
+        // Generated pattern `%{}'%{ b }''%{ c }''%{ a }''%{ e }'%{ e }`:
+        // single-quoted fields with spaced names and a repeated name, a
+        // line with escaped quotes (unescaped into the buffer), trimSpace
+        // and an empty `emptyValues` entry.
+        "fastmatch_match/input-440c30ae1c7f85af0d60a5442554255a815ae2a2",
+        "quoted fields, escapes, trimSpace, emptyValues",
+    ),
+    (
+        // `'%{ e }'}\r` on a line with long runs of backslashes: the
+        // quoted-field scan must count each run once (odd run = escaped
+        // quote).
+        "fastmatch_match/input-3131f55b0550888f2e988b7d1be01510f2aa1932",
+        "backslash runs before quotes",
+    ),
+    (
+        // `%{ e }` on an empty line with six empty `emptyValues` and two
+        // `expandFields` entries that render empty (dropped).
+        "fastmatch_match/input-569893e42128e1e97cbe78ed0dc6d8e20ff0c22c",
+        "expandFields rendering to nothing",
+    ),
+    (
+        // `'\r\r\nn\x03`: an error at line 3 column 2 after a `\r` and a
+        // `\r\n` line break; the location property counts YAML line
+        // breaks (`\r\n`, `\r`, `\n`).
+        "schema_yaml/input-9cb1060ddfcad500fc2026b8b73b13f1cb023798",
+        "error location after CR and CRLF line breaks",
+    ),
+    (
+        // Heroku frames with wrong counts, frames holding newlines and
+        // control bytes, and a damaged JSON array tail: exercises every
+        // framing's gap rule and the octet frame-start rule.
+        "split_payload/input-e0ef053a9f53a5fce55b4a0e57c15cc9c7b14f31",
+        "octet frames with wrong counts and multi-line messages",
+    ),
+    (
+        // Two octet frames followed by a pretty-printed OpenAI array cut
+        // up: malformed-array tail records under JSON framing.
+        "split_payload/input-eef6463df09e71fb24d3bd3ab107a99d5c097dbd",
+        "malformed JSON array and octet frames",
+    ),
+    (
+        // `2123-12-18T01:02:04.1766666666600001z`: more than nine fraction
+        // digits (truncated) and a lowercase `z` zone.
+        "time_parse/input-01d6daab534e90eb095e053239af02bfd039d0ea",
+        "rfc3339 long fraction, lowercase z",
+    ),
+    (
+        // `0.000…0046`: a `unix` fraction far below a nanosecond
+        // (truncated to zero); also a JSON number (ryu prints `4.6e-54`).
+        "time_parse/input-0527c290a3657250865ac3046a939c1d7af58d3f",
+        "unix tiny fraction, text and number",
+    ),
+    (
+        // `-000…04800174800123`: a negative integer with many leading
+        // zeros for the integer formats.
+        "time_parse/input-2f8007ec4a0dc456d3ec5d96304479506c1326ed",
+        "negative integer with leading zeros",
+    ),
+    (
+        // `00009500093512`: `%s` with leading zeros (chrono reads them).
+        "time_parse/input-4876ef8262d34e5f19a0a43897018db9083df232",
+        "%s with leading zeros",
+    ),
+    (
+        // `2023-12-18 \r1:12:03`: a strftime space matches a `\r`
+        // (whitespace follows chrono, as documented in time/strftime.rs).
+        "time_parse/input-76d2ac1ef4dd0c5d11d63a248df00e7bf38c2978",
+        "strftime space matching a carriage return",
+    ),
+    (
+        // `1/Oct/2000:13:55:36 -1400`: one-digit day and a -14:00 offset.
+        "time_parse/input-a1a3fb4c4389bdd99c0c786ab5a402639b973eee",
+        "strftime %z with -1400",
+    ),
+];
+
+/// A fuzz target's body: panics when a property breaks.
+type Check = fn(&[u8]);
+
+/// The fuzz targets and their property checks.
+const TARGETS: [(&str, Check); 7] = [
+    ("schema_yaml", props::schema_yaml),
+    ("fastmatch_compile", props::fastmatch_compile),
+    ("fastmatch_match", props::fastmatch_match),
+    ("split_payload", props::split_payload),
+    ("normalize_json", props::normalize_json),
+    ("normalize_text", props::normalize_text),
+    ("time_parse", props::time_parse),
+];
+
+#[test]
+fn fuzz_regressions_replay() {
+    let root = testdata().join("fuzz");
+    let mut seen = Vec::new();
+    for (target, check) in TARGETS {
+        let Ok(dir) = fs::read_dir(root.join(target)) else { continue };
+        let mut files: Vec<_> = dir.map(|e| e.unwrap().path()).collect();
+        files.sort();
+        for path in files {
+            let name = path.file_name().unwrap().to_str().unwrap();
+            let case = format!("{target}/{name}");
+            assert!(
+                CASES.iter().any(|(c, _)| *c == case),
+                "testdata/fuzz/{case} is not listed in tests/fuzz.rs CASES"
+            );
+            let data = fs::read(&path).unwrap();
+            let result = std::panic::catch_unwind(|| check(&data));
+            assert!(result.is_ok(), "testdata/fuzz/{case} fails its target");
+            seen.push(case);
+        }
+    }
+    for (case, _) in CASES {
+        assert!(seen.iter().any(|s| s == case), "{case}: no such file");
+    }
+}
+
+/// The replay is not vacuous: the checks fail when a property breaks.
+/// Here a schema error is checked against a text it did not come from,
+/// so its location (line 4) is outside that text.
+#[test]
+#[should_panic(expected = "line past the end")]
+fn fuzz_properties_fail_when_broken() {
+    let yaml = "schema: X\nfields:\n  - name: a\n    type: strin\n";
+    let err =
+        lognorm::Registry::builder().add_yaml("fuzz.yml", yaml).unwrap_err();
+    props::check_schema_error(&err, yaml);
+    props::check_schema_error(&err, "schema: X");
+}
