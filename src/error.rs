@@ -343,7 +343,12 @@ impl fmt::Display for RecordError {
             write_one_line(f, &e.path)?;
             f.write_str("`: ")?;
         }
-        write!(f, "expected {}, found {}", e.expected, e.found)
+        // `expected` may quote the schema (a time format), `found` the
+        // record; both are escaped like the path.
+        f.write_str("expected ")?;
+        write_one_line(f, &e.expected)?;
+        f.write_str(", found ")?;
+        write_one_line(f, &e.found)
     }
 }
 
@@ -480,6 +485,30 @@ mod tests {
             "x.yml:2:3: t\\nt: unknown field `t\\nt`, expected one of \
              schema, version, description, referenceURL, \
              fieldDiscoveryEnabled, parser, fields"
+        );
+    }
+
+    #[test]
+    fn record_error_display_is_one_line() {
+        // A time format may hold a line break (`"%Y\n"` in YAML); the
+        // error's `expected` quotes it. The `schema_yaml` fuzz property
+        // catches this one.
+        let yaml = "schema: X\nfields:\n  - name: t\n    type: timestamp\n    \
+                    timeFormats: [\"%Y\\n\"]\n";
+        let registry = crate::Registry::builder()
+            .add_yaml("x.yml", yaml)
+            .unwrap()
+            .build();
+        let x = registry.log_type("X").unwrap();
+        let mut ctx = crate::Context::new(crate::Timestamp::MIN);
+        let mut scratch = crate::Scratch::new();
+        let record = crate::Record::new(br#"{"t":"2024"}"#, 1, 0);
+        let err = x.normalize(record, &mut ctx, &mut scratch).unwrap_err();
+        assert_eq!(err.expected(), "timestamp in format `%Y\n`");
+        assert_eq!(
+            err.to_string(),
+            "record 1 (byte 0): field `t`: expected timestamp in format \
+             `%Y\\n`, found `\"2024\"`"
         );
     }
 

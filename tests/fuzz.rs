@@ -47,7 +47,54 @@ const CASES: &[(&str, &str)] = &[
         "schema_yaml/crash-daffa557c6c26463e7aa2a3e4263c9345f51be69",
         "line break in a YAML key broke the schema error message",
     ),
+    (
+        // A schema whose time format is `"%Y\n"`: normalizing the fixed
+        // records fails on `t`, and the error's `expected` quoted the
+        // format raw, so the message spanned two lines. Written by hand
+        // while reviewing the fix above (the fuzzers had not reached it);
+        // fixed by escaping `expected` and `found` too.
+        "schema_yaml/crash-0f1dc537c776f9e8b9a945357c1b20a07ec7874d",
+        "line break in a time format broke the record error message",
+    ),
     // ---- inputs the fuzzers found that reach deep paths ----
+    (
+        // `0` Databricks.Audit: two rows with many columns, and a record
+        // that fails as invalid JSON.
+        "normalize_json/input-5b26c9a81c1fd059fc7ae4c8d03db771b3bc21c1",
+        "Databricks.Audit rows with nested objects",
+    ),
+    (
+        // `0` Databricks.Audit: missing required fields, a bad
+        // timestamp, a record that is not an object, invalid JSON.
+        "normalize_json/input-5df2117071fb62e36455b706f4b54a8e40c9579a",
+        "Databricks.Audit errors of four kinds",
+    ),
+    (
+        // `1` Hex.Audit: a deep `event.*` row whose `p_event_time` comes
+        // from the nested `event.occurred_at`; an invalid record.
+        "normalize_json/input-68cf61701c59e3fe0fe9525875045c265e75d318",
+        "Hex.Audit nested event time",
+    ),
+    (
+        // `2` OpenAI.Audit: actor/user/api_key objects, unix event time.
+        "normalize_json/input-41971cacf39623e9c14aa5e072da19703bf9eab4",
+        "OpenAI.Audit rows with actor objects",
+    ),
+    (
+        // `3` Wiz.Audit: rows and errors of five kinds in one payload.
+        "normalize_json/input-78477813a2dfc67a86c9cfd9ab2454e6b2d36bfb",
+        "Wiz.Audit rows and five error kinds",
+    ),
+    (
+        // `4` Wiz.Issues: several timestamp columns, arrays of objects.
+        "normalize_json/input-a97d16e9ef76a38ffc4ac30e16a1b9ba5ce41ae0",
+        "Wiz.Issues rows with timestamps and arrays",
+    ),
+    (
+        // `5` Wiz.VulnerabilityFinding: the widest rows.
+        "normalize_json/input-4a76511de98605cd17ea65b13807e53e4f6a4e0e",
+        "Wiz.VulnerabilityFinding rows",
+    ),
     (
         // Generated pattern `%{}'%{ b }''%{ c }''%{ a }''%{ e }'%{ e }`:
         // single-quoted fields with spaced names and a repeated name, a
@@ -68,6 +115,20 @@ const CASES: &[(&str, &str)] = &[
         // `expandFields` entries that render empty (dropped).
         "fastmatch_match/input-569893e42128e1e97cbe78ed0dc6d8e20ff0c22c",
         "expandFields rendering to nothing",
+    ),
+    (
+        // Octet-counted Heroku frames with right and wrong counts: rows
+        // (a fraction with nine digits and a +02:00 zone, a padded
+        // message) next to invalid-UTF-8, no-match, bad-timestamp and
+        // bad-int errors.
+        "normalize_text/input-2dc9a607d75bbc3a99a0b3935f7a6167b0df386d",
+        "Heroku frames: rows and four error kinds",
+    ),
+    (
+        // Damaged frames (invalid UTF-8, NUL runs, a count of 2147483647
+        // with nothing after it): errors only, under every framing.
+        "normalize_text/input-7d3a31d0a719cb2fef2b098e075e9966ba8e2244",
+        "Heroku damaged frames, errors only",
     ),
     (
         // `'\r\r\nn\x03`: an error at line 3 column 2 after a `\r` and a

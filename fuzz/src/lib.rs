@@ -558,6 +558,20 @@ fn check_event(log_type: &LogType, plan: Option<&Plan>, event: &Event<'_>) {
     }
 }
 
+/// `text` with control characters escaped (`\n`, `\u{1b}`), as error
+/// messages show user text.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The properties of a record error.
 fn check_error(
     log_type: &LogType,
@@ -574,9 +588,10 @@ fn check_error(
     let mut want =
         format!("record {} (byte {}): ", record.number(), record.offset());
     if !e.path().is_empty() {
-        let _ = write!(want, "field `{}`: ", e.path());
+        let _ = write!(want, "field `{}`: ", one_line(e.path()));
     }
-    let _ = write!(want, "expected {}, found {}", e.expected(), e.found());
+    let (expected, found) = (one_line(e.expected()), one_line(e.found()));
+    let _ = write!(want, "expected {expected}, found {found}");
     let text = e.to_string();
     assert_eq!(text, want, "Display");
     assert!(!text.contains(['\n', '\r']), "Display spans lines: {text:?}");
