@@ -176,7 +176,7 @@ impl Walker<'_> {
                 describe(tape, at),
             ));
         };
-        self.count_members(len)?;
+        count_members(&mut self.fields_left, len, self.limits)?;
         let n = plan.fields.len();
         let base = plan.slot_base;
         let Some(slots) = self.slots.get_mut(base..base + n) else {
@@ -207,18 +207,6 @@ impl Walker<'_> {
             return crate::error::quote(text);
         }
         describe(tape, i)
-    }
-
-    /// Counts `n` more object members against the record's limit.
-    #[inline]
-    fn count_members(&mut self, n: usize) -> Result<(), FieldError> {
-        match self.fields_left.checked_sub(n) {
-            Some(left) => {
-                self.fields_left = left;
-                Ok(())
-            }
-            None => Err(too_many_members(self.limits)),
-        }
     }
 
     /// Writes the declared fields of an object whose slots are filled
@@ -467,10 +455,7 @@ impl Walker<'_> {
                     let is_object =
                         matches!(tape.get(i), Some(Node::Object { .. }));
                     if is_object {
-                        match fields_left.checked_sub(len) {
-                            Some(left) => *fields_left = left,
-                            None => return Err(too_many_members(limits)),
-                        }
+                        count_members(fields_left, len, limits)?;
                     }
                     out.push(if is_object { b'{' } else { b'[' });
                     i += 1;
@@ -610,6 +595,18 @@ fn locate_string_error(record: &[u8]) -> Option<(usize, &'static str)> {
         i += 1;
     }
     utf8.map(|at| (at, "invalid UTF-8"))
+}
+
+/// Counts `n` more object members against the record's limit
+/// (`left` is what remains of `Limits::record_fields`).
+#[inline]
+fn count_members(
+    left: &mut usize,
+    n: usize,
+    limits: &Limits,
+) -> Result<(), FieldError> {
+    *left = left.checked_sub(n).ok_or_else(|| too_many_members(limits))?;
+    Ok(())
 }
 
 #[cold]

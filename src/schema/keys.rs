@@ -39,15 +39,10 @@ impl KeyIndex {
         let shift = 64 - len.trailing_zeros();
         let mask = len - 1;
         let mut max_probes = 1;
-        let words = keys
-            .iter()
-            .map(|k| {
-                let (head, tail) = words(k.as_bytes());
-                (head, tail, k.len())
-            })
-            .collect();
-        for (i, key) in keys.iter().enumerate() {
-            let mut slot = hash(words_of(key.as_bytes()), shift);
+        let words: Box<[(u64, u64, usize)]> =
+            keys.iter().map(|k| words_of(k.as_bytes())).collect();
+        for (i, &w) in words.iter().enumerate() {
+            let mut slot = hash(w, shift);
             let mut probes = 1;
             while let Some(cell) = table.get_mut(slot)
                 && *cell != 0
@@ -68,11 +63,11 @@ impl KeyIndex {
     pub fn get(&self, key: &str) -> Option<usize> {
         let mask = self.table.len() - 1;
         let key = key.as_bytes();
-        let (head, tail) = words(key);
-        let mut slot = hash((head, tail, key.len()), self.shift);
+        let w = words_of(key);
+        let mut slot = hash(w, self.shift);
         for _ in 0..self.max_probes {
             let field = (*self.table.get(slot)? as usize).checked_sub(1)?;
-            if self.words.get(field) == Some(&(head, tail, key.len()))
+            if self.words.get(field) == Some(&w)
                 && (key.len() <= 16
                     || self
                         .keys
