@@ -229,20 +229,14 @@ impl Walker<'_> {
                 }
                 if node.is_some() && matches!(field.value.kind, Kind::Json) {
                     // A `json` field keeps an explicit null.
-                    if wrote {
-                        self.out.push(b',');
-                    }
-                    self.out.extend_from_slice(&field.out_key);
+                    field.out_key.write(self.out, !wrote);
                     self.out.extend_from_slice(b"null");
                     wrote = true;
                 }
                 continue;
             }
             let mark = self.out.len();
-            if wrote {
-                self.out.push(b',');
-            }
-            self.out.extend_from_slice(&field.out_key);
+            field.out_key.write(self.out, !wrote);
             match self.value(&field.value, tape, slot - 1) {
                 Ok(Outcome::Written) => wrote = true,
                 Ok(outcome) => {

@@ -304,11 +304,9 @@ impl<'l> Compiler<'l> {
             ));
         }
         let value = self.value(&ValueKeys::of_field(f), path, depth)?;
-        let mut out_key = Vec::with_capacity(name.len() + 4);
-        event::write_key(&mut out_key, &event::column_name(name));
         Ok(FieldPlan {
             name: name.into(),
-            out_key: out_key.into(),
+            out_key: event::OutKey::new(&event::column_name(name)),
             required: f.required,
             value,
         })

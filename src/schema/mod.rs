@@ -58,8 +58,8 @@ impl ObjectPlan {
 pub(crate) struct FieldPlan {
     /// The key in the input.
     pub name: Box<str>,
-    /// The output key, ready to write: `"column":`.
-    pub out_key: Box<[u8]>,
+    /// The output key, ready to write: `,"column":`.
+    pub out_key: crate::event::OutKey,
     pub required: bool,
     pub value: ValuePlan,
 }
