@@ -457,8 +457,7 @@ impl LogType {
                 "invalid UTF-8".to_owned(),
             ));
         };
-        let Scratch { tape, slots, stack, out, indicators, text, .. } =
-            scratch;
+        let Scratch { slots, stack, out, indicators, text, .. } = scratch;
         if !parser.parse(line, text) {
             return Err(FieldError::new(
                 K::NoMatch,
@@ -466,26 +465,10 @@ impl LogType {
                 crate::error::quote(line),
             ));
         }
-        // The matched values become a tape of strings; each declared
-        // field's slot points at its value (the field map was made when
-        // the schema was compiled, so no key is looked up here).
-        let plan = &self.schema.root;
-        let Some(field_slots) =
-            slots.get_mut(plan.slot_base..plan.slot_base + plan.fields.len())
-        else {
-            return Err(crate::json::internal());
-        };
-        field_slots.fill(0);
-        let mut t: Tape<'_> =
-            std::mem::replace(tape, Tape(Vec::new())).reset();
-        for (i, &f) in self.schema.text_fields.iter().enumerate() {
-            if let Some(value) = text.get(line, i)
-                && let Some(slot) = field_slots.get_mut(f as usize)
-            {
-                t.0.push(Node::String(value));
-                *slot = t.0.len();
-            }
-        }
+        // The matched values are written straight from the line, in
+        // schema order: each root field knows its parser field (mapped
+        // when the schema was compiled), so no tape is built and no key
+        // is looked up.
         let mut w = Walker {
             literals: None,
             out,
@@ -498,11 +481,13 @@ impl LogType {
             plain: false,
         };
         w.out.push(b'{');
-        let result = w
-            .write_fields(plan, &t.0)
-            .map(|_| w.event_time.map(|(_, t, text)| (t, text)));
-        *tape = t.reset();
-        result
+        let sources = self.schema.text_sources.iter();
+        let mut wrote = false;
+        for (field, &source) in self.schema.root.fields.iter().zip(sources) {
+            let value = text.get(line, source as usize);
+            wrote |= w.text_field(field, value, wrote)?;
+        }
+        Ok(w.event_time.map(|(_, t, text)| (t, text)))
     }
 }
 

@@ -16,7 +16,7 @@ use simd_json::{Node, StaticNode};
 
 use crate::error::{FieldError, RecordErrorKind as K};
 use crate::indicators::Collector;
-use crate::schema::{Kind, ObjectPlan, ValuePlan};
+use crate::schema::{FieldPlan, Kind, ObjectPlan, TimestampPlan, ValuePlan};
 use crate::time::TimeText;
 use crate::{Limits, Timestamp};
 
@@ -321,17 +321,7 @@ impl Walker<'_> {
                     }
                     _ => return Err(wrong_type(self.describe(tape, i), plan)),
                 };
-                let Some(t) = parsed else { return Ok(Outcome::Absent) };
-                let text = t.text();
-                if let Some(rank) = ts.event_rank
-                    && self.event_time.is_none_or(|(r, ..)| rank < r)
-                {
-                    self.event_time = Some((rank, t, text));
-                }
-                self.out.push(b'"');
-                self.out.extend_from_slice(&text);
-                self.out.push(b'"');
-                Ok(Outcome::Written)
+                Ok(self.time(ts, parsed))
             }
             kind => {
                 let scalar = match node {
@@ -360,6 +350,81 @@ impl Walker<'_> {
                     })
                 })
             }
+        }
+    }
+
+    /// Writes a parsed timestamp (`None`: an empty value) and keeps it
+    /// if it is the best event time so far.
+    #[inline]
+    fn time(&mut self, ts: &TimestampPlan, t: Option<Timestamp>) -> Outcome {
+        let Some(t) = t else { return Outcome::Absent };
+        let text = t.text();
+        if let Some(rank) = ts.event_rank
+            && self.event_time.is_none_or(|(r, ..)| rank < r)
+        {
+            self.event_time = Some((rank, t, text));
+        }
+        self.out.push(b'"');
+        self.out.extend_from_slice(&text);
+        self.out.push(b'"');
+        Outcome::Written
+    }
+
+    /// Writes one root field of a text record from its matched value
+    /// (`None`: not matched, or one of `emptyValues`), after a comma if
+    /// a field was `wrote` before it. Returns whether it wrote the field.
+    ///
+    /// The same rules as [`Walker::write_fields`] for a string node,
+    /// without a tape: scalars and timestamps are coerced straight from
+    /// the line; the rare container types (`json`, embedded JSON) go
+    /// through [`Walker::value`] with a one-node tape.
+    pub fn text_field(
+        &mut self,
+        field: &FieldPlan,
+        value: Option<&str>,
+        wrote: bool,
+    ) -> Result<bool, FieldError> {
+        let Some(s) = value else {
+            if field.required {
+                return Err(missing("nothing").in_field(&field.name));
+            }
+            return Ok(false);
+        };
+        let mark = self.out.len();
+        field.out_key.write(self.out, !wrote);
+        let plan = &field.value;
+        let result = match &plan.kind {
+            _ if plan.embedded_json => self.value(plan, &[Node::String(s)], 0),
+            Kind::Object(_) | Kind::Array(_) | Kind::Json => {
+                self.value(plan, &[Node::String(s)], 0)
+            }
+            Kind::Timestamp(ts) => {
+                coerce::timestamp_str(ts, s).map(|t| self.time(ts, t))
+            }
+            kind => coerce::scalar(
+                kind,
+                coerce::Scalar::Str(s),
+                self.out,
+                self.indicators,
+                self.limits,
+                false,
+            )
+            .map_err(|e| {
+                e.unwrap_or_else(|| {
+                    wrong_type(describe(&[Node::String(s)], 0), plan)
+                })
+            }),
+        };
+        match result {
+            Ok(Outcome::Written) => Ok(true),
+            Ok(outcome) => {
+                self.out.truncate(mark);
+                if field.required && outcome == Outcome::Absent {
+                    return Err(missing("`\"\"`").in_field(&field.name));
+                }
+                Ok(false)
+            }
+            Err(e) => Err(e.in_field(&field.name)),
         }
     }
 

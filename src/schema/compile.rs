@@ -129,14 +129,22 @@ impl<'l> Compiler<'l> {
             Some(p) => Some(self.parser(p)?),
         };
         let root = self.object(&spec.fields, "fields", 1)?;
-        let text_fields = text.as_ref().map_or_else(Box::default, |p| {
-            p.field_names()
+        // Parser field names are distinct, so each root field has at most
+        // one source.
+        let text_sources = text.as_ref().map_or_else(Box::default, |p| {
+            let names = p.field_names();
+            root.fields
                 .iter()
-                .map(|name| root.find(name).map_or(u32::MAX, |f| f as u32))
+                .map(|f| {
+                    names
+                        .iter()
+                        .position(|n| **n == *f.name)
+                        .map_or(u32::MAX, |i| i as u32)
+                })
                 .collect()
         });
         Ok(Schema {
-            text_fields,
+            text_sources,
             name: name.into(),
             p_prefix: event::p_prefix(name),
             description: spec.description.map(Into::into),

@@ -30,9 +30,9 @@ pub(crate) struct Schema {
     pub slots: usize,
     /// For text log types: the parser that turns a line into fields.
     pub text: Option<crate::fastmatch::Parser>,
-    /// For text log types: the root field each parser field fills, by
-    /// parser field index (`u32::MAX`: not declared, dropped).
-    pub text_fields: Box<[u32]>,
+    /// For text log types: the parser field that fills each root field,
+    /// by root field index (`u32::MAX`: none, the field stays absent).
+    pub text_sources: Box<[u32]>,
 }
 
 /// The fields of one object.
