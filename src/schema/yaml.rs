@@ -4,26 +4,45 @@
 //!
 //! The structs only describe shapes; every semantic check (known types,
 //! indicators, time formats, duplicate names, ...) lives in `compile.rs`,
-//! which gets the position of each checked node through `Spanned`.
+//! which gets the position of each checked node through [`Spanned`].
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
 use serde::de::IgnoredAny;
+use serde::{Deserialize, Deserializer};
 
 use crate::error::{Location, SchemaError, SchemaErrorKind};
 
-pub(crate) use serde_saphyr::Spanned;
+/// A value and the position of the YAML node it was read from.
+///
+/// The YAML crate's own `Spanned` keeps two full locations (where the
+/// node is used and where it is defined, which differ for aliases) with
+/// their spans; the checks only ever report where the node is used, so
+/// this keeps just that.
+#[derive(Debug)]
+pub(crate) struct Spanned<T> {
+    pub value: T,
+    /// Where the node starts (where it is used, for an alias); `None`
+    /// when the YAML crate could not tell.
+    pub at: Option<Location>,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        let node = serde_saphyr::Spanned::<T>::deserialize(de)?;
+        Ok(Spanned { at: location(&node.referenced), value: node.value })
+    }
+}
 
 /// Converts a YAML position.
-pub(crate) fn location(loc: &serde_saphyr::Location) -> Option<Location> {
+fn location(loc: &serde_saphyr::Location) -> Option<Location> {
     let (line, column) = (loc.line(), loc.column());
     (line > 0).then_some(Location { line, column })
 }
 
 /// A position for a spanned node.
 pub(crate) fn at<T>(node: &Spanned<T>) -> Option<Location> {
-    location(&node.referenced)
+    node.at
 }
 
 /// A whole schema document.
