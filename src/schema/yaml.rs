@@ -1,6 +1,12 @@
 //! Serde structs mirroring Panther's schema YAML (`*Spec`), and the one
-//! function that reads them. This is the only file that names the YAML
-//! crate.
+//! function that reads them. Only this module (with its `events`
+//! submodule) names the YAML crates.
+//!
+//! Two readers build the structs. The direct one (`events.rs`) walks the
+//! parser's events and handles the YAML schemas are written in, several
+//! times faster; serde-saphyr reads whatever it leaves, which includes
+//! every invalid document, so every error (message, position, field
+//! path) comes from serde-saphyr as it always did.
 //!
 //! The structs only describe shapes; every semantic check (known types,
 //! indicators, time formats, duplicate names, ...) lives in `compile.rs`,
@@ -12,6 +18,8 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 
 use crate::error::{Location, SchemaError, SchemaErrorKind};
+
+mod events;
 
 /// A value and the position of the YAML node it was read from.
 ///
@@ -182,24 +190,34 @@ pub(crate) fn parse(
     src: &str,
     limits: &crate::Limits,
 ) -> Result<SchemaSpec, SchemaError> {
-    // Each schema level is three YAML levels (`fields:` list, the field's
-    // mapping, its keys); the YAML crate's depth budget keeps serde's
-    // recursion bounded whatever the document.
+    let budget = budget(limits);
+    // The direct reader builds the same specs as serde for the YAML that
+    // schemas are written in, at a fraction of the cost; serde reads
+    // whatever it leaves, and reports every error.
+    if let Some(spec) = events::read(src, &budget) {
+        return Ok(spec);
+    }
+    with_serde(src, budget)
+}
+
+/// What reading a schema may cost. Each schema level is three YAML
+/// levels (`fields:` list, the field's mapping, its keys); the depth
+/// budget keeps both readers' recursion bounded whatever the document.
+fn budget(limits: &crate::Limits) -> serde_saphyr::Budget {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth =
         limits.schema_depth().saturating_mul(3).saturating_add(8);
+    budget
+}
+
+/// Reads a schema document through serde, with the field path tracked
+/// for the error.
+fn with_serde(
+    src: &str,
+    budget: serde_saphyr::Budget,
+) -> Result<SchemaSpec, SchemaError> {
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
-    // Most schemas are valid: read them without tracking the field path
-    // (which copies every key), and read a failing one again with the
-    // tracker to name the path in the error.
-    if let Ok(spec) = serde_saphyr::with_deserializer_from_str_with_options(
-        src,
-        options.clone(),
-        |de| SchemaSpec::deserialize(de),
-    ) {
-        return Ok(spec);
-    }
     let mut path = String::new();
     let result = serde_saphyr::with_deserializer_from_str_with_options(
         src,
