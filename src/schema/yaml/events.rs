@@ -1,10 +1,10 @@
 //! The direct reader: schema YAML from the parser's events straight into
 //! the `*Spec` structs, without serde.
 //!
-//! Reading through serde costs about twice what parsing the YAML does
-//! (each `Spanned` node goes through a synthesized map, each key through
-//! a duplicate-key set, each event through several layers of peeking),
-//! so this reader handles the YAML that schemas are written in: block or
+//! Reading through serde cost more than parsing the YAML itself (each
+//! `Spanned` node goes through a synthesized map, each key through a
+//! duplicate-key set, each event through several layers of peeking), so
+//! this reader handles the YAML that schemas are written in: block or
 //! flow mappings and sequences of plain, quoted or block scalars, in one
 //! document. It asks the same parser (`granit-parser`, the one under
 //! serde-saphyr) for the same events with the same options, counts them
@@ -20,7 +20,8 @@
 //! the one authority for every error message and every rarer form, so
 //! giving up is always safe: it only costs time, and only on documents
 //! that are invalid or unusual. The unit tests check that whenever this
-//! reader succeeds, the serde reader builds the same structs.
+//! reader succeeds, the serde reader builds the same structs, so a new
+//! serde-saphyr that reads some form differently shows up there.
 //!
 //! The reader recurses once per nested mapping or sequence, and the
 //! depth budget (checked on every start event) bounds that.
@@ -72,6 +73,8 @@ fn parser_options(budget: &serde_saphyr::Budget) -> granit_parser::Options {
     // through the parser, so that the budget reports it.
     options.block_nesting_limit =
         options.block_nesting_limit.max(budget.max_depth.saturating_add(1));
+    // Comments are events only with serde-saphyr's `comments` feature,
+    // which lognorm leaves off.
     options.emit_comments = false;
     options
 }
@@ -101,8 +104,8 @@ impl Ev<'_> {
     }
 }
 
-/// The text of a plain scalar that is a YAML null: empty, `~` or `null`
-/// in any case.
+/// The text of a plain scalar that is a YAML null: empty, `~`, or `null`
+/// in any letter case.
 fn null_text(v: &str) -> bool {
     v.is_empty() || v == "~" || v.eq_ignore_ascii_case("null")
 }
@@ -267,8 +270,9 @@ impl<'a> Reader<'a> {
         Some(Spanned { value: self.string(ev)?, at })
     }
 
-    /// A boolean, when it is plain `true` or `false` in any case (which
-    /// every reading of YAML agrees on).
+    /// A boolean, when it is plain `true` or `false` in any letter case,
+    /// as serde-saphyr reads them (its other YAML 1.1 spellings, such as
+    /// `yes`, are left to it).
     fn boolean(&mut self, ev: Ev<'a>) -> Option<bool> {
         match ev {
             Ev::Scalar(v, ScalarStyle::Plain) => {
