@@ -26,10 +26,10 @@ pub(crate) fn set_column(set: IndicatorSet) -> &'static str {
     }
 }
 
-/// True for top-level names whose column would collide with the fields
-/// lognorm adds (every `p_` column is reserved).
-pub(crate) fn is_reserved(name: &str) -> bool {
-    column_name(name).starts_with("p_")
+/// True for the [`column_name`] of a top-level field that would collide
+/// with the fields lognorm adds (every `p_` column is reserved).
+pub(crate) fn is_reserved_column(column: &str) -> bool {
+    column.starts_with("p_")
 }
 
 /// The output column for an input key, as Panther names columns: ASCII
@@ -537,8 +537,8 @@ mod tests {
         assert_eq!(column_name("a@b"), "a_at_sign_b");
         assert_eq!(column_name("x@"), "x_at_sign");
         assert_eq!(column_name("x_@_y"), "x_at_sign_y");
-        assert!(is_reserved("p_event_time"));
-        assert!(is_reserved("p.x"));
-        assert!(!is_reserved("pid"));
+        assert!(is_reserved_column(&column_name("p_event_time")));
+        assert!(is_reserved_column(&column_name("p.x")));
+        assert!(!is_reserved_column(&column_name("pid")));
     }
 }

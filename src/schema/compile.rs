@@ -1,6 +1,8 @@
 //! `*Spec` -> [`Schema`]: every semantic check of a schema, each with the
 //! location of the node at fault.
 
+use std::fmt;
+
 use ahash::AHashMap;
 
 use super::yaml::{self, ElementSpec, FieldSpec, SchemaSpec, Spanned, at};
@@ -92,10 +94,45 @@ impl<'a> ValueKeys<'a> {
 fn err(
     kind: K,
     loc: Option<Location>,
-    path: &str,
+    path: impl fmt::Display,
     msg: impl Into<String>,
 ) -> SchemaError {
-    SchemaError::new(kind, loc, path, msg)
+    SchemaError::new(kind, loc, path.to_string(), msg)
+}
+
+/// Where a node is in the schema, as errors name it
+/// (`fields[3].fields[0].type`). The compiler makes one per level on the
+/// stack as it descends, and writes it out only for an error: formatting
+/// every field's path up front cost more than checking the field.
+#[derive(Clone, Copy)]
+enum Path<'p> {
+    /// A top-level key.
+    Top(&'static str),
+    /// A key of the node at the parent path.
+    Key(&'p Path<'p>, &'static str),
+    /// An item of the list at the parent path.
+    Item(&'p Path<'p>, usize),
+}
+
+impl<'p> Path<'p> {
+    fn key(&'p self, key: &'static str) -> Path<'p> {
+        Path::Key(self, key)
+    }
+
+    fn item(&'p self, i: usize) -> Path<'p> {
+        Path::Item(self, i)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // As deep as the schema, which the depth limit bounds.
+        match *self {
+            Path::Top(key) => f.write_str(key),
+            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Item(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
 }
 
 impl<'l> Compiler<'l> {
@@ -128,7 +165,7 @@ impl<'l> Compiler<'l> {
             None => None,
             Some(p) => Some(self.parser(p)?),
         };
-        let root = self.object(&spec.fields, "fields", 1)?;
+        let root = self.object(&spec.fields, &Path::Top("fields"), 1)?;
         // Parser field names are distinct, so each root field has at most
         // one source.
         let text_sources = text.as_ref().map_or_else(Box::default, |p| {
@@ -167,7 +204,7 @@ impl<'l> Compiler<'l> {
                 return Err(err(
                     K::Unsupported,
                     at(node),
-                    &format!("parser.{key}"),
+                    format!("parser.{key}"),
                     format!(
                         "the `{key}` parser is not supported by lognorm yet; \
                          supported: `fastmatch` (or no parser for JSON)"
@@ -192,7 +229,7 @@ impl<'l> Compiler<'l> {
     fn object(
         &mut self,
         fields: &Spanned<Vec<FieldSpec>>,
-        path: &str,
+        path: &Path<'_>,
         depth: usize,
     ) -> Result<ObjectPlan, SchemaError> {
         if depth > self.limits.schema_depth() {
@@ -231,12 +268,18 @@ impl<'l> Compiler<'l> {
         let slot_base = self.slots;
         self.slots += fields.value.len();
 
-        let mut by_name: AHashMap<&str, usize> = AHashMap::new();
-        let mut by_column: AHashMap<String, usize> = AHashMap::new();
-        let mut plans = Vec::with_capacity(fields.value.len());
-        for (i, f) in fields.value.iter().enumerate() {
-            let fpath = format!("{path}[{i}]");
-            let plan = self.field(f, &fpath, depth)?;
+        let n = fields.value.len();
+        let columns: Vec<String> = fields
+            .value
+            .iter()
+            .map(|f| event::column_name(&f.name.value))
+            .collect();
+        let mut by_name: AHashMap<&str, usize> = AHashMap::with_capacity(n);
+        let mut by_column: AHashMap<&str, usize> = AHashMap::with_capacity(n);
+        let mut plans = Vec::with_capacity(n);
+        for ((i, f), column) in fields.value.iter().enumerate().zip(&columns) {
+            let fpath = path.item(i);
+            let plan = self.field(f, column, &fpath, depth)?;
             if let Some(&first) = by_name.get(&*plan.name) {
                 return Err(duplicate(
                     &fields.value[first],
@@ -246,14 +289,13 @@ impl<'l> Compiler<'l> {
                     &plan.name,
                 ));
             }
-            let column = event::column_name(&plan.name);
-            if let Some(&first) = by_column.get(&column) {
+            if let Some(&first) = by_column.get(column.as_str()) {
                 return Err(duplicate(
                     &fields.value[first],
                     f,
                     &fpath,
                     "output column",
-                    &column,
+                    column,
                 ));
             }
             by_name.insert(&f.name.value, i);
@@ -264,10 +306,12 @@ impl<'l> Compiler<'l> {
         Ok(ObjectPlan { fields: plans.into(), index, slot_base })
     }
 
+    /// Compiles one field; `column` is its output column.
     fn field(
         &mut self,
         f: &FieldSpec,
-        path: &str,
+        column: &str,
+        path: &Path<'_>,
         depth: usize,
     ) -> Result<FieldPlan, SchemaError> {
         let transforms = [
@@ -282,7 +326,7 @@ impl<'l> Compiler<'l> {
                 return Err(err(
                     K::Unsupported,
                     at(node),
-                    &format!("{path}.{key}"),
+                    path.key(key),
                     format!(
                         "the `{key}` transformation is not supported by \
                          lognorm yet"
@@ -295,15 +339,15 @@ impl<'l> Compiler<'l> {
             return Err(err(
                 K::InvalidValue,
                 at(&f.name),
-                &format!("{path}.name"),
+                path.key("name"),
                 "expected a field name, found an empty string",
             ));
         }
-        if depth == 1 && event::is_reserved(name) {
+        if depth == 1 && event::is_reserved_column(column) {
             return Err(err(
                 K::ReservedName,
                 at(&f.name),
-                &format!("{path}.name"),
+                path.key("name"),
                 format!(
                     "field name {} collides with the `p_` fields lognorm \
                      adds to every event",
@@ -314,7 +358,7 @@ impl<'l> Compiler<'l> {
         let value = self.value(&ValueKeys::of_field(f), path, depth)?;
         Ok(FieldPlan {
             name: name.into(),
-            out_key: event::OutKey::new(&event::column_name(name)),
+            out_key: event::OutKey::new(column),
             required: f.required,
             value,
         })
@@ -323,16 +367,15 @@ impl<'l> Compiler<'l> {
     fn value(
         &mut self,
         v: &ValueKeys<'_>,
-        path: &str,
+        path: &Path<'_>,
         depth: usize,
     ) -> Result<ValuePlan, SchemaError> {
         let ty = v.ty.value.as_str();
-        let tpath = format!("{path}.type");
-        let misplaced = |key: &str, loc: Option<Location>| {
+        let misplaced = |key: &'static str, loc: Option<Location>| {
             err(
                 K::Misplaced,
                 loc,
-                &format!("{path}.{key}"),
+                path.key(key),
                 format!("`{key}` is not allowed on a field of type `{ty}`"),
             )
         };
@@ -399,7 +442,7 @@ impl<'l> Compiler<'l> {
                 };
                 Kind::Object(self.object(
                     fields,
-                    &format!("{path}.fields"),
+                    &path.key("fields"),
                     depth + 1,
                 )?)
             }
@@ -423,7 +466,7 @@ impl<'l> Compiler<'l> {
                         ),
                     ));
                 }
-                let epath = format!("{path}.element");
+                let epath = path.key("element");
                 let mut elem = self.value(
                     &ValueKeys::of_element(&element.value),
                     &epath,
@@ -435,7 +478,7 @@ impl<'l> Compiler<'l> {
                         return Err(err(
                             K::Misplaced,
                             at(ind),
-                            &format!("{path}.indicators"),
+                            path.key("indicators"),
                             "`indicators` on an array need elements of \
                              type `string`",
                         ));
@@ -454,7 +497,7 @@ impl<'l> Compiler<'l> {
                 return Err(err(
                     K::UnknownType,
                     at(v.ty),
-                    &tpath,
+                    path.key("type"),
                     format!(
                         "unknown type {}, expected one of {TYPES}",
                         quote(ty)
@@ -468,7 +511,7 @@ impl<'l> Compiler<'l> {
     fn string(
         &mut self,
         v: &ValueKeys<'_>,
-        path: &str,
+        path: &Path<'_>,
     ) -> Result<StringPlan, SchemaError> {
         let indicators = match v.indicators {
             Some(ind) => indicators(ind, path)?,
@@ -484,34 +527,17 @@ impl<'l> Compiler<'l> {
     fn timestamp(
         &mut self,
         v: &ValueKeys<'_>,
-        path: &str,
+        path: &Path<'_>,
     ) -> Result<TimestampPlan, SchemaError> {
         let mut formats = Vec::new();
-        let mut add = |node: &Spanned<String>, p: String| {
-            TimeFormat::compile(&node.value).map(|f| formats.push(f)).map_err(
-                |e| {
-                    let msg = match e.kind() {
-                        TimeFormatErrorKind::UnknownFormat(_) => format!(
-                            "unknown time format {}, expected `rfc3339`, \
-                             `unix`, `unix_ms`, `unix_us`, `unix_ns` or a \
-                             strftime pattern",
-                            quote(&node.value)
-                        ),
-                        _ => {
-                            format!("time format {}: {e}", quote(&node.value))
-                        }
-                    };
-                    err(K::TimeFormat, at(node), &p, msg)
-                },
-            )
-        };
         if let Some(list) = v.time_formats {
+            let lpath = path.key("timeFormats");
             for (i, f) in list.value.iter().enumerate() {
-                add(f, format!("{path}.timeFormats[{i}]"))?;
+                formats.push(time_format(f, &lpath.item(i))?);
             }
         }
         if let Some(f) = v.time_format {
-            add(f, format!("{path}.timeFormat"))?;
+            formats.push(time_format(f, &path.key("timeFormat"))?);
         }
         if formats.is_empty() {
             // SPEC §4: a timestamp with no format accepts rfc3339.
@@ -528,10 +554,27 @@ impl<'l> Compiler<'l> {
     }
 }
 
+fn time_format(
+    node: &Spanned<String>,
+    path: &Path<'_>,
+) -> Result<TimeFormat, SchemaError> {
+    TimeFormat::compile(&node.value).map_err(|e| {
+        let msg = match e.kind() {
+            TimeFormatErrorKind::UnknownFormat(_) => format!(
+                "unknown time format {}, expected `rfc3339`, `unix`, \
+                 `unix_ms`, `unix_us`, `unix_ns` or a strftime pattern",
+                quote(&node.value)
+            ),
+            _ => format!("time format {}: {e}", quote(&node.value)),
+        };
+        err(K::TimeFormat, at(node), path, msg)
+    })
+}
+
 fn duplicate(
     first: &FieldSpec,
     second: &FieldSpec,
-    path: &str,
+    path: &Path<'_>,
     what: &str,
     name: &str,
 ) -> SchemaError {
@@ -542,14 +585,14 @@ fn duplicate(
     err(
         K::Duplicate,
         at(&second.name),
-        &format!("{path}.name"),
+        path.key("name"),
         format!("duplicate {what} {}{first_at}", quote(name)),
     )
 }
 
 fn indicators(
     list: &Spanned<Vec<Spanned<String>>>,
-    path: &str,
+    path: &Path<'_>,
 ) -> Result<Vec<Indicator>, SchemaError> {
     let mut out = Vec::with_capacity(list.value.len());
     for (i, name) in list.value.iter().enumerate() {
@@ -561,7 +604,7 @@ fn indicators(
             return Err(err(
                 K::UnknownIndicator,
                 at(name),
-                &format!("{path}.indicators[{i}]"),
+                path.key("indicators").item(i),
                 format!(
                     "unknown indicator {}, expected one of {}",
                     quote(&name.value),
@@ -578,24 +621,26 @@ fn indicators(
 
 fn validate(
     v: &Spanned<yaml::ValidateSpec>,
-    path: &str,
+    path: &Path<'_>,
 ) -> Result<Validate, SchemaError> {
-    let ip_version =
-        |node: &Spanned<String>, key: &str| match node.value.as_str() {
-            "ipv4" => Ok(IpVersion::V4),
-            "ipv6" => Ok(IpVersion::V6),
-            "any" => Ok(IpVersion::Any),
-            other => Err(err(
-                K::InvalidValue,
-                at(node),
-                &format!("{path}.validate.{key}"),
-                format!(
-                    "unknown IP version {}, expected one of `ipv4`, \
+    let ip_version = |node: &Spanned<String>, key: &'static str| match node
+        .value
+        .as_str()
+    {
+        "ipv4" => Ok(IpVersion::V4),
+        "ipv6" => Ok(IpVersion::V6),
+        "any" => Ok(IpVersion::Any),
+        other => Err(err(
+            K::InvalidValue,
+            at(node),
+            path.key("validate").key(key),
+            format!(
+                "unknown IP version {}, expected one of `ipv4`, \
                      `ipv6`, `any`",
-                    quote(other)
-                ),
-            )),
-        };
+                quote(other)
+            ),
+        )),
+    };
     let list = |l: &Option<Vec<String>>| {
         l.as_ref().map(|l| l.iter().map(|s| s.as_str().into()).collect())
     };
@@ -639,7 +684,7 @@ fn compile_fastmatch(
             return Err(err(
                 K::Limit,
                 at(p),
-                &format!("parser.fastmatch.match[{i}]"),
+                format!("parser.fastmatch.match[{i}]"),
                 format!(
                     "a pattern of {} bytes, more than the limit of {} bytes",
                     p.value.len(),
@@ -688,4 +733,79 @@ fn compile_fastmatch(
         };
         err(K::Pattern, loc, &path, msg)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compile;
+    use crate::Limits;
+
+    /// The error `yaml` gives with `limits`, as `line:column: path:
+    /// message`.
+    fn error(yaml: &str, limits: &Limits) -> String {
+        match compile(yaml, limits) {
+            Ok(_) => panic!("compiled:\n{yaml}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// Paths of errors that the `schemas-invalid` cases do not reach.
+    #[test]
+    fn errors_name_the_node() {
+        let shallow = Limits::new().max_schema_depth(2);
+        assert_eq!(
+            error(
+                "schema: A.B\nfields:\n  - name: a\n    type: object\n    \
+                 fields:\n      - name: b\n        type: object\n        \
+                 fields:\n          - name: c\n            type: int\n",
+                &shallow
+            ),
+            "9:11: fields[0].fields[0].fields: fields nested deeper than 2 \
+             levels"
+        );
+        assert_eq!(
+            error(
+                "schema: A.B\nfields:\n  - name: a\n    type: array\n    \
+                 element:\n      type: array\n      element: {type: int}\n",
+                &shallow
+            ),
+            "7:16: fields[0].element: fields nested deeper than 2 levels"
+        );
+        assert_eq!(
+            error(
+                "schema: A.B\nfields:\n  - {name: a, type: int}\n  - \
+                 {name: b, type: int}\n",
+                &Limits::new().max_schema_fields(1)
+            ),
+            "3:3: fields: more than 1 fields in one schema"
+        );
+        let limits = Limits::new();
+        assert_eq!(
+            error(
+                "schema: A.B\nfields:\n  - name: a\n    type: array\n    \
+                 indicators: [ip]\n    element: {type: int}\n",
+                &limits
+            ),
+            "5:17: fields[0].indicators: `indicators` on an array need \
+             elements of type `string`"
+        );
+        assert_eq!(
+            error(
+                "schema: A.B\nfields:\n  - name: a\n    type: array\n    \
+                 element:\n      type: string\n      validate: {cidr: v5}\n",
+                &limits
+            ),
+            "7:24: fields[0].element.validate.cidr: unknown IP version \
+             `v5`, expected one of `ipv4`, `ipv6`, `any`"
+        );
+        assert_eq!(
+            error(
+                "schema: A.B\nfields:\n  - name: a\n    type: object\n    \
+                 fields:\n      - {name: '', type: int}\n",
+                &limits
+            ),
+            "6:16: fields[0].fields[0].name: expected a field name, found \
+             an empty string"
+        );
+    }
 }

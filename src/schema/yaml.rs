@@ -1,29 +1,56 @@
 //! Serde structs mirroring Panther's schema YAML (`*Spec`), and the one
-//! function that reads them. This is the only file that names the YAML
-//! crate.
+//! function that reads them. Only this module (with its `events`
+//! submodule) names the YAML crates.
+//!
+//! Two readers build the structs. The direct one (`events.rs`) walks the
+//! parser's events and handles the YAML schemas are written in, several
+//! times faster; serde-saphyr reads whatever it leaves, which includes
+//! every invalid document, so every error (message, position, field
+//! path) comes from serde-saphyr as it always did.
 //!
 //! The structs only describe shapes; every semantic check (known types,
 //! indicators, time formats, duplicate names, ...) lives in `compile.rs`,
-//! which gets the position of each checked node through `Spanned`.
+//! which gets the position of each checked node through [`Spanned`].
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
 use serde::de::IgnoredAny;
+use serde::{Deserialize, Deserializer};
 
 use crate::error::{Location, SchemaError, SchemaErrorKind};
 
-pub(crate) use serde_saphyr::Spanned;
+mod events;
+
+/// A value and the position of the YAML node it was read from.
+///
+/// The YAML crate's own `Spanned` keeps two full locations (where the
+/// node is used and where it is defined, which differ for aliases) with
+/// their spans; the checks only ever report where the node is used, so
+/// this keeps just that.
+#[derive(Debug)]
+pub(crate) struct Spanned<T> {
+    pub value: T,
+    /// Where the node starts (where it is used, for an alias); `None`
+    /// when the YAML crate could not tell.
+    pub at: Option<Location>,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        let node = serde_saphyr::Spanned::<T>::deserialize(de)?;
+        Ok(Spanned { at: location(&node.referenced), value: node.value })
+    }
+}
 
 /// Converts a YAML position.
-pub(crate) fn location(loc: &serde_saphyr::Location) -> Option<Location> {
+fn location(loc: &serde_saphyr::Location) -> Option<Location> {
     let (line, column) = (loc.line(), loc.column());
     (line > 0).then_some(Location { line, column })
 }
 
 /// A position for a spanned node.
 pub(crate) fn at<T>(node: &Spanned<T>) -> Option<Location> {
-    location(&node.referenced)
+    node.at
 }
 
 /// A whole schema document.
@@ -163,24 +190,34 @@ pub(crate) fn parse(
     src: &str,
     limits: &crate::Limits,
 ) -> Result<SchemaSpec, SchemaError> {
-    // Each schema level is three YAML levels (`fields:` list, the field's
-    // mapping, its keys); the YAML crate's depth budget keeps serde's
-    // recursion bounded whatever the document.
+    let budget = budget(limits);
+    // The direct reader builds the same specs as serde for the YAML that
+    // schemas are written in, at a fraction of the cost; serde reads
+    // whatever it leaves, and reports every error.
+    if let Some(spec) = events::read(src, &budget) {
+        return Ok(spec);
+    }
+    with_serde(src, budget)
+}
+
+/// What reading a schema may cost. Each schema level is three YAML
+/// levels (`fields:` list, the field's mapping, its keys); the depth
+/// budget keeps both readers' recursion bounded whatever the document.
+fn budget(limits: &crate::Limits) -> serde_saphyr::Budget {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth =
         limits.schema_depth().saturating_mul(3).saturating_add(8);
+    budget
+}
+
+/// Reads a schema document through serde, with the field path tracked
+/// for the error.
+fn with_serde(
+    src: &str,
+    budget: serde_saphyr::Budget,
+) -> Result<SchemaSpec, SchemaError> {
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
-    // Most schemas are valid: read them without tracking the field path
-    // (which copies every key), and read a failing one again with the
-    // tracker to name the path in the error.
-    if let Ok(spec) = serde_saphyr::with_deserializer_from_str_with_options(
-        src,
-        options.clone(),
-        |de| SchemaSpec::deserialize(de),
-    ) {
-        return Ok(spec);
-    }
     let mut path = String::new();
     let result = serde_saphyr::with_deserializer_from_str_with_options(
         src,
