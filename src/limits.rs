@@ -45,7 +45,7 @@ impl Limits {
     /// | one string value | 1 MiB | the record fails |
     /// | indicator values per event | 10,000 | the record fails |
     /// | schema size | 1 MiB | schema error |
-    /// | schema nesting depth | 32 | schema error |
+    /// | schema nesting depth | 16 | schema error |
     /// | fields in one schema (all levels) | 10,000 | schema error |
     /// | fastmatch patterns in one schema | 64 | schema error |
     /// | one fastmatch pattern | 4 KiB | schema error |
@@ -58,7 +58,7 @@ impl Limits {
             string_bytes: 1 << 20,
             indicator_values: 10_000,
             schema_bytes: 1 << 20,
-            schema_depth: 32,
+            schema_depth: 16,
             schema_fields: 10_000,
             patterns: 64,
             pattern_bytes: 4 << 10,
@@ -127,6 +127,12 @@ impl Limits {
     }
 
     /// Sets the deepest nesting of object and array fields in a schema.
+    ///
+    /// Reading a schema recurses with its nesting: at the default (16),
+    /// a schema needs under 1 MiB of stack in a debug build and under
+    /// 512 KiB in a release build (`tests/hostile.rs` checks a 2 MiB
+    /// thread, Rust's default); raise it with a bigger stack in mind.
+    /// Deeper YAML is refused before any recursion.
     pub const fn max_schema_depth(mut self, n: usize) -> Limits {
         self.schema_depth = n;
         self

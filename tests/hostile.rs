@@ -489,3 +489,72 @@ fn json_array_of_a_million_tiny_elements() {
     assert_eq!(errors, take / 100);
     assert_eq!(events, take - take / 100);
 }
+
+/// A schema whose `fields` nest `levels` objects deep.
+fn nested_schema(levels: usize, anchor: bool) -> String {
+    let name = if anchor { "&a Deep" } else { "Deep" };
+    let mut y = format!("schema: {name}\nfields:\n");
+    let mut indent = String::new();
+    for i in 0..levels {
+        y.push_str(&format!(
+            "{indent}  - name: f{i}\n{indent}    type: object\n{indent}    fields:\n"
+        ));
+        indent.push_str("    ");
+    }
+    y.push_str(&format!("{indent}  - name: leaf\n{indent}    type: string\n"));
+    y
+}
+
+/// Compiling a schema recurses with the YAML's nesting: deep schemas are
+/// limit errors found before any deep recursion, and schemas at the
+/// limit (also through the serde reader, which an anchor selects, and
+/// which recurses a dozen frames per level) fit in a 2 MiB thread stack
+/// in a debug build. Before the depth pre-check, 200 levels overflowed
+/// this stack.
+#[test]
+fn deep_schemas_fit_a_thread_stack() {
+    let depth = lognorm::Limits::new().schema_depth();
+    let cases = [
+        (nested_schema(200, false), "YAML nested deeper than"),
+        (nested_schema(200, true), "YAML nested deeper than"),
+        (nested_schema(depth + 1, false), "fields nested deeper than"),
+        (nested_schema(depth + 1, true), "fields nested deeper than"),
+        (
+            format!(
+                "schema: D\nfields: {}{}",
+                "[".repeat(5000),
+                "]".repeat(5000)
+            ),
+            "recursion limit exceeded",
+        ),
+    ];
+    for (yaml, want) in cases {
+        let err = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let mut builder = Registry::builder();
+                let result = builder.add_yaml("deep.yml", &yaml);
+                result.err().map(|e| (e.kind(), e.to_string()))
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        let (kind, message) = err.expect("a deep schema is an error");
+        assert!(message.contains(want), "{message}");
+        if want.starts_with("YAML") {
+            assert_eq!(kind, lognorm::SchemaErrorKind::Limit, "{message}");
+        }
+    }
+    // At the limit: compiles, through either reader.
+    for anchor in [false, true] {
+        let yaml = nested_schema(depth - 1, anchor);
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                Registry::builder().add_yaml("deep.yml", &yaml).unwrap();
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+}

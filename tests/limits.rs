@@ -95,7 +95,7 @@ fn default_limits_are_documented_values() {
     assert_eq!(l.string_bytes(), 1 << 20);
     assert_eq!(l.indicator_values(), 10_000);
     assert_eq!(l.schema_bytes(), 1 << 20);
-    assert_eq!(l.schema_depth(), 32);
+    assert_eq!(l.schema_depth(), 16);
     assert_eq!(l.schema_fields(), 10_000);
     assert_eq!(l.patterns(), 64);
     assert_eq!(l.pattern_bytes(), 4096);

@@ -197,6 +197,19 @@ pub(crate) fn parse(
     if let Some(spec) = events::read(src, &budget) {
         return Ok(spec);
     }
+    if let Some(location) = events::too_deep(src, &budget) {
+        return Err(SchemaError::new(
+            SchemaErrorKind::Limit,
+            location,
+            String::new(),
+            format!(
+                "YAML nested deeper than {} levels (fields nest at most {} \
+                 levels deep)",
+                budget.max_depth,
+                limits.schema_depth()
+            ),
+        ));
+    }
     with_serde(src, budget)
 }
 

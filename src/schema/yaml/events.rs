@@ -62,6 +62,40 @@ pub(super) fn read(
     reader.document()
 }
 
+/// Where a document first nests deeper than the budget's depth, if it
+/// does: `Some(position)`. A loop over the events, no recursion; it stops
+/// at a syntax error (`None`: the serde reader reports it, and cannot
+/// have nested deeper than the budget before it).
+///
+/// The serde reader recurses a dozen frames per YAML level, so it only
+/// gets documents this check has passed: a hostile document hundreds of
+/// levels deep must not reach it at all (its recursion up to the budget
+/// overflowed a 2 MiB thread stack in debug builds).
+pub(super) fn too_deep(
+    src: &str,
+    budget: &serde_saphyr::Budget,
+) -> Option<Option<Location>> {
+    let mut parser =
+        Parser::with_options(StrInput::new(src), parser_options(budget));
+    let mut depth = 0usize;
+    while let Some(Ok((event, span))) = parser.next_event() {
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > budget.max_depth {
+                    return Some(location(&span));
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                depth = depth.saturating_sub(1);
+            }
+            Event::StreamEnd => break,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The parser options serde-saphyr derives from its budget
 /// (`Budget::parser_options`, private to it): the same limits give the
 /// same events, or the same error.
