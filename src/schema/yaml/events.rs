@@ -286,6 +286,16 @@ impl<'a> Reader<'a> {
         if ev.is_null() { Some(None) } else { read(self, ev).map(Some) }
     }
 
+    /// An `Option<Spanned<T>>` at `at`: `None` for a YAML null.
+    fn optional_at<T>(
+        &mut self,
+        ev: Ev<'a>,
+        at: Option<Location>,
+        read: impl FnOnce(&mut Self, Ev<'a>) -> Option<T>,
+    ) -> Option<Option<Spanned<T>>> {
+        self.optional(ev, |r, ev| Some(Spanned { value: read(r, ev)?, at }))
+    }
+
     /// A string: any scalar but a YAML null, as written (after the
     /// parser's unescaping and folding).
     fn string(&mut self, ev: Ev<'a>) -> Option<String> {
@@ -354,12 +364,9 @@ impl<'a> Reader<'a> {
         let mut fields = None;
         self.entries(ev, |r, key, ev, at| match key {
             "schema" => set(&mut schema, r.spanned_string(ev, at)?),
-            "version" => set(
-                &mut version,
-                r.optional(ev, |r, ev| {
-                    Some(Spanned { value: r.number(ev)?, at })
-                })?,
-            ),
+            "version" => {
+                set(&mut version, r.optional_at(ev, at, Self::number)?)
+            }
             "description" => {
                 set(&mut description, r.optional(ev, Self::string)?)
             }
@@ -370,12 +377,7 @@ impl<'a> Reader<'a> {
                 &mut field_discovery_enabled,
                 r.optional(ev, Self::boolean)?,
             ),
-            "parser" => set(
-                &mut parser,
-                r.optional(ev, |r, ev| {
-                    Some(Spanned { value: r.parser(ev)?, at })
-                })?,
-            ),
+            "parser" => set(&mut parser, r.optional_at(ev, at, Self::parser)?),
             "fields" => set(&mut fields, Spanned { value: r.fields(ev)?, at }),
             _ => None,
         })?;
@@ -395,12 +397,9 @@ impl<'a> Reader<'a> {
     fn parser(&mut self, ev: Ev<'a>) -> Option<ParserSpec> {
         let mut fastmatch = None;
         self.entries(ev, |r, key, ev, at| match key {
-            "fastmatch" => set(
-                &mut fastmatch,
-                r.optional(ev, |r, ev| {
-                    Some(Spanned { value: r.fastmatch(ev)?, at })
-                })?,
-            ),
+            "fastmatch" => {
+                set(&mut fastmatch, r.optional_at(ev, at, Self::fastmatch)?)
+            }
             _ => None,
         })?;
         Some(ParserSpec {
@@ -524,51 +523,36 @@ impl<'a> Reader<'a> {
     ) -> Option<()> {
         match key {
             "type" => set(&mut slots.ty, self.spanned_string(ev, at)?),
-            "fields" => set(
-                &mut slots.fields,
-                self.optional(ev, |r, ev| {
-                    Some(Spanned { value: r.fields(ev)?, at })
-                })?,
-            ),
+            "fields" => {
+                set(&mut slots.fields, self.optional_at(ev, at, Self::fields)?)
+            }
             "element" => set(
                 &mut slots.element,
-                self.optional(ev, |r, ev| {
-                    Some(Spanned { value: Box::new(r.element(ev)?), at })
-                })?,
+                self.optional_at(ev, at, |r, ev| r.element(ev).map(Box::new))?,
             ),
             "timeFormat" => set(
                 &mut slots.time_format,
-                self.optional(ev, |r, ev| r.spanned_string(ev, at))?,
+                self.optional_at(ev, at, Self::string)?,
             ),
             "timeFormats" => set(
                 &mut slots.time_formats,
-                self.optional(ev, |r, ev| {
-                    Some(Spanned { value: r.spanned_strings(ev)?, at })
-                })?,
+                self.optional_at(ev, at, Self::spanned_strings)?,
             ),
             "isEventTime" => set(
                 &mut slots.is_event_time,
-                self.optional(ev, |r, ev| {
-                    Some(Spanned { value: r.boolean(ev)?, at })
-                })?,
+                self.optional_at(ev, at, Self::boolean)?,
             ),
             "isEmbeddedJSON" => set(
                 &mut slots.is_embedded_json,
-                self.optional(ev, |r, ev| {
-                    Some(Spanned { value: r.boolean(ev)?, at })
-                })?,
+                self.optional_at(ev, at, Self::boolean)?,
             ),
             "indicators" => set(
                 &mut slots.indicators,
-                self.optional(ev, |r, ev| {
-                    Some(Spanned { value: r.spanned_strings(ev)?, at })
-                })?,
+                self.optional_at(ev, at, Self::spanned_strings)?,
             ),
             "validate" => set(
                 &mut slots.validate,
-                self.optional(ev, |r, ev| {
-                    Some(Spanned { value: r.validate(ev)?, at })
-                })?,
+                self.optional_at(ev, at, Self::validate)?,
             ),
             _ => None,
         }
@@ -582,13 +566,8 @@ impl<'a> Reader<'a> {
         self.entries(ev, |r, key, ev, at| match key {
             "allow" => set(&mut allow, r.optional(ev, Self::strings)?),
             "deny" => set(&mut deny, r.optional(ev, Self::strings)?),
-            "ip" => {
-                set(&mut ip, r.optional(ev, |r, ev| r.spanned_string(ev, at))?)
-            }
-            "cidr" => set(
-                &mut cidr,
-                r.optional(ev, |r, ev| r.spanned_string(ev, at))?,
-            ),
+            "ip" => set(&mut ip, r.optional_at(ev, at, Self::string)?),
+            "cidr" => set(&mut cidr, r.optional_at(ev, at, Self::string)?),
             _ => None,
         })?;
         Some(ValidateSpec {
