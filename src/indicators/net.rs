@@ -22,14 +22,7 @@ pub(super) fn is_ip(s: &str) -> bool {
 ///
 /// The syntax is `scheme://[userinfo@]host[:port][/path][?query][#frag]`.
 pub(super) fn url_host(url: &str) -> Option<&str> {
-    // The first `:` must start `://`: a scheme holds no colon. (One
-    // `memchr` instead of a substring search.)
-    let colon = memchr::memchr(b':', url.as_bytes())?;
-    let scheme = url.get(..colon)?;
-    let rest = url.get(colon..)?.strip_prefix("://")?;
-    if !is_scheme(scheme) {
-        return None;
-    }
+    let rest = after_scheme(url)?;
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = rest.get(..end)?;
     let host_port = match authority.rsplit_once('@') {
@@ -51,14 +44,30 @@ pub(super) fn url_host(url: &str) -> Option<&str> {
             None => host_port,
         },
     };
-    // ASCII hosts (nearly all) by byte: whitespace and controls are the
-    // bytes up to the space, and DEL.
+    is_host_text(host).then_some(host)
+}
+
+/// What follows `scheme://` when `url` starts with a valid scheme.
+///
+/// The first `:` must start `://`, since a scheme holds no colon: one
+/// `memchr` instead of a substring search for `://` (which, with its
+/// searcher's setup, was ~1.5% of Wiz.VulnerabilityFinding's profile).
+fn after_scheme(url: &str) -> Option<&str> {
+    let colon = memchr::memchr(b':', url.as_bytes())?;
+    let rest = url.get(colon..)?.strip_prefix("://")?;
+    is_scheme(url.get(..colon)?).then_some(rest)
+}
+
+/// A non-empty host without whitespace or control characters. ASCII
+/// hosts (nearly all) are checked by byte: their whitespace and controls
+/// are the bytes up to the space, and DEL.
+fn is_host_text(host: &str) -> bool {
     let bad = if host.is_ascii() {
         host.bytes().any(|b| b <= b' ' || b == 0x7f)
     } else {
         host.contains(|c: char| c.is_whitespace() || c.is_control())
     };
-    (!host.is_empty() && !bad).then_some(host)
+    !host.is_empty() && !bad
 }
 
 /// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` (RFC 3986).
@@ -126,44 +135,22 @@ mod tests {
         }
     }
 
-    /// The first version of [`url_host`] (a substring search for `://`,
-    /// a `char` check of the host): the faster one must agree with it.
-    fn reference_url_host(url: &str) -> Option<&str> {
-        let (scheme, rest) = url.split_once("://")?;
-        if !is_scheme(scheme) {
-            return None;
-        }
-        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let authority = rest.get(..end)?;
-        let host_port = match authority.rsplit_once('@') {
-            Some((_userinfo, host_port)) => host_port,
-            None => authority,
-        };
-        let host = match host_port.strip_prefix('[') {
-            Some(bracketed) => {
-                let (host, after) = bracketed.split_once(']')?;
-                match after.strip_prefix(':') {
-                    Some(port) if is_digits(port) => host,
-                    None if after.is_empty() => host,
-                    _ => return None,
-                }
-            }
-            None => match host_port.split_once(':') {
-                Some((host, port)) if is_digits(port) => host,
-                Some(_) => return None,
-                None => host_port,
-            },
-        };
-        let bad = |c: char| c.is_whitespace() || c.is_control();
-        (!host.is_empty() && !host.contains(bad)).then_some(host)
-    }
-
     proptest::proptest! {
+        /// The scheme split and the host check agree with their plain
+        /// forms: a substring search for `://`, a `char` test.
         #[test]
         fn url_host_agrees_with_reference(
             url in "(h|ht+p|a:b|1x|)(:|://|:/)([a-z@:\\[\\]/?#. \t\u{7f}\u{a0}\u{85}é0-9]{0,24})"
         ) {
-            proptest::prop_assert_eq!(url_host(&url), reference_url_host(&url));
+            let naive_rest = url
+                .split_once("://")
+                .filter(|(scheme, _)| is_scheme(scheme))
+                .map(|(_, rest)| rest);
+            proptest::prop_assert_eq!(after_scheme(&url), naive_rest);
+            let host = url.get(2..).unwrap_or_default();
+            let naive_ok = !host.is_empty()
+                && !host.contains(|c: char| c.is_whitespace() || c.is_control());
+            proptest::prop_assert_eq!(is_host_text(host), naive_ok);
         }
     }
 
