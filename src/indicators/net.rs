@@ -58,16 +58,26 @@ fn after_scheme(url: &str) -> Option<&str> {
     is_scheme(url.get(..colon)?).then_some(rest)
 }
 
-/// A non-empty host without whitespace or control characters. ASCII
-/// hosts (nearly all) are checked by byte: their whitespace and controls
-/// are the bytes up to the space, and DEL.
+/// A non-empty host without whitespace or control characters.
 fn is_host_text(host: &str) -> bool {
-    let bad = if host.is_ascii() {
-        host.bytes().any(|b| b <= b' ' || b == 0x7f)
+    !host.is_empty() && !has_space_or_control(host)
+}
+
+/// Whether `s` holds a whitespace or control character. ASCII text
+/// (nearly all) is checked by byte: its whitespace and controls are the
+/// bytes up to the space, and DEL. (Decoding `char`s and asking Unicode's
+/// tables cost ~20 instructions a byte: an email cost ~600.)
+fn has_space_or_control(s: &str) -> bool {
+    // One pass without an early exit, which the compiler vectorizes: is
+    // any byte outside printable ASCII (`!` to `~`)?
+    let odd = s
+        .bytes()
+        .fold(false, |odd, b| odd | (b.wrapping_sub(b'!') > b'~' - b'!'));
+    odd && if s.is_ascii() {
+        s.bytes().any(|b| b <= b' ' || b == 0x7f)
     } else {
-        host.contains(|c: char| c.is_whitespace() || c.is_control())
-    };
-    !host.is_empty() && !bad
+        s.contains(|c: char| c.is_whitespace() || c.is_control())
+    }
 }
 
 /// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` (RFC 3986).
@@ -113,9 +123,7 @@ fn is_port(s: &str) -> bool {
 pub(super) fn is_email(s: &str) -> bool {
     match s.rsplit_once('@') {
         Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.is_empty()
-                && !s.contains(|c: char| c.is_whitespace() || c.is_control())
+            !local.is_empty() && !domain.is_empty() && !has_space_or_control(s)
         }
         None => false,
     }
@@ -151,6 +159,13 @@ mod tests {
             let naive_ok = !host.is_empty()
                 && !host.contains(|c: char| c.is_whitespace() || c.is_control());
             proptest::prop_assert_eq!(is_host_text(host), naive_ok);
+        }
+
+        /// The byte check agrees with asking Unicode about every `char`.
+        #[test]
+        fn space_or_control_agrees_with_chars(s in "[ -~\t\n\r\u{0}-\u{1f}\u{7f}\u{80}-\u{a0}é\u{2028}\u{3000}東]{0,40}") {
+            let naive = s.contains(|c: char| c.is_whitespace() || c.is_control());
+            proptest::prop_assert_eq!(has_space_or_control(&s), naive);
         }
     }
 
