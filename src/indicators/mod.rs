@@ -475,7 +475,7 @@ impl Collector {
         kind: Indicator,
         value: &str,
     ) -> Result<(), LimitExceeded> {
-        let value = value.trim();
+        let value = trim(value);
         if value.is_empty() {
             return Ok(());
         }
@@ -634,6 +634,23 @@ impl<'a> Found<'a> {
     }
 }
 
+/// `value` without leading and trailing whitespace, as `str::trim`.
+///
+/// Values nearly always start and end with printable ASCII, which is
+/// never whitespace: answered from two bytes, without `trim`'s decoding
+/// of `char`s from both ends (~1% of the instructions of a record with
+/// two indicator fields).
+#[inline]
+fn trim(value: &str) -> &str {
+    let solid = |b: &u8| (b'!'..0x80).contains(b);
+    let bytes = value.as_bytes();
+    if bytes.first().is_some_and(solid) && bytes.last().is_some_and(solid) {
+        value
+    } else {
+        value.trim()
+    }
+}
+
 /// Scans a trimmed, non-empty value.
 fn scan(kind: Indicator, v: &str) -> Found<'_> {
     use IndicatorSet as S;
@@ -708,6 +725,14 @@ mod tests {
                 (set, c.values(set).map(str::to_owned).collect::<Vec<_>>())
             })
             .collect()
+    }
+
+    proptest! {
+        /// The two-byte shortcut trims as `str::trim` does.
+        #[test]
+        fn trim_agrees_with_str_trim(s in "[ -~\t\n\u{b}\u{c}\r\u{1c}\u{85}\u{a0}\u{3000}é]{0,12}") {
+            prop_assert_eq!(trim(&s), s.trim());
+        }
     }
 
     fn one(kind: Indicator, value: &str) -> Sets {
