@@ -262,12 +262,14 @@ impl RecordError {
         record: crate::Record<'_>,
         err: FieldError,
     ) -> RecordError {
+        let path = err.path();
+        let err = *err.0;
         RecordError(Box::new(RecordErrorInner {
             kind: err.kind,
             record: record.number(),
             offset: record.offset(),
             log_type: log_type.to_owned(),
-            path: err.path(),
+            path,
             expected: err.expected.into_owned(),
             found: err.found,
             raw: record.bytes().to_vec(),
@@ -374,8 +376,15 @@ enum PathSeg {
 /// A record error before it knows which record it belongs to. Built only
 /// on the cold path; the field path grows as the error bubbles up through
 /// the plan (innermost segment first), so the happy path keeps no path.
+///
+/// Boxed, so that the walker's `Result<Outcome, FieldError>` is two
+/// words, returned in registers: unboxed (80 bytes) every value written
+/// returned through memory and read the result back.
 #[derive(Debug)]
-pub(crate) struct FieldError {
+pub(crate) struct FieldError(Box<FieldErrorInner>);
+
+#[derive(Debug)]
+struct FieldErrorInner {
     kind: RecordErrorKind,
     expected: std::borrow::Cow<'static, str>,
     found: String,
@@ -390,19 +399,19 @@ impl FieldError {
         expected: impl Into<std::borrow::Cow<'static, str>>,
         found: String,
     ) -> FieldError {
-        FieldError {
+        FieldError(Box::new(FieldErrorInner {
             kind,
             expected: expected.into(),
             found,
             rev_path: Vec::new(),
-        }
+        }))
     }
 
     /// The error happened inside field `name`.
     #[cold]
     #[inline(never)]
     pub(crate) fn in_field(mut self, name: &str) -> FieldError {
-        self.rev_path.push(PathSeg::Field(name.into()));
+        self.0.rev_path.push(PathSeg::Field(name.into()));
         self
     }
 
@@ -410,14 +419,14 @@ impl FieldError {
     #[cold]
     #[inline(never)]
     pub(crate) fn at_index(mut self, index: usize) -> FieldError {
-        self.rev_path.push(PathSeg::Index(index));
+        self.0.rev_path.push(PathSeg::Index(index));
         self
     }
 
     fn path(&self) -> String {
         use fmt::Write as _;
         let mut out = String::new();
-        for seg in self.rev_path.iter().rev() {
+        for seg in self.0.rev_path.iter().rev() {
             match seg {
                 PathSeg::Field(name) => {
                     if !out.is_empty() {

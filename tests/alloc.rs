@@ -204,22 +204,22 @@ fn steady_state_events_do_not_allocate_for_every_shipped_type() {
         // An error is a `RecordError`: one box holding the log type, the
         // field path, what was expected, what was found and the raw
         // record (up to 6 allocations), plus what the walker builds on
-        // the way out: the found text (quoted twice), a formatted
+        // the way out: its box, the found text (quoted twice), a formatted
         // expectation (a timestamp error formats each format name), the
         // reversed field path (a Vec and one `Box<str>` per field name)
-        // and the path string growing. Measured: 8.5 to 9.5 on average,
-        // at most 16 (`event.targets[1].metadata.created`). The bounds
+        // and the path string growing. Measured: 9.5 to 10.5 on average,
+        // at most 17 (`event.targets[1].metadata.created`). The bounds
         // pin that: more would mean the error path does more work, or
         // work that grows with the record.
         assert!(
-            cost.error_max.0 <= 16,
+            cost.error_max.0 <= 17,
             "{}: an error cost {} allocations: {}",
             log_type.name(),
             cost.error_max.0,
             cost.error_max.1
         );
         assert!(
-            cost.error_total <= 10 * cost.errors as u64,
+            cost.error_total <= 11 * cost.errors as u64,
             "{}: {cost:?}",
             log_type.name()
         );
