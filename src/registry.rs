@@ -400,6 +400,7 @@ impl LogType {
             buffers,
             tape,
             slots,
+            hints,
             stack,
             out,
             indicators,
@@ -425,6 +426,7 @@ impl LogType {
                     }),
                     out,
                     slots,
+                    hints,
                     indicators,
                     stack,
                     limits: &self.limits,
@@ -457,7 +459,8 @@ impl LogType {
                 "invalid UTF-8".to_owned(),
             ));
         };
-        let Scratch { slots, stack, out, indicators, text, .. } = scratch;
+        let Scratch { slots, hints, stack, out, indicators, text, .. } =
+            scratch;
         if !parser.parse(line, text) {
             return Err(FieldError::new(
                 K::NoMatch,
@@ -473,6 +476,7 @@ impl LogType {
             literals: None,
             out,
             slots,
+            hints,
             indicators,
             stack,
             limits: &self.limits,

@@ -29,6 +29,13 @@ pub struct Scratch {
     /// The tape, kept empty between records so its allocation is reused.
     pub(crate) tape: Tape<'static>,
     pub(crate) slots: Vec<usize>,
+    /// Key-order hints, beside the slots: for each declared object, cell
+    /// `slot_base + k` holds the field whose key followed field `k`'s (at
+    /// `slot_base + n`: came first, or followed an undeclared key) the
+    /// last time an object of that plan was read (see
+    /// `KeyIndex::get_hinted`). Only ever a hint, so a scratch shared by
+    /// several log types stays correct.
+    pub(crate) hints: Vec<u32>,
     pub(crate) stack: Vec<Frame>,
     /// Tape node -> byte offset of number literals (see `json::Literals`).
     pub(crate) literals: Vec<u32>,
@@ -46,6 +53,7 @@ impl Scratch {
             buffers_depth: simd_json::DEFAULT_MAX_DEPTH,
             tape: Tape(Vec::new()),
             slots: Vec::new(),
+            hints: Vec::new(),
             stack: Vec::new(),
             literals: Vec::new(),
             out: Vec::new(),
@@ -59,6 +67,7 @@ impl Scratch {
     pub(crate) fn prepare(&mut self, slots: usize, limits: &crate::Limits) {
         if self.slots.len() < slots {
             self.slots.resize(slots, 0);
+            self.hints.resize(slots, u32::MAX);
         }
         if self.buffers_depth != limits.depth() {
             self.buffers =

@@ -93,6 +93,8 @@ pub(crate) struct Walker<'a> {
     pub literals: Option<Literals<'a>>,
     pub out: &'a mut Vec<u8>,
     pub slots: &'a mut [usize],
+    /// Key-order hints, beside the slots (see `Scratch::hints`).
+    pub hints: &'a mut [u32],
     pub indicators: &'a mut Collector,
     pub stack: &'a mut Vec<Frame>,
     pub limits: &'a Limits,
@@ -179,18 +181,31 @@ impl Walker<'_> {
         count_members(&mut self.fields_left, len, self.limits)?;
         let n = plan.fields.len();
         let base = plan.slot_base;
-        let Some(slots) = self.slots.get_mut(base..base + n) else {
+        let (Some(slots), Some(hints)) = (
+            self.slots.get_mut(base..base + n),
+            self.hints.get_mut(base..=base + n),
+        ) else {
             return Err(internal());
         };
         slots.fill(0);
         let mut i = at + 1;
+        // The field of the previous key (`n`: none yet, or undeclared).
+        let mut prev = n;
         for _ in 0..len {
             let Some(Node::String(key)) = tape.get(i) else {
                 return Err(internal());
             };
             i += 1;
-            if let Some(f) = plan.find(key) {
-                slots[f] = i + 1;
+            let found = match hints.get_mut(prev) {
+                Some(hint) => plan.index.get_hinted(key, hint),
+                None => plan.find(key),
+            };
+            prev = n;
+            if let Some(f) = found
+                && let Some(slot) = slots.get_mut(f)
+            {
+                *slot = i + 1;
+                prev = f;
             }
             i += span(tape, i);
         }

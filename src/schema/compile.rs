@@ -264,9 +264,11 @@ impl<'l> Compiler<'l> {
             ));
         }
         // Reserve this object's slots before compiling children, so that
-        // the object's own fields are contiguous.
+        // the object's own fields are contiguous; one cell more, so that
+        // the key-order hints beside the slots (`Scratch::hints`) have
+        // n + 1.
         let slot_base = self.slots;
-        self.slots += fields.value.len();
+        self.slots += fields.value.len() + 1;
 
         let n = fields.value.len();
         let columns: Vec<String> = fields

@@ -61,19 +61,49 @@ impl KeyIndex {
     /// The index of the field named `key`.
     #[inline]
     pub fn get(&self, key: &str) -> Option<usize> {
-        let mask = self.table.len() - 1;
+        let key = key.as_bytes();
+        self.probe(key, words_of(key))
+    }
+
+    /// The index of the field named `key`, trying field `*hint` first and
+    /// storing the answer back in `*hint` (`u32::MAX`: no field).
+    ///
+    /// Senders write an object's keys in the same order record after
+    /// record, so a hint kept per preceding key (by the caller) is nearly
+    /// always right: the lookup is then one compare of words the hash
+    /// needs anyway, with no hash, no table load and no branch on the
+    /// probe. A wrong hint costs that compare on top of the probe, and any
+    /// `u32` is a safe hint (it is only compared).
+    #[inline]
+    pub fn get_hinted(&self, key: &str, hint: &mut u32) -> Option<usize> {
         let key = key.as_bytes();
         let w = words_of(key);
+        let h = *hint as usize;
+        if self.is(h, key, w) {
+            return Some(h);
+        }
+        let found = self.probe(key, w);
+        *hint =
+            found.map_or(u32::MAX, |f| u32::try_from(f).unwrap_or(u32::MAX));
+        found
+    }
+
+    /// Whether field `field` is `key`, whose words are `w`.
+    #[inline]
+    fn is(&self, field: usize, key: &[u8], w: (u64, u64, usize)) -> bool {
+        self.words.get(field) == Some(&w)
+            && (key.len() <= 16
+                || self.keys.get(field).is_some_and(|k| k.as_bytes() == key))
+    }
+
+    /// The table lookup of `key`, whose words are `w`.
+    #[inline]
+    fn probe(&self, key: &[u8], w: (u64, u64, usize)) -> Option<usize> {
+        let mask = self.table.len() - 1;
         let mut slot = hash(w, self.shift);
         for _ in 0..self.max_probes {
             let field = (*self.table.get(slot)? as usize).checked_sub(1)?;
-            if self.words.get(field) == Some(&w)
-                && (key.len() <= 16
-                    || self
-                        .keys
-                        .get(field)
-                        .is_some_and(|k| k.as_bytes() == key))
-            {
+            if self.is(field, key, w) {
                 return Some(field);
             }
             slot = (slot + 1) & mask;
@@ -177,5 +207,35 @@ mod tests {
             assert_eq!(idx.get(k), Some(i));
         }
         assert_eq!(idx.get("prefix__99__suffix"), None);
+    }
+
+    /// Whatever the hint (right, wrong, out of range, a field whose key
+    /// shares its words with the probed one), the answer is the table's,
+    /// and the hint is left holding it.
+    #[test]
+    fn hints_never_change_the_answer() {
+        let keys: Vec<String> = (0..20)
+            .map(|i| format!("prefix__{i:02}__suffix"))
+            .chain(["id", "type", "a", ""].map(String::from))
+            .collect();
+        let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let idx = index(&refs);
+        let probes =
+            refs.iter().copied().chain(["prefix__99__suffix", "b", "idx"]);
+        for key in probes {
+            let want = idx.get(key);
+            for start in (0..30).chain([u32::MAX - 1, u32::MAX]) {
+                let mut hint = start;
+                assert_eq!(
+                    idx.get_hinted(key, &mut hint),
+                    want,
+                    "{key} {start}"
+                );
+                let settled = want.map_or(u32::MAX, |f| f as u32);
+                assert!(hint == settled || want == Some(start as usize));
+                // The settled hint answers at once the next time.
+                assert_eq!(idx.get_hinted(key, &mut hint), want);
+            }
+        }
     }
 }
