@@ -242,7 +242,7 @@ pub(crate) fn parse_bool(s: &str) -> Option<bool> {
 
 /// Checks, scans and writes a string value.
 #[inline]
-fn string(
+pub(crate) fn string(
     plan: &StringPlan,
     s: &str,
     out: &mut Vec<u8>,

@@ -252,6 +252,23 @@ impl Walker<'_> {
             }
             let mark = self.out.len();
             field.out_key.write(self.out, !wrote);
+            // The common case, a string field holding a string, without
+            // the general dispatch of `value` and `scalar`.
+            if let (Kind::String(plan), false, Some(&Node::String(s))) =
+                (&field.value.kind, field.value.embedded_json, node)
+            {
+                coerce::string(
+                    plan,
+                    s,
+                    self.out,
+                    self.indicators,
+                    self.limits,
+                    self.plain,
+                )
+                .map_err(|e| e.in_field(&field.name))?;
+                wrote = true;
+                continue;
+            }
             match self.value(&field.value, tape, slot - 1) {
                 Ok(Outcome::Written) => wrote = true,
                 Ok(outcome) => {
@@ -416,6 +433,15 @@ impl Walker<'_> {
             Kind::Timestamp(ts) => {
                 coerce::timestamp_str(ts, s).map(|t| self.time(ts, t))
             }
+            Kind::String(plan) => coerce::string(
+                plan,
+                s,
+                self.out,
+                self.indicators,
+                self.limits,
+                false,
+            )
+            .map(|()| Outcome::Written),
             kind => coerce::scalar(
                 kind,
                 coerce::Scalar::Str(s),
