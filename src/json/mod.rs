@@ -252,22 +252,37 @@ impl Walker<'_> {
             }
             let mark = self.out.len();
             field.out_key.write(self.out, !wrote);
-            // The common case, a string field holding a string, without
-            // the general dispatch of `value` and `scalar`.
-            if let (Kind::String(plan), false, Some(&Node::String(s))) =
-                (&field.value.kind, field.value.embedded_json, node)
-            {
-                coerce::string(
-                    plan,
-                    s,
-                    self.out,
-                    self.indicators,
-                    self.limits,
-                    self.plain,
-                )
-                .map_err(|e| e.in_field(&field.name))?;
-                wrote = true;
-                continue;
+            // The common cases, a string field holding a string and a
+            // boolean holding a boolean, without the general dispatch of
+            // `value` and `scalar` (two calls and their result checks).
+            match (&field.value.kind, field.value.embedded_json, node) {
+                (Kind::String(plan), false, Some(&Node::String(s))) => {
+                    coerce::string(
+                        plan,
+                        s,
+                        self.out,
+                        self.indicators,
+                        self.limits,
+                        self.plain,
+                    )
+                    .map_err(|e| e.in_field(&field.name))?;
+                    wrote = true;
+                    continue;
+                }
+                (
+                    Kind::Boolean,
+                    false,
+                    Some(&Node::Static(StaticNode::Bool(b))),
+                ) => {
+                    self.out.extend_from_slice(if b {
+                        b"true"
+                    } else {
+                        b"false"
+                    });
+                    wrote = true;
+                    continue;
+                }
+                _ => {}
             }
             match self.value(&field.value, tape, slot - 1) {
                 Ok(Outcome::Written) => wrote = true,
