@@ -4,7 +4,6 @@
 use std::ops::Range;
 
 use crate::indicators::{Collector, IndicatorSet};
-use crate::time::TimeText;
 use crate::{Context, Timestamp};
 
 /// The column of an indicator set.
@@ -269,12 +268,14 @@ pub(crate) fn p_prefix(log_type: &str) -> Box<[u8]> {
 /// Appends the `p_*` fields to a row whose declared fields are written
 /// (`out` ends after the last field, without the closing brace; `empty`
 /// tells whether any field was written). `prefix` is the log type's
-/// [`p_prefix`]. Returns the byte range of the row id.
+/// [`p_prefix`]; `event_text` is where `out` holds the event time's text
+/// (`None`: the event takes the parse time). Returns the byte range of
+/// the row id.
 pub(crate) fn write_p_fields(
     out: &mut Vec<u8>,
     empty: bool,
     prefix: &[u8],
-    event_time: &TimeText,
+    event_text: Option<usize>,
     ctx: &mut Context,
     indicators: &Collector,
 ) -> Range<usize> {
@@ -286,7 +287,11 @@ pub(crate) fn write_p_fields(
     ctx.row_ids.write_next(out);
     let id = id_start..out.len();
     out.extend_from_slice(b"\",\"p_event_time\":\"");
-    out.extend_from_slice(event_time);
+    let len = crate::time::TEXT_LEN;
+    match event_text.filter(|&at| at + len <= id_start) {
+        Some(at) => out.extend_from_within(at..at + len),
+        None => out.extend_from_slice(&ctx.parse_time_text()),
+    }
     out.push(b'"');
     out.extend_from_slice(ctx.tail());
     for set in IndicatorSet::ALL {

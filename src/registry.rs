@@ -10,7 +10,6 @@ use crate::error::{FieldError, RecordErrorKind as K};
 use crate::json::Walker;
 use crate::schema::{self, Schema};
 use crate::split::{Framing, Split, split};
-use crate::time::TimeText;
 use crate::{
     Context, Event, Limits, Record, RecordError, SchemaError, SchemaErrorKind,
     Scratch, Timestamp, event,
@@ -364,19 +363,25 @@ impl LogType {
             None => self.walk_json(bytes, scratch),
             Some(parser) => self.walk_text(parser, bytes, scratch),
         };
+        // The event time, and where the row holds its text (none: the
+        // parse time's).
         let (event_time, event_text) = match result {
-            Ok(Some((t, text))) => (t, text),
-            Ok(None) => (ctx.parse_time(), ctx.parse_time_text()),
+            Ok(Some((t, at))) => (t, Some(at)),
+            Ok(None) => (ctx.parse_time(), None),
             Err(e) => return Err(self.error(record, e)),
         };
         let Scratch { out, indicators, .. } = scratch;
+        debug_assert!(event_text.is_none_or(|at| {
+            out.get(at..at + crate::time::TEXT_LEN)
+                == Some(&event_time.text()[..])
+        }));
         indicators.finish();
         let empty = out.len() <= 1;
         let row_id = event::write_p_fields(
             out,
             empty,
             &self.schema.p_prefix,
-            &event_text,
+            event_text,
             ctx,
             indicators,
         );
@@ -394,7 +399,7 @@ impl LogType {
         &self,
         bytes: &[u8],
         scratch: &mut Scratch,
-    ) -> Result<Option<(Timestamp, TimeText)>, FieldError> {
+    ) -> Result<Option<(Timestamp, usize)>, FieldError> {
         let Scratch {
             input,
             buffers,
@@ -449,7 +454,7 @@ impl LogType {
         parser: &crate::fastmatch::Parser,
         bytes: &[u8],
         scratch: &mut Scratch,
-    ) -> Result<Option<(Timestamp, TimeText)>, FieldError> {
+    ) -> Result<Option<(Timestamp, usize)>, FieldError> {
         // simdutf8: a SIMD check, several times faster than std's on
         // lines of a few hundred bytes.
         let Ok(line) = simdutf8::basic::from_utf8(bytes) else {
@@ -500,7 +505,7 @@ fn root(
     w: &mut Walker<'_>,
     schema: &Schema,
     tape: &[Node<'_>],
-) -> Result<Option<(Timestamp, TimeText)>, FieldError> {
+) -> Result<Option<(Timestamp, usize)>, FieldError> {
     let found = match tape.first() {
         Some(Node::Object { .. }) => None,
         Some(Node::Array { .. }) => Some("an array"),

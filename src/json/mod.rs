@@ -17,7 +17,6 @@ use simd_json::{Node, StaticNode};
 use crate::error::{FieldError, RecordErrorKind as K};
 use crate::indicators::Collector;
 use crate::schema::{FieldPlan, Kind, ObjectPlan, TimestampPlan, ValuePlan};
-use crate::time::TimeText;
 use crate::{Limits, Timestamp};
 
 use coerce::Outcome;
@@ -98,9 +97,10 @@ pub(crate) struct Walker<'a> {
     pub indicators: &'a mut Collector,
     pub stack: &'a mut Vec<Frame>,
     pub limits: &'a Limits,
-    /// The best event time so far: (rank, instant, its text), the text
-    /// kept so `p_event_time` is not formatted a second time.
-    pub event_time: Option<(u32, Timestamp, TimeText)>,
+    /// The best event time so far: (rank, instant, where its text starts
+    /// in `out`), so `p_event_time` copies the text instead of formatting
+    /// it a second time. (A written value is never cut from the row.)
+    pub event_time: Option<(u32, Timestamp, usize)>,
     /// Object members that may still be read (`Limits::record_fields`).
     pub fields_left: usize,
     /// The record holds no backslash, so no string on the tape needs
@@ -405,15 +405,15 @@ impl Walker<'_> {
     #[inline]
     fn time(&mut self, ts: &TimestampPlan, t: Option<Timestamp>) -> Outcome {
         let Some(t) = t else { return Outcome::Absent };
-        let text = t.text();
+        self.out.push(b'"');
+        let at = self.out.len();
+        t.write_to(self.out);
+        self.out.push(b'"');
         if let Some(rank) = ts.event_rank
             && self.event_time.is_none_or(|(r, ..)| rank < r)
         {
-            self.event_time = Some((rank, t, text));
+            self.event_time = Some((rank, t, at));
         }
-        self.out.push(b'"');
-        self.out.extend_from_slice(&text);
-        self.out.push(b'"');
         Outcome::Written
     }
 

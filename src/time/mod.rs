@@ -19,6 +19,9 @@ mod output;
 
 /// The 29 bytes of a timestamp's text in a row.
 pub(crate) type TimeText = [u8; output::LEN];
+
+/// The length of a timestamp's text in a row.
+pub(crate) const TEXT_LEN: usize = output::LEN;
 mod rfc3339;
 mod strftime;
 mod unix;
@@ -242,7 +245,7 @@ impl Timestamp {
     /// Constant time; allocates only if `out` must grow.
     #[inline]
     pub fn write_to(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&output::format(self));
+        output::append(self, out);
     }
 
     /// The text [`write_to`](Timestamp::write_to) writes, as a value.
