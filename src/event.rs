@@ -159,11 +159,58 @@ pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Writes `s` as a JSON string; `plain` says it is known to need no
-/// escaping (see `Walker::plain`), so it is copied without a scan.
-#[inline]
-pub(crate) fn write_json_str(out: &mut Vec<u8>, s: &str, plain: bool) {
-    if plain {
+/// What is known about the escapes of the strings on a record's tape,
+/// so that strings which need no escaping are copied without a scan.
+///
+/// A JSON string written without escapes cannot hold `"` or `\\` (and raw
+/// control characters are invalid JSON), so its text is already valid
+/// output. Whether a string had escapes is read from the record's text:
+/// simd-json unescapes in place, so a string on the tape starts where its
+/// text started in the record (right after the opening quote); it had no
+/// escapes exactly when the byte after it in the record is the closing
+/// quote and the byte before that is not a backslash. (Escapes shorten a
+/// string, so with one the byte after it is still inside the text, and a
+/// quote inside the text is an escaped one.) A string found anywhere
+/// else (embedded JSON, a line of text) is scanned.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Strings<'a> {
+    /// Nothing is known: every string is scanned.
+    Unknown,
+    /// The record holds no backslash: no string needs escaping.
+    Plain,
+    /// The record's text, and the address of its copy that simd-json
+    /// parsed (the tape's strings point into that copy).
+    Record { text: &'a [u8], base: usize },
+}
+
+impl Strings<'_> {
+    /// Whether `s`, a string of the tape, needs no escaping.
+    #[inline(always)]
+    pub fn is_plain(self, s: &str) -> bool {
+        match self {
+            Strings::Unknown => false,
+            Strings::Plain => true,
+            Strings::Record { text, base } => {
+                let start = (s.as_ptr() as usize).wrapping_sub(base);
+                let end = start.wrapping_add(s.len());
+                start < text.len()
+                    && text.get(start.wrapping_sub(1)) == Some(&b'"')
+                    && text.get(end) == Some(&b'"')
+                    && (s.is_empty() || text.get(end - 1) != Some(&b'\\'))
+            }
+        }
+    }
+}
+
+/// Writes `s`, a string of the tape, as a JSON string: copied as it is
+/// when `strings` knows it needs no escaping, else scanned and escaped.
+#[inline(always)]
+pub(crate) fn write_json_str(
+    out: &mut Vec<u8>,
+    s: &str,
+    strings: Strings<'_>,
+) {
+    if strings.is_plain(s) {
         out.reserve(s.len() + 2);
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
@@ -452,6 +499,68 @@ impl OwnedEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Strings::Record` calls a parsed string plain exactly when its
+    /// text in the record holds no escape, on simd-json's real tape.
+    #[test]
+    fn record_strings_are_plain_exactly_without_escapes() {
+        let texts = [
+            r#""""#,
+            r#""plain""#,
+            r#""a\"b""#,
+            r#""ab\"""#,
+            r#""a\\""#,
+            r#""\\""#,
+            r#""\"""#,
+            r#""x\\\"""#,
+            r#""\u0041""#,
+            r#""é\u00e9""#,
+            r#""\/""#,
+            r#""tab\there""#,
+            r#""\ud83d\udcc8 up""#,
+        ];
+        for text in texts {
+            let record = format!(r#"{{{text}:{text},"k":[{text}]}}"#);
+            let bytes = record.as_bytes();
+            let mut input = bytes.to_vec();
+            input.resize(bytes.len() + simd_json::INPUT_PADDING, 0);
+            let base = input.as_ptr() as usize;
+            let mut buffers = simd_json::Buffers::default();
+            let mut tape = simd_json::Tape::null();
+            simd_json::fill_tape_padded(
+                &mut input,
+                bytes.len(),
+                &mut buffers,
+                &mut tape,
+            )
+            .unwrap();
+            let strings = Strings::Record { text: bytes, base };
+            let escaped = text.contains('\\');
+            let mut seen = 0;
+            for node in &tape.0 {
+                if let simd_json::Node::String(s) = node {
+                    if *s == "k" {
+                        continue;
+                    }
+                    seen += 1;
+                    assert_eq!(
+                        strings.is_plain(s),
+                        !escaped,
+                        "{text} -> {s:?}"
+                    );
+                    // Either way, what is written is the string as JSON.
+                    let mut out = Vec::new();
+                    write_json_str(&mut out, s, strings);
+                    let back: String = serde_json::from_slice(&out).unwrap();
+                    assert_eq!(back, *s);
+                }
+            }
+            assert_eq!(seen, 3, "{record}");
+            // A string from anywhere else is never taken for plain.
+            assert!(!strings.is_plain("plain"));
+            assert!(!strings.is_plain(&record[1..]));
+        }
+    }
 
     fn s(v: &str) -> String {
         let mut out = Vec::new();

@@ -7,6 +7,7 @@ use ahash::AHashMap;
 use simd_json::{Node, StaticNode, Tape};
 
 use crate::error::{FieldError, RecordErrorKind as K};
+use crate::event::Strings;
 use crate::json::Walker;
 use crate::schema::{self, Schema};
 use crate::split::{Framing, Split, split};
@@ -415,6 +416,8 @@ impl LogType {
         input.clear();
         input.extend_from_slice(bytes);
         input.resize(bytes.len() + simd_json::INPUT_PADDING, 0);
+        // Where the tape's strings will point (see `Strings`).
+        let base = input.as_ptr() as usize;
         let mut t: Tape<'_> =
             std::mem::replace(tape, Tape(Vec::new())).reset();
         let parsed =
@@ -437,7 +440,11 @@ impl LogType {
                     limits: &self.limits,
                     event_time: None,
                     fields_left: self.limits.record_fields(),
-                    plain: memchr::memchr(b'\\', bytes).is_none(),
+                    strings: if memchr::memchr(b'\\', bytes).is_none() {
+                        Strings::Plain
+                    } else {
+                        Strings::Record { text: bytes, base }
+                    },
                 };
                 root(&mut w, &self.schema, &t.0)
             }
@@ -487,7 +494,7 @@ impl LogType {
             limits: &self.limits,
             event_time: None,
             fields_left: self.limits.record_fields(),
-            plain: false,
+            strings: Strings::Unknown,
         };
         w.out.push(b'{');
         let sources = self.schema.text_sources.iter();

@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use simd_json::StaticNode;
 
 use crate::error::{FieldError, RecordErrorKind as K, quote};
+use crate::event::Strings;
 use crate::indicators::Collector;
 use crate::schema::{IntKind, IpVersion, Kind, StringPlan, TimestampPlan};
 use crate::{Limits, Timestamp};
@@ -128,7 +129,7 @@ pub(crate) fn scalar(
     out: &mut Vec<u8>,
     indicators: &mut Collector,
     limits: &Limits,
-    plain: bool,
+    strings: Strings<'_>,
 ) -> Result<Outcome, Option<FieldError>> {
     match kind {
         Kind::String(plan) => {
@@ -140,7 +141,7 @@ pub(crate) fn scalar(
                 }
                 Scalar::Static(s) => scalar_text(s, &mut buf),
             };
-            string(plan, text, out, indicators, limits, plain)
+            string(plan, text, out, indicators, limits, strings)
                 .map_err(Some)?;
             Ok(Outcome::Written)
         }
@@ -248,7 +249,7 @@ pub(crate) fn string(
     out: &mut Vec<u8>,
     indicators: &mut Collector,
     limits: &Limits,
-    plain: bool,
+    strings: Strings<'_>,
 ) -> Result<(), FieldError> {
     if s.len() > limits.string_bytes() {
         return Err(too_long(s, limits));
@@ -303,7 +304,7 @@ pub(crate) fn string(
             ));
         }
     }
-    crate::event::write_json_str(out, s, plain);
+    crate::event::write_json_str(out, s, strings);
     Ok(())
 }
 
@@ -468,7 +469,14 @@ mod tests {
     fn run(kind: &Kind, v: Scalar<'_>) -> Result<String, String> {
         let mut out = Vec::new();
         let mut c = Collector::new();
-        match scalar(kind, v, &mut out, &mut c, &Limits::new(), false) {
+        match scalar(
+            kind,
+            v,
+            &mut out,
+            &mut c,
+            &Limits::new(),
+            Strings::Unknown,
+        ) {
             Ok(Outcome::Written) => Ok(String::from_utf8(out).unwrap()),
             Ok(o) => Ok(format!("{o:?}")),
             Err(Some(e)) => Err(format!("{e:?}")),

@@ -15,6 +15,7 @@ pub(crate) mod coerce;
 use simd_json::{Node, StaticNode};
 
 use crate::error::{FieldError, RecordErrorKind as K};
+use crate::event::Strings;
 use crate::indicators::Collector;
 use crate::schema::{FieldPlan, Kind, ObjectPlan, TimestampPlan, ValuePlan};
 use crate::{Limits, Timestamp};
@@ -103,11 +104,8 @@ pub(crate) struct Walker<'a> {
     pub event_time: Option<(u32, Timestamp, usize)>,
     /// Object members that may still be read (`Limits::record_fields`).
     pub fields_left: usize,
-    /// The record holds no backslash, so no string on the tape needs
-    /// escaping: a JSON string without escapes cannot hold `"` or `\\`,
-    /// and raw control characters are invalid JSON. Strings are then
-    /// copied without being scanned.
-    pub plain: bool,
+    /// Which strings of the tape need no escaping.
+    pub strings: Strings<'a>,
 }
 
 /// The number of tape nodes of the value at `i` (1 for scalars).
@@ -263,7 +261,7 @@ impl Walker<'_> {
                         self.out,
                         self.indicators,
                         self.limits,
-                        self.plain,
+                        self.strings,
                     )
                     .map_err(|e| e.in_field(&field.name))?;
                     wrote = true;
@@ -389,7 +387,7 @@ impl Walker<'_> {
                     self.out,
                     self.indicators,
                     self.limits,
-                    self.plain,
+                    self.strings,
                 )
                 .map_err(|e| {
                     e.unwrap_or_else(|| {
@@ -454,7 +452,7 @@ impl Walker<'_> {
                 self.out,
                 self.indicators,
                 self.limits,
-                false,
+                Strings::Unknown,
             )
             .map(|()| Outcome::Written),
             kind => coerce::scalar(
@@ -463,7 +461,7 @@ impl Walker<'_> {
                 self.out,
                 self.indicators,
                 self.limits,
-                false,
+                Strings::Unknown,
             )
             .map_err(|e| {
                 e.unwrap_or_else(|| {
@@ -524,10 +522,11 @@ impl Walker<'_> {
             // the outer record's literal map does not fit this tape.
             _ => {
                 let outer = self.literals.take();
-                let plain = std::mem::replace(&mut self.plain, false);
+                let strings =
+                    std::mem::replace(&mut self.strings, Strings::Unknown);
                 let result = self.value(plan, &tape.0, 0);
                 self.literals = outer;
-                self.plain = plain;
+                self.strings = strings;
                 result
             }
         }
@@ -542,9 +541,9 @@ impl Walker<'_> {
         at: usize,
     ) -> Result<(), FieldError> {
         let Walker {
-            out, stack, literals, fields_left, limits, plain, ..
+            out, stack, literals, fields_left, limits, strings, ..
         } = self;
-        let plain = *plain;
+        let strings = *strings;
         stack.clear();
         let mut i = at;
         loop {
@@ -554,7 +553,7 @@ impl Walker<'_> {
                     if s.len() > limits.string_bytes() {
                         return Err(coerce::too_long(s, limits));
                     }
-                    crate::event::write_json_str(out, s, plain);
+                    crate::event::write_json_str(out, s, strings);
                     i += 1;
                 }
                 Some(&Node::Static(s)) => {
@@ -599,7 +598,7 @@ impl Walker<'_> {
                     let Some(Node::String(key)) = tape.get(i) else {
                         return Err(internal());
                     };
-                    crate::event::write_json_str(out, key, plain);
+                    crate::event::write_json_str(out, key, strings);
                     out.push(b':');
                     i += 1;
                 }
