@@ -411,6 +411,7 @@ impl LogType {
             out,
             indicators,
             literals,
+            day,
             ..
         } = scratch;
         input.clear();
@@ -437,6 +438,7 @@ impl LogType {
                     hints,
                     indicators,
                     stack,
+                    day,
                     limits: &self.limits,
                     event_time: None,
                     fields_left: self.limits.record_fields(),
@@ -471,8 +473,9 @@ impl LogType {
                 "invalid UTF-8".to_owned(),
             ));
         };
-        let Scratch { slots, hints, stack, out, indicators, text, .. } =
-            scratch;
+        let Scratch {
+            slots, hints, stack, out, indicators, text, day, ..
+        } = scratch;
         if !parser.parse(line, text) {
             return Err(FieldError::new(
                 K::NoMatch,
@@ -491,6 +494,7 @@ impl LogType {
             hints,
             indicators,
             stack,
+            day,
             limits: &self.limits,
             event_time: None,
             fields_left: self.limits.record_fields(),

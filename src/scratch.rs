@@ -42,6 +42,8 @@ pub struct Scratch {
     pub(crate) out: Vec<u8>,
     pub(crate) indicators: Collector,
     pub(crate) text: ParseScratch,
+    /// The date of the last timestamp written (see `DayCache`).
+    pub(crate) day: crate::time::DayCache,
 }
 
 impl Scratch {
@@ -59,6 +61,7 @@ impl Scratch {
             out: Vec::new(),
             indicators: Collector::new(),
             text: ParseScratch::new(),
+            day: crate::time::DayCache::new(),
         }
     }
 

@@ -18,6 +18,7 @@ use crate::error::{FieldError, RecordErrorKind as K};
 use crate::event::Strings;
 use crate::indicators::Collector;
 use crate::schema::{FieldPlan, Kind, ObjectPlan, TimestampPlan, ValuePlan};
+use crate::time::DayCache;
 use crate::{Limits, Timestamp};
 
 use coerce::Outcome;
@@ -97,6 +98,8 @@ pub(crate) struct Walker<'a> {
     pub hints: &'a mut [u32],
     pub indicators: &'a mut Collector,
     pub stack: &'a mut Vec<Frame>,
+    /// The date of the last timestamp written (see `DayCache`).
+    pub day: &'a mut DayCache,
     pub limits: &'a Limits,
     /// The best event time so far: (rank, instant, where its text starts
     /// in `out`), so `p_event_time` copies the text instead of formatting
@@ -405,7 +408,7 @@ impl Walker<'_> {
         let Some(t) = t else { return Outcome::Absent };
         self.out.push(b'"');
         let at = self.out.len();
-        t.write_to(self.out);
+        t.write_to_cached(self.out, self.day);
         self.out.push(b'"');
         if let Some(rank) = ts.event_rank
             && self.event_time.is_none_or(|(r, ..)| rank < r)

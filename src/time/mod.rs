@@ -29,6 +29,7 @@ mod unix;
 use std::fmt;
 use std::str::FromStr;
 
+pub(crate) use output::DayCache;
 pub(crate) use strftime::StrftimeFormat;
 use unix::Unit;
 
@@ -246,6 +247,17 @@ impl Timestamp {
     #[inline]
     pub fn write_to(self, out: &mut Vec<u8>) {
         output::append(self, out);
+    }
+
+    /// [`write_to`](Timestamp::write_to), with the date taken from `cache`
+    /// when it is the day `cache` last wrote.
+    #[inline]
+    pub(crate) fn write_to_cached(
+        self,
+        out: &mut Vec<u8>,
+        cache: &mut DayCache,
+    ) {
+        output::append_cached(self, out, cache);
     }
 
     /// The text [`write_to`](Timestamp::write_to) writes, as a value.

@@ -46,26 +46,49 @@ pub(super) fn append(ts: Timestamp, out: &mut Vec<u8>) {
 /// punctuation.
 #[inline]
 fn fill(ts: Timestamp, buf: &mut [u8; LEN]) {
-    let secs = ts.unix_seconds();
-    let (year, month, day) = civil_from_days(secs.div_euclid(SECS_PER_DAY));
-    // In 0..86_400, so the conversion cannot fail.
-    let sod = u32::try_from(secs.rem_euclid(SECS_PER_DAY)).unwrap_or(0);
+    let days = ts.unix_seconds().div_euclid(SECS_PER_DAY);
+    if let Some(date) = buf.first_chunk_mut::<DATE_LEN>() {
+        fill_date(days, date);
+    }
+    fill_time(ts, buf);
+}
+
+/// Length of the date, `YYYY-MM-DD`.
+const DATE_LEN: usize = 10;
+
+/// Writes the date of `days` (since 1970-01-01) into `date`, which holds
+/// [`TEMPLATE`]'s dashes.
+#[inline]
+fn fill_date(days: i64, date: &mut [u8; DATE_LEN]) {
+    let (year, month, day) = civil_from_days(days);
     // A `Timestamp` is within 0001..=9999, so four digits always suffice.
     let year = u32::try_from(year).unwrap_or(0);
-
     // Destructuring the fixed buffer names every digit slot: no indexing,
     // no bounds checks, and each store is a constant offset.
+    let [y0, y1, y2, y3, _, mo0, mo1, _, d0, d1] = date;
+    [*y0, *y1] = two(year / 100);
+    [*y2, *y3] = two(year % 100);
+    [*mo0, *mo1] = two(month);
+    [*d0, *d1] = two(day);
+}
+
+/// Writes the time of day of `ts` into `buf` (after the date).
+#[inline]
+fn fill_time(ts: Timestamp, buf: &mut [u8; LEN]) {
+    // In 0..86_400, so the conversion cannot fail.
+    let sod =
+        u32::try_from(ts.unix_seconds().rem_euclid(SECS_PER_DAY)).unwrap_or(0);
     let [
-        y0,
-        y1,
-        y2,
-        y3,
         _,
-        mo0,
-        mo1,
         _,
-        d0,
-        d1,
+        _,
+        _,
+        _,
+        _,
+        _,
+        _,
+        _,
+        _,
         _,
         h0,
         h1,
@@ -78,10 +101,6 @@ fn fill(ts: Timestamp, buf: &mut [u8; LEN]) {
         _,
         frac @ ..,
     ] = buf;
-    [*y0, *y1] = two(year / 100);
-    [*y2, *y3] = two(year % 100);
-    [*mo0, *mo1] = two(month);
-    [*d0, *d1] = two(day);
     [*h0, *h1] = two(sod / 3600);
     [*mi0, *mi1] = two(sod / 60 % 60);
     [*s0, *s1] = two(sod % 60);
@@ -95,6 +114,50 @@ fn fill(ts: Timestamp, buf: &mut [u8; LEN]) {
     [*f4, *f5] = two(low / 1000);
     [*f6, *f7] = two(low / 10 % 100);
     *f8 = b'0' + (low % 10) as u8;
+}
+
+/// The date text of the last day written, kept by the caller (in its
+/// `Scratch`) from one timestamp to the next.
+///
+/// The timestamps of a batch of logs nearly all fall on the same day, and
+/// the calendar arithmetic for the date (divisions by 146,097, 36,524,
+/// 1,460, 365 and 153) was most of the cost of writing a timestamp.
+#[derive(Clone, Debug)]
+pub(crate) struct DayCache {
+    /// Days since 1970-01-01 (`i64::MIN`: none yet).
+    days: i64,
+    date: [u8; DATE_LEN],
+}
+
+impl DayCache {
+    pub(crate) fn new() -> DayCache {
+        DayCache { days: i64::MIN, date: *b"0000-00-00" }
+    }
+}
+
+/// [`append`], taking the date from `cache` when it is the same day.
+#[inline]
+pub(super) fn append_cached(
+    ts: Timestamp,
+    out: &mut Vec<u8>,
+    cache: &mut DayCache,
+) {
+    let days = ts.unix_seconds().div_euclid(SECS_PER_DAY);
+    if cache.days != days {
+        fill_date(days, &mut cache.date);
+        cache.days = days;
+    }
+    let start = out.len();
+    out.extend_from_slice(&TEMPLATE);
+    if let Some(buf) = out
+        .get_mut(start..)
+        .and_then(|text| <&mut [u8; LEN]>::try_from(text).ok())
+    {
+        if let Some(date) = buf.first_chunk_mut::<DATE_LEN>() {
+            *date = cache.date;
+        }
+        fill_time(ts, buf);
+    }
 }
 
 /// `"00"`, `"01"`, … `"99"`: two digits per lookup.
@@ -142,6 +205,35 @@ mod tests {
             "2023-12-18 00:00:00.123000000"
         );
         assert_eq!(out(1_702_901_045, 0), "2023-12-18 12:04:05.000000000");
+    }
+
+    proptest::proptest! {
+        /// With one cache over a run of instants (repeated days, other
+        /// days, before 1970), the text is always the uncached text.
+        #[test]
+        fn cached_dates_match_uncached(
+            instants in proptest::collection::vec(
+                (-62_135_596_800i64..=253_402_300_799, 0u32..1_000_000_000, 0i64..3),
+                1..20,
+            ),
+        ) {
+            let mut cache = DayCache::new();
+            for (secs, nanos, near) in instants {
+                // Some instants a few seconds after a day's start: the
+                // same day as the one before, or the next.
+                let secs = if near > 0 {
+                    (secs.div_euclid(SECS_PER_DAY) + near - 1) * SECS_PER_DAY + 5
+                } else {
+                    secs
+                };
+                let Some(ts) = Timestamp::from_unix(secs, nanos) else { continue };
+                let mut cached = b"x".to_vec();
+                append_cached(ts, &mut cached, &mut cache);
+                let mut plain = b"x".to_vec();
+                append(ts, &mut plain);
+                proptest::prop_assert_eq!(&cached, &plain);
+            }
+        }
     }
 
     #[test]
