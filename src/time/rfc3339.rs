@@ -101,17 +101,23 @@ pub(super) fn parse(s: &[u8]) -> Option<Timestamp> {
 /// the rest truncated. Returns the nanoseconds and what follows the digits.
 #[inline]
 fn fraction(s: &[u8]) -> Option<(u32, &[u8])> {
-    let n = s.iter().take_while(|b| b.is_ascii_digit()).count();
-    let (digits, rest) = s.split_at_checked(n)?;
-    if digits.is_empty() {
+    // One pass: count the digits and accumulate the first nine.
+    let (mut v, mut n) = (0u32, 0);
+    for &b in s {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        if n < 9 {
+            v = v * 10 + u32::from(d);
+        }
+        n += 1;
+    }
+    if n == 0 {
         return None;
     }
-    let mut v = 0u32;
-    for &d in digits.iter().take(9) {
-        v = v * 10 + u32::from(d - b'0');
-    }
-    let scale = SCALE.get(digits.len()).copied().unwrap_or(1);
-    Some((v * scale, rest))
+    let scale = SCALE.get(n).copied().unwrap_or(1);
+    Some((v * scale, s.get(n..)?))
 }
 
 /// The value of two ASCII digits.
