@@ -442,11 +442,7 @@ impl LogType {
                     limits: &self.limits,
                     event_time: None,
                     fields_left: self.limits.record_fields(),
-                    strings: if memchr::memchr(b'\\', bytes).is_none() {
-                        Strings::Plain
-                    } else {
-                        Strings::Record { text: bytes, base }
-                    },
+                    strings: Strings::Record { text: bytes, base },
                 };
                 root(&mut w, &self.schema, &t.0)
             }
