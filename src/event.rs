@@ -214,18 +214,17 @@ pub(crate) fn write_json_str(
     strings: Strings<'_>,
 ) {
     let n = s.len() + 2;
-    match strings.token(s) {
-        Some(token) if n <= 32 && token.len() >= 32 => {
-            if let Some(block) = token.first_chunk::<32>() {
-                let mark = out.len();
-                out.extend_from_slice(block);
-                out.truncate(mark + n);
-            }
-        }
-        Some(token) if token.len() >= n => {
-            out.extend_from_slice(token.get(..n).unwrap_or_default());
-        }
-        _ => write_str(out, s),
+    let token = strings.token(s);
+    if let Some(block) = token.and_then(<[u8]>::first_chunk::<32>)
+        && n <= 32
+    {
+        let mark = out.len();
+        out.extend_from_slice(block);
+        out.truncate(mark + n);
+    } else if let Some(text) = token.and_then(|token| token.get(..n)) {
+        out.extend_from_slice(text);
+    } else {
+        write_str(out, s);
     }
 }
 

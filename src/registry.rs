@@ -503,7 +503,7 @@ impl LogType {
             let value = text.get(line, source as usize);
             wrote |= w.text_field(field, value, wrote)?;
         }
-        Ok(w.event_time.map(|(_, t, text)| (t, text)))
+        Ok(w.event_time.map(|(_, t, at)| (t, at)))
     }
 }
 
@@ -531,7 +531,7 @@ fn root(
     }
     w.out.push(b'{');
     w.fields(&schema.root, tape, 0)?;
-    Ok(w.event_time.map(|(_, t, text)| (t, text)))
+    Ok(w.event_time.map(|(_, t, at)| (t, at)))
 }
 
 #[cold]

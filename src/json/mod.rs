@@ -285,19 +285,34 @@ impl Walker<'_> {
                 }
                 _ => {}
             }
-            match self.value(&field.value, tape, slot - 1) {
-                Ok(Outcome::Written) => wrote = true,
-                Ok(outcome) => {
-                    self.out.truncate(mark);
-                    if field.required && outcome == Outcome::Absent {
-                        // Only `""` counts as absent while present.
-                        return Err(missing("`\"\"`").in_field(&field.name));
-                    }
-                }
-                Err(e) => return Err(e.in_field(&field.name)),
-            }
+            let result = self.value(&field.value, tape, slot - 1);
+            wrote |= self.settle(field, mark, result)?;
         }
         Ok(wrote)
+    }
+
+    /// What writing `field`'s value (its key written from `mark` on) came
+    /// to: whether the field was written. A value that was not is cut from
+    /// the row again, and a required field may not be `""` (only `""`
+    /// counts as absent while present).
+    #[inline]
+    fn settle(
+        &mut self,
+        field: &FieldPlan,
+        mark: usize,
+        result: Result<Outcome, FieldError>,
+    ) -> Result<bool, FieldError> {
+        match result {
+            Ok(Outcome::Written) => Ok(true),
+            Ok(outcome) => {
+                self.out.truncate(mark);
+                if field.required && outcome == Outcome::Absent {
+                    return Err(missing("`\"\"`").in_field(&field.name));
+                }
+                Ok(false)
+            }
+            Err(e) => Err(e.in_field(&field.name)),
+        }
     }
 
     /// Writes one value at tape index `i` according to `plan`.
@@ -442,8 +457,12 @@ impl Walker<'_> {
         field.out_key.write(self.out, !wrote);
         let plan = &field.value;
         let result = match &plan.kind {
-            _ if plan.embedded_json => self.value(plan, &[Node::String(s)], 0),
-            Kind::Object(_) | Kind::Array(_) | Kind::Json => {
+            _ if plan.embedded_json
+                || matches!(
+                    plan.kind,
+                    Kind::Object(_) | Kind::Array(_) | Kind::Json
+                ) =>
+            {
                 self.value(plan, &[Node::String(s)], 0)
             }
             Kind::Timestamp(ts) => {
@@ -472,17 +491,7 @@ impl Walker<'_> {
                 })
             }),
         };
-        match result {
-            Ok(Outcome::Written) => Ok(true),
-            Ok(outcome) => {
-                self.out.truncate(mark);
-                if field.required && outcome == Outcome::Absent {
-                    return Err(missing("`\"\"`").in_field(&field.name));
-                }
-                Ok(false)
-            }
-            Err(e) => Err(e.in_field(&field.name)),
-        }
+        self.settle(field, mark, result)
     }
 
     /// A value sent as a JSON string holding JSON text

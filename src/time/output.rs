@@ -32,14 +32,17 @@ pub(super) fn format(ts: Timestamp) -> [u8; LEN] {
 /// record's time went to its one timestamp).
 #[inline]
 pub(super) fn append(ts: Timestamp, out: &mut Vec<u8>) {
-    let start = out.len();
-    out.extend_from_slice(&TEMPLATE);
-    if let Some(buf) = out
-        .get_mut(start..)
-        .and_then(|text| <&mut [u8; LEN]>::try_from(text).ok())
-    {
+    if let Some(buf) = append_template(out) {
         fill(ts, buf);
     }
+}
+
+/// Appends [`TEMPLATE`] to `out` and returns it there, for the digits.
+#[inline]
+fn append_template(out: &mut Vec<u8>) -> Option<&mut [u8; LEN]> {
+    let start = out.len();
+    out.extend_from_slice(&TEMPLATE);
+    out.get_mut(start..)?.try_into().ok()
 }
 
 /// Writes the digits of `ts` into `buf`, which holds [`TEMPLATE`]'s
@@ -147,12 +150,7 @@ pub(super) fn append_cached(
         fill_date(days, &mut cache.date);
         cache.days = days;
     }
-    let start = out.len();
-    out.extend_from_slice(&TEMPLATE);
-    if let Some(buf) = out
-        .get_mut(start..)
-        .and_then(|text| <&mut [u8; LEN]>::try_from(text).ok())
-    {
+    if let Some(buf) = append_template(out) {
         if let Some(date) = buf.first_chunk_mut::<DATE_LEN>() {
             *date = cache.date;
         }
