@@ -616,6 +616,65 @@ mod tests {
         }
     }
 
+    /// The escaper byte by byte, as the JSON grammar says it.
+    fn naive(v: &[u8]) -> Vec<u8> {
+        let mut out = vec![b'"'];
+        for &b in v {
+            escape(&mut out, b);
+        }
+        out.push(b'"');
+        out
+    }
+
+    /// The escaper agrees with a byte-by-byte one wherever the bytes to
+    /// escape fall: every length class (bytes, words, whole blocks, an
+    /// overlapping last block), one or two escapes at every pair of
+    /// positions, every escape kind, after other output.
+    #[test]
+    fn strings_are_escaped_like_bytes_at_every_offset() {
+        for len in 0..50 {
+            for a in 0..=len {
+                for b in a..=len {
+                    for (i, kind) in
+                        [b'"', b'\\', 0x01, b'\n'].iter().enumerate()
+                    {
+                        let mut v = vec![b'x'; len];
+                        if a < len {
+                            v[a] = *kind;
+                        }
+                        if b < len && b > a {
+                            v[b] = [b'\n', b'"', b'\\', 0x1f][i];
+                        }
+                        let text = std::str::from_utf8(&v).unwrap();
+                        let mut out = b"prefix".to_vec();
+                        write_str(&mut out, text);
+                        assert_eq!(out[6..], naive(&v), "{text:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn strings_are_escaped_like_bytes(
+            v in proptest::collection::vec(
+                proptest::prop_oneof![
+                    3 => proptest::char::range('a', 'z'),
+                    1 => proptest::sample::select(
+                        vec!['"', '\\', '\n', '\u{0}', '\u{1f}', 'é', '😀']
+                    ),
+                ],
+                0..120,
+            )
+        ) {
+            let text: String = v.into_iter().collect();
+            let mut out = Vec::new();
+            write_str(&mut out, &text);
+            proptest::prop_assert_eq!(out, naive(text.as_bytes()));
+        }
+    }
+
     #[test]
     fn out_keys_are_written_with_and_without_the_comma() {
         // `,"` + column + `":` is 4 bytes longer than the column: texts

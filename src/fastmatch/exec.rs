@@ -477,6 +477,33 @@ mod tests {
         assert!(Delim::new(b"").is_none());
     }
 
+    /// Needles whose first and last bytes recur in the hay without the
+    /// rest (candidates the block search must check and drop), including
+    /// one longer than a block, at every offset around the inline blocks.
+    #[test]
+    fn delim_find_drops_false_candidates() {
+        for (needle, filler) in [
+            (&b"<=>"[..], &b"<x><=<>"[..]),
+            (b"ab", b"aab"),
+            (b"0123456789abcdefXY", b"0Y0123456789abcdefX"),
+        ] {
+            let delim = Delim::new(needle).unwrap();
+            for len in 0..3 * SHORT {
+                let hay: Vec<u8> =
+                    filler.iter().copied().cycle().take(len).collect();
+                let naive = |h: &[u8]| {
+                    h.windows(needle.len()).position(|w| w == needle)
+                };
+                assert_eq!(delim.find(&hay), naive(&hay), "{len}");
+                for at in 0..len.saturating_sub(needle.len()) {
+                    let mut hay = hay.clone();
+                    hay[at..at + needle.len()].copy_from_slice(needle);
+                    assert_eq!(delim.find(&hay), naive(&hay), "{at} {len}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn values_borrow_unless_unescaped() {
         let p = Pattern::compile(r#""%{a}" "%{b}""#).unwrap();
