@@ -349,10 +349,7 @@ pub(crate) fn write_p_fields(
     }
     out.push(b'"');
     out.extend_from_slice(ctx.tail());
-    for set in IndicatorSet::ALL {
-        if indicators.is_empty(set) {
-            continue;
-        }
+    for set in indicators.non_empty() {
         out.extend_from_slice(b",\"");
         out.extend_from_slice(set_column(set).as_bytes());
         out.extend_from_slice(b"\":[");

@@ -312,6 +312,8 @@ pub enum IndicatorSet {
 
 /// The number of indicator sets.
 const SETS: usize = 13;
+// `Collector::used` has a bit per set.
+const _: () = assert!(SETS <= 16);
 
 impl IndicatorSet {
     /// Every set, in column-name order.
@@ -402,6 +404,10 @@ impl std::error::Error for LimitExceeded {}
 #[derive(Debug)]
 pub struct Collector {
     sets: [ValueSet; SETS],
+    /// Bit `i` set: set `i` holds a value. `clear`, `finish` and the row
+    /// writer visit only these (most events fill one or two of the
+    /// thirteen sets).
+    used: u16,
     /// Values added since the last `clear`, duplicates included.
     total: usize,
     max_values: usize,
@@ -418,6 +424,7 @@ impl Collector {
     pub fn new() -> Collector {
         Collector {
             sets: Default::default(),
+            used: 0,
             total: 0,
             max_values: usize::MAX,
         }
@@ -425,9 +432,12 @@ impl Collector {
 
     /// Removes every value, keeping the allocated buffers (and the limit).
     pub fn clear(&mut self) {
-        for set in &mut self.sets {
-            set.clear();
+        for set in self.non_empty() {
+            if let Some(values) = self.sets.get_mut(set.index()) {
+                values.clear();
+            }
         }
+        self.used = 0;
         self.total = 0;
     }
 
@@ -491,6 +501,7 @@ impl Collector {
         for (set, text) in found.iter() {
             if let Some(values) = self.sets.get_mut(set.index()) {
                 values.push(text, set.is_hash());
+                self.used |= 1 << set.index();
             }
         }
         Ok(())
@@ -501,9 +512,23 @@ impl Collector {
     /// Call it once per event, after the last
     /// [`collect`](Collector::collect) and before reading the sets.
     pub fn finish(&mut self) {
-        for set in &mut self.sets {
-            set.finish();
+        for set in self.non_empty() {
+            if let Some(values) = self.sets.get_mut(set.index()) {
+                values.finish();
+            }
         }
+    }
+
+    /// The sets that hold a value, in [`IndicatorSet::ALL`] order.
+    pub(crate) fn non_empty(
+        &self,
+    ) -> impl Iterator<Item = IndicatorSet> + use<> {
+        let mut used = self.used;
+        std::iter::from_fn(move || {
+            let i = used.trailing_zeros() as usize;
+            used &= used.wrapping_sub(1);
+            IndicatorSet::ALL.get(i).copied()
+        })
     }
 
     /// The values of one set: sorted bytewise and unique after
@@ -519,7 +544,7 @@ impl Collector {
 
     /// Whether the set holds no value.
     pub fn is_empty(&self, set: IndicatorSet) -> bool {
-        self.sets.get(set.index()).is_none_or(|values| values.spans.is_empty())
+        self.used & (1 << set.index()) == 0
     }
 }
 
@@ -1412,5 +1437,38 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Only the sets that got a value are visited, in column order, and
+    /// `clear` empties exactly those (a set it skipped would leak values
+    /// into the next event).
+    #[test]
+    fn used_sets_are_tracked_and_cleared() {
+        let mut c = Collector::new();
+        c.collect(Indicator::Ip, "10.0.0.1").unwrap();
+        c.collect(Indicator::Email, "a@example.com").unwrap();
+        c.collect(Indicator::Domain, "example.com").unwrap();
+        c.finish();
+        let used: Vec<_> = c.non_empty().collect();
+        assert_eq!(
+            used,
+            [
+                IndicatorSet::DomainNames,
+                IndicatorSet::Emails,
+                IndicatorSet::IpAddresses
+            ]
+        );
+        assert!(!c.is_empty(IndicatorSet::Emails));
+        assert!(c.is_empty(IndicatorSet::AwsArns));
+        c.clear();
+        assert_eq!(c.non_empty().count(), 0);
+        c.collect(Indicator::Ip, "10.0.0.2").unwrap();
+        c.finish();
+        assert_eq!(
+            c.values(IndicatorSet::IpAddresses).collect::<Vec<_>>(),
+            ["10.0.0.2"]
+        );
+        assert!(c.is_empty(IndicatorSet::Emails));
+        assert_eq!(c.values(IndicatorSet::Emails).count(), 0);
     }
 }
