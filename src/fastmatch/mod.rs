@@ -392,6 +392,8 @@ pub struct Parser {
     patterns: Box<[ParserPattern]>,
     names: Box<[Box<str>]>,
     empty_values: Box<[Box<str>]>,
+    /// Bit `min(len, 63)` set for the byte length of each empty value.
+    empty_lens: u64,
     trim_space: bool,
     expand: Box<[Expand]>,
 }
@@ -507,6 +509,10 @@ impl Parser {
             patterns: patterns.into_boxed_slice(),
             names: names.into_boxed_slice(),
             empty_values: cfg.empty_values.iter().map(|&v| v.into()).collect(),
+            empty_lens: cfg
+                .empty_values
+                .iter()
+                .fold(0, |lens, v| lens | 1 << v.len().min(63)),
             trim_space: cfg.trim_space,
             expand: expand.into_boxed_slice(),
         })
