@@ -120,6 +120,35 @@ fn scalar_text(s: StaticNode, buf: &mut [u8; 32]) -> &str {
     std::str::from_utf8(buf.get(..n).unwrap_or_default()).unwrap_or_default()
 }
 
+/// The value of `s` when it is an integer written the way it is written
+/// back: an optional `-`, then one to eighteen digits without a leading
+/// zero (so it fits an `i64`), and not `-0`. Anything else takes the
+/// general path (`str::parse`, then `itoa`).
+#[inline]
+fn canonical_int(s: &str) -> Option<i64> {
+    let (negative, digits) = match s.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        bytes => (false, bytes),
+    };
+    let canonical = match digits {
+        [] => false,
+        [b'0'] => !negative,
+        [first, ..] => *first != b'0' && digits.len() <= 18,
+    };
+    if !canonical {
+        return None;
+    }
+    let mut n = 0i64;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n * 10 + i64::from(d);
+    }
+    Some(if negative { -n } else { n })
+}
+
 /// Writes a scalar of a non-container, non-timestamp kind. `Err(None)`
 /// means "wrong type": the caller describes the found value.
 #[inline]
@@ -153,6 +182,17 @@ pub(crate) fn scalar(
                         .map_err(|_| Some(out_of_range(*k, &n.to_string())))?,
                 ),
                 Scalar::Str("") => return Ok(Outcome::Absent),
+                Scalar::Str(s) if let Some(n) = canonical_int(s) => {
+                    // Written as it came: the text is what `itoa` would
+                    // write (a text log's numbers, read and written
+                    // without a round trip).
+                    let (min, max) = k.range();
+                    if n < min || n > max {
+                        return Err(Some(out_of_range(*k, s)));
+                    }
+                    out.extend_from_slice(s.as_bytes());
+                    return Ok(Outcome::Written);
+                }
                 Scalar::Str(s) => match s.parse::<i64>() {
                     Ok(n) => Some(n),
                     // Digits that do not fit are out of range, not garbage.
@@ -463,6 +503,35 @@ mod tests {
             if any.is_finite() {
                 proptest::prop_assert_eq!(float_text(any), ryu_text(any));
             }
+        }
+
+        /// Integers from text, in every kind: the text copied as it came
+        /// is what parsing and writing it back gives, and everything
+        /// else (signs, leading zeros, `-0`, 19 digits and more, stray
+        /// characters) is read or refused as `str::parse` does.
+        #[test]
+        fn int_text_is_written_as_parsed(
+            s in "-?[+0]?[0-9]{0,21}[ x]?",
+            kind in proptest::sample::select(
+                vec![IntKind::Small, IntKind::Int, IntKind::Big]
+            ),
+        ) {
+            let (min, max) = kind.range();
+            let want = match s.parse::<i64>() {
+                _ if s.is_empty() => Ok("Absent".to_owned()),
+                Ok(n) if n < min || n > max => Err("out of range"),
+                Ok(n) => Ok(n.to_string()),
+                Err(e) if matches!(
+                    e.kind(),
+                    std::num::IntErrorKind::PosOverflow
+                        | std::num::IntErrorKind::NegOverflow
+                ) => Err("out of range"),
+                Err(_) => Err("wrong type"),
+            };
+            let got = run(&Kind::Int(kind), Scalar::Str(&s)).map_err(|e| {
+                if e.contains("range") { "out of range" } else { "wrong type" }
+            });
+            proptest::prop_assert_eq!(got, want, "{:?}", s);
         }
     }
 
