@@ -6,23 +6,40 @@ use std::ops::Range;
 use crate::indicators::{Collector, IndicatorSet};
 use crate::{Context, Timestamp};
 
-/// The column of an indicator set.
-pub(crate) fn set_column(set: IndicatorSet) -> &'static str {
-    match set {
-        IndicatorSet::ActorIds => "p_any_actor_ids",
-        IndicatorSet::AwsAccountIds => "p_any_aws_account_ids",
-        IndicatorSet::AwsArns => "p_any_aws_arns",
-        IndicatorSet::AwsInstanceIds => "p_any_aws_instance_ids",
-        IndicatorSet::AwsTags => "p_any_aws_tags",
-        IndicatorSet::DomainNames => "p_any_domain_names",
-        IndicatorSet::Emails => "p_any_emails",
-        IndicatorSet::IpAddresses => "p_any_ip_addresses",
-        IndicatorSet::Md5Hashes => "p_any_md5_hashes",
-        IndicatorSet::Sha1Hashes => "p_any_sha1_hashes",
-        IndicatorSet::Sha256Hashes => "p_any_sha256_hashes",
-        IndicatorSet::TraceIds => "p_any_trace_ids",
-        IndicatorSet::Usernames => "p_any_usernames",
-    }
+/// The set's column and its header in a row, from one table.
+macro_rules! set_columns {
+    ($($set:ident => $column:literal,)*) => {
+        /// The column of an indicator set, as Panther names it.
+        pub(crate) fn set_column(set: IndicatorSet) -> &'static str {
+            match set {
+                $(IndicatorSet::$set => $column,)*
+            }
+        }
+
+        /// `,"column":[`, the start of a set's array in a row (one copy
+        /// instead of three).
+        fn set_header(set: IndicatorSet) -> &'static [u8] {
+            match set {
+                $(IndicatorSet::$set => concat!(",\"", $column, "\":[").as_bytes(),)*
+            }
+        }
+    };
+}
+
+set_columns! {
+    ActorIds => "p_any_actor_ids",
+    AwsAccountIds => "p_any_aws_account_ids",
+    AwsArns => "p_any_aws_arns",
+    AwsInstanceIds => "p_any_aws_instance_ids",
+    AwsTags => "p_any_aws_tags",
+    DomainNames => "p_any_domain_names",
+    Emails => "p_any_emails",
+    IpAddresses => "p_any_ip_addresses",
+    Md5Hashes => "p_any_md5_hashes",
+    Sha1Hashes => "p_any_sha1_hashes",
+    Sha256Hashes => "p_any_sha256_hashes",
+    TraceIds => "p_any_trace_ids",
+    Usernames => "p_any_usernames",
 }
 
 /// True for the [`column_name`] of a top-level field that would collide
@@ -350,9 +367,7 @@ pub(crate) fn write_p_fields(
     out.push(b'"');
     out.extend_from_slice(ctx.tail());
     for set in indicators.non_empty() {
-        out.extend_from_slice(b",\"");
-        out.extend_from_slice(set_column(set).as_bytes());
-        out.extend_from_slice(b"\":[");
+        out.extend_from_slice(set_header(set));
         for (i, v) in indicators.values(set).enumerate() {
             if i > 0 {
                 out.push(b',');
