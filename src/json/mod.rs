@@ -441,6 +441,7 @@ impl Walker<'_> {
     /// without a tape: scalars and timestamps are coerced straight from
     /// the line; the rare container types (`json`, embedded JSON) go
     /// through [`Walker::value`] with a one-node tape.
+    #[inline(always)]
     pub fn text_field(
         &mut self,
         field: &FieldPlan,
