@@ -282,7 +282,10 @@ pub(crate) fn parse_bool(s: &str) -> Option<bool> {
 }
 
 /// Checks, scans and writes a string value.
-#[inline]
+///
+/// Inlined (it runs for every string field of every record): the rare
+/// parts, `validate` and the indicator limit's error, are out of line.
+#[inline(always)]
 pub(crate) fn string(
     plan: &StringPlan,
     s: &str,
@@ -295,57 +298,69 @@ pub(crate) fn string(
         return Err(too_long(s, limits));
     }
     if let Some(v) = &plan.validate {
-        if let Some(allow) = &v.allow
-            && !allow.iter().any(|a| &**a == s)
-        {
-            return Err(FieldError::new(
-                K::Validation,
-                format!("one of {}", list(allow)),
-                quote(&json_quote(s)),
-            ));
-        }
-        if let Some(deny) = &v.deny
-            && deny.iter().any(|d| &**d == s)
-        {
-            return Err(FieldError::new(
-                K::Validation,
-                format!("a value other than {}", list(deny)),
-                quote(&json_quote(s)),
-            ));
-        }
-        if let Some(version) = v.ip
-            && !s.parse::<IpAddr>().is_ok_and(|ip| version.accepts(ip))
-        {
-            return Err(FieldError::new(
-                K::Validation,
-                format!("an IP address ({})", version.name()),
-                quote(&json_quote(s)),
-            ));
-        }
-        if let Some(version) = v.cidr
-            && !is_cidr(s, version)
-        {
-            return Err(FieldError::new(
-                K::Validation,
-                format!("a CIDR block ({})", version.name()),
-                quote(&json_quote(s)),
-            ));
-        }
+        validate(v, s)?;
     }
     for &ind in plan.indicators.iter() {
         if indicators.collect(ind, s).is_err() {
-            return Err(FieldError::new(
-                K::Limit,
-                format!(
-                    "at most {} indicator values per event",
-                    limits.indicator_values()
-                ),
-                "more".to_owned(),
-            ));
+            return Err(too_many_indicators(limits));
         }
     }
     crate::event::write_json_str(out, s, strings);
     Ok(())
+}
+
+/// A string field's `validate` rules.
+#[inline(never)]
+fn validate(v: &crate::schema::Validate, s: &str) -> Result<(), FieldError> {
+    if let Some(allow) = &v.allow
+        && !allow.iter().any(|a| &**a == s)
+    {
+        return Err(FieldError::new(
+            K::Validation,
+            format!("one of {}", list(allow)),
+            quote(&json_quote(s)),
+        ));
+    }
+    if let Some(deny) = &v.deny
+        && deny.iter().any(|d| &**d == s)
+    {
+        return Err(FieldError::new(
+            K::Validation,
+            format!("a value other than {}", list(deny)),
+            quote(&json_quote(s)),
+        ));
+    }
+    if let Some(version) = v.ip
+        && !s.parse::<IpAddr>().is_ok_and(|ip| version.accepts(ip))
+    {
+        return Err(FieldError::new(
+            K::Validation,
+            format!("an IP address ({})", version.name()),
+            quote(&json_quote(s)),
+        ));
+    }
+    if let Some(version) = v.cidr
+        && !is_cidr(s, version)
+    {
+        return Err(FieldError::new(
+            K::Validation,
+            format!("a CIDR block ({})", version.name()),
+            quote(&json_quote(s)),
+        ));
+    }
+    Ok(())
+}
+
+#[cold]
+fn too_many_indicators(limits: &Limits) -> FieldError {
+    FieldError::new(
+        K::Limit,
+        format!(
+            "at most {} indicator values per event",
+            limits.indicator_values()
+        ),
+        "more".to_owned(),
+    )
 }
 
 /// `addr/prefix` with a prefix that fits the address family.
