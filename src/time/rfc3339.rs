@@ -98,10 +98,10 @@ const PAIR_DIGITS: u64 = 0xFFFF_00FF_FF00_FFFF;
 #[inline]
 fn pairs(word: u64, sep: u8) -> Option<[u32; 3]> {
     let seps = !PAIR_DIGITS;
-    if word & seps != u64::from(sep) * ONES & seps {
+    if word & seps != (u64::from(sep) * ONES) & seps {
         return None;
     }
-    let word = (word & PAIR_DIGITS) | (u64::from(b'0') * ONES & seps);
+    let word = (word & PAIR_DIGITS) | ((u64::from(b'0') * ONES) & seps);
     if digit_bytes(word) != 0 {
         return None;
     }
@@ -147,7 +147,7 @@ fn fraction(s: &[u8]) -> Option<(u32, &[u8])> {
         if n < 8 {
             // Keep the `n` digits (their bytes are the low ones).
             let keep = u64::MAX >> (64 - 8 * n);
-            let digits = (word & keep) - (u64::from(b'0') * ONES & keep);
+            let digits = (word & keep) - ((u64::from(b'0') * ONES) & keep);
             return Some((eight_digits(digits) * 10, s.get(n..)?));
         }
     }
@@ -430,8 +430,8 @@ mod tests {
                 for fill in [b'0', b'9', 0xff, b'/'] {
                     let mut w = [b'5'; 8];
                     w[at] = b;
-                    for k in at + 1..8 {
-                        w[k] = fill;
+                    for c in &mut w[at + 1..] {
+                        *c = fill;
                     }
                     let flags = digit_bytes(u64::from_le_bytes(w));
                     let first = w.iter().position(|c| !c.is_ascii_digit());
