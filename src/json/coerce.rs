@@ -175,6 +175,19 @@ pub(crate) fn scalar(
             Ok(Outcome::Written)
         }
         Kind::Int(k) => {
+            if let Scalar::Str(s) = v
+                && let Some(n) = canonical_int(s)
+            {
+                // Written as it came: the text is what `itoa` would write
+                // (a text log's numbers, read and written without a
+                // round trip).
+                let (min, max) = k.range();
+                if n < min || n > max {
+                    return Err(Some(out_of_range(*k, s)));
+                }
+                out.extend_from_slice(s.as_bytes());
+                return Ok(Outcome::Written);
+            }
             let n = match v {
                 Scalar::Static(StaticNode::I64(n)) => Some(n),
                 Scalar::Static(StaticNode::U64(n)) => Some(
@@ -182,17 +195,6 @@ pub(crate) fn scalar(
                         .map_err(|_| Some(out_of_range(*k, &n.to_string())))?,
                 ),
                 Scalar::Str("") => return Ok(Outcome::Absent),
-                Scalar::Str(s) if let Some(n) = canonical_int(s) => {
-                    // Written as it came: the text is what `itoa` would
-                    // write (a text log's numbers, read and written
-                    // without a round trip).
-                    let (min, max) = k.range();
-                    if n < min || n > max {
-                        return Err(Some(out_of_range(*k, s)));
-                    }
-                    out.extend_from_slice(s.as_bytes());
-                    return Ok(Outcome::Written);
-                }
                 Scalar::Str(s) => match s.parse::<i64>() {
                     Ok(n) => Some(n),
                     // Digits that do not fit are out of range, not garbage.
