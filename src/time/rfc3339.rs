@@ -29,7 +29,7 @@ const SCALE: [u32; 10] = [
 /// words of the same shape, `YY-MM-DD` and `HH:MM:SS`, plus the century:
 /// each word is checked and converted with a handful of integer
 /// operations ([`pairs`]) instead of twelve digit checks, and a fraction
-/// of up to seven digits is read as one word too. The proptests below
+/// of up to eight digits is read as one word too. The proptests below
 /// hold it to chrono and to the plain byte-by-byte reading.
 pub(super) fn parse(s: &[u8]) -> Option<Timestamp> {
     let (&[c0, c1], rest) = s.split_first_chunk::<2>()?;
@@ -42,43 +42,6 @@ pub(super) fn parse(s: &[u8]) -> Option<Timestamp> {
     let [yy, month, day] = pairs(u64::from_le_bytes(*date), b'-')?;
     let [hour, minute, second] = pairs(u64::from_le_bytes(*time), b':')?;
     let year = i64::from(two(c0, c1)? * 100 + yy);
-    let (nanos, rest) = match rest {
-        [b'.', tail @ ..] => fraction(tail)?,
-        _ => (0, rest),
-    };
-    instant((year, month, day), [hour, minute, second], nanos, zone(rest)?)
-}
-
-/// The zone after the time (nothing, `Z`, `±HH:MM` or `±HHMM`) as its
-/// offset east of UTC in seconds.
-#[inline]
-fn zone(rest: &[u8]) -> Option<i64> {
-    match *rest {
-        [] | [b'Z' | b'z'] => Some(0),
-        [sign @ (b'+' | b'-'), oh0, oh1, b':', om0, om1]
-        | [sign @ (b'+' | b'-'), oh0, oh1, om0, om1] => {
-            let oh = two(oh0, oh1)?;
-            let om = two(om0, om1)?;
-            if oh > 23 || om > 59 {
-                return None;
-            }
-            let off = i64::from(oh * 3600 + om * 60);
-            Some(if sign == b'-' { -off } else { off })
-        }
-        _ => None,
-    }
-}
-
-/// The instant of a local date and time at `offset` seconds east of
-/// UTC; `None` when a field is out of its range or the instant is
-/// outside the years 0001..=9999.
-#[inline]
-fn instant(
-    (year, month, day): (i64, u32, u32),
-    [hour, minute, second]: [u32; 3],
-    nanos: u32,
-    offset: i64,
-) -> Option<Timestamp> {
     if !(1..=12).contains(&month)
         || day == 0
         || day > days_in_month(year, month)
@@ -88,6 +51,27 @@ fn instant(
     {
         return None;
     }
+
+    let (nanos, rest) = match rest {
+        [b'.', tail @ ..] => fraction(tail)?,
+        _ => (0, rest),
+    };
+
+    let offset = match *rest {
+        [] | [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), oh0, oh1, b':', om0, om1]
+        | [sign @ (b'+' | b'-'), oh0, oh1, om0, om1] => {
+            let oh = two(oh0, oh1)?;
+            let om = two(om0, om1)?;
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let off = i64::from(oh * 3600 + om * 60);
+            if sign == b'-' { -off } else { off }
+        }
+        _ => return None,
+    };
+
     let local = days_from_civil(year, month, day) * 86_400
         + i64::from(hour * 3600 + minute * 60 + second);
     // Local time minus the zone's offset east of UTC is UTC.
@@ -360,9 +344,8 @@ mod tests {
         bad("2023-12-18T01:02:0３Z");
     }
 
-    /// The date, time and fraction read one byte at a time, as the
-    /// reader was first written: the reference for the word-at-a-time
-    /// parts (the zone and the calendar checks are shared).
+    /// The reader as it was written first, one byte at a time: the
+    /// reference for the word-at-a-time one.
     fn parse_plain(s: &[u8]) -> Option<Timestamp> {
         let [
             y0,
@@ -391,7 +374,17 @@ mod tests {
         };
         let year = i64::from(two(y0, y1)? * 100 + two(y2, y3)?);
         let (month, day) = (two(mo0, mo1)?, two(d0, d1)?);
-        let time = [two(h0, h1)?, two(mi0, mi1)?, two(s0, s1)?];
+        let (hour, minute, second) =
+            (two(h0, h1)?, two(mi0, mi1)?, two(s0, s1)?);
+        if !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+            || hour > 23
+            || minute > 59
+            || second > 59
+        {
+            return None;
+        }
         let (nanos, rest) = match rest {
             [b'.', tail @ ..] => {
                 let n = tail.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -405,7 +398,26 @@ mod tests {
             }
             _ => (0, rest),
         };
-        instant((year, month, day), time, nanos, zone(rest)?)
+        let offset = match *rest {
+            [] | [b'Z' | b'z'] => 0,
+            [sign @ (b'+' | b'-'), oh0, oh1, b':', om0, om1]
+            | [sign @ (b'+' | b'-'), oh0, oh1, om0, om1] => {
+                let (oh, om) = (two(oh0, oh1)?, two(om0, om1)?);
+                if oh > 23 || om > 59 {
+                    return None;
+                }
+                let off = i64::from(oh * 3600 + om * 60);
+                if sign == b'-' { -off } else { off }
+            }
+            _ => return None,
+        };
+        let secs = days_from_civil(year, month, day) * 86_400
+            + i64::from(hour * 3600 + minute * 60 + second)
+            - offset;
+        if !(MIN_SECS..=MAX_SECS).contains(&secs) {
+            return None;
+        }
+        Timestamp::from_unix(secs, nanos)
     }
 
     /// Every byte value at every position of a word: flagged exactly
