@@ -29,7 +29,7 @@ const SCALE: [u32; 10] = [
 /// words of the same shape, `YY-MM-DD` and `HH:MM:SS`, plus the century:
 /// each word is checked and converted with a handful of integer
 /// operations ([`pairs`]) instead of twelve digit checks, and a fraction
-/// of up to eight digits is read as one word too. The proptests below
+/// of up to seven digits is read as one word too. The proptests below
 /// hold it to chrono and to the plain byte-by-byte reading.
 pub(super) fn parse(s: &[u8]) -> Option<Timestamp> {
     let (&[c0, c1], rest) = s.split_first_chunk::<2>()?;
@@ -345,7 +345,11 @@ mod tests {
     }
 
     /// The reader as it was written first, one byte at a time: the
-    /// reference for the word-at-a-time one.
+    /// reference for the word-at-a-time one. A whole, independent copy on
+    /// purpose: an oracle that shared the zone and range checks with the
+    /// reader would not see them break. (Splitting those into helpers
+    /// shared by both measured 3-5% slower on Heroku lines, from code
+    /// layout alone: the instruction count was the same.)
     fn parse_plain(s: &[u8]) -> Option<Timestamp> {
         let [
             y0,
