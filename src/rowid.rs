@@ -25,13 +25,39 @@ use crate::Timestamp;
 /// ```
 #[derive(Clone, Debug)]
 pub struct RowIdGenerator {
-    /// Node id and start time, hex-encoded once.
-    prefix: [u8; 2 * (6 + 10)],
-    prefix_len: usize,
+    /// The text of the last id whose counter had the high part `high`:
+    /// node id, start time, then the counter. The counter's first byte
+    /// (its low seven bits) is at `low_at`; the rest of it is the varint
+    /// of `high`. Hand-optimized (hot path, one id per row): only the
+    /// first counter byte's two hex digits change from one id to the
+    /// next, the rest is rebuilt once every 128 ids, and the whole text
+    /// is copied as one fixed block (an inline copy, not a `memcpy`
+    /// call): 96 → ~25 instructions an id.
+    text: [u8; TEXT],
+    len: usize,
+    low_at: usize,
+    high: u64,
     counter: u64,
 }
 
+/// Room for the id text: 6 + 10 + 10 bytes, two hex digits each (52),
+/// rounded up to a block.
+const TEXT: usize = 64;
+
 const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Writes the hex of `bytes` at the start of `out`.
+fn hex_into(out: &mut [u8], bytes: &[u8]) {
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&hex_pair(*b));
+    }
+}
+
+/// The two lowercase hex digits of `b`.
+#[inline]
+fn hex_pair(b: u8) -> [u8; 2] {
+    [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]
+}
 
 impl RowIdGenerator {
     /// A generator for `node_id`, starting at `start`.
@@ -47,23 +73,50 @@ impl RowIdGenerator {
         let mut raw = [0u8; 16];
         raw[..6].copy_from_slice(&node_id);
         let n = 6 + write_varint(&mut raw[6..], millis);
-        let mut prefix = [0u8; 32];
-        for (i, b) in raw[..n].iter().enumerate() {
-            prefix[2 * i] = HEX[usize::from(b >> 4)];
-            prefix[2 * i + 1] = HEX[usize::from(b & 0xf)];
+        let mut text = [0u8; TEXT];
+        hex_into(&mut text, &raw[..n]);
+        let mut ids = RowIdGenerator {
+            text,
+            len: 2 * n,
+            low_at: 2 * n,
+            high: 0,
+            counter: 0,
+        };
+        ids.set_high(0);
+        ids
+    }
+
+    /// Rewrites the text after the counter's first byte for counters
+    /// whose bits above the seventh are `high`.
+    #[cold]
+    fn set_high(&mut self, high: u64) {
+        let mut raw = [0u8; 10];
+        let n = if high == 0 { 0 } else { write_varint(&mut raw, high) };
+        let at = self.low_at + 2;
+        if let Some(tail) = self.text.get_mut(at..) {
+            hex_into(tail, &raw[..n]);
         }
-        RowIdGenerator { prefix, prefix_len: 2 * n, counter: 0 }
+        self.len = at + 2 * n;
+        self.high = high;
     }
 
     /// Appends the next row id to `out` (no other allocation).
+    #[inline]
     pub fn write_next(&mut self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.prefix[..self.prefix_len]);
-        let mut raw = [0u8; 10];
-        let n = write_varint(&mut raw, self.counter);
-        for b in &raw[..n] {
-            out.push(HEX[usize::from(b >> 4)]);
-            out.push(HEX[usize::from(b & 0xf)]);
+        let high = self.counter >> 7;
+        if high != self.high {
+            self.set_high(high);
         }
+        // The first varint byte: the low seven bits, with the
+        // continuation bit when more bytes follow.
+        let first =
+            (self.counter & 0x7f) as u8 | if high > 0 { 0x80 } else { 0 };
+        if let Some(pair) = self.text.get_mut(self.low_at..self.low_at + 2) {
+            pair.copy_from_slice(&hex_pair(first));
+        }
+        let mark = out.len();
+        out.extend_from_slice(&self.text);
+        out.truncate(mark + self.len);
         self.counter = self.counter.wrapping_add(1);
     }
 
@@ -120,6 +173,46 @@ mod tests {
         let mut out = Vec::new();
         g.write_next(&mut out);
         assert_eq!(out, b"0000000000000000");
+    }
+
+    /// The id by its definition: hex of node id, start varint, counter
+    /// varint.
+    fn plain_id(node: [u8; 6], start: Timestamp, counter: u64) -> Vec<u8> {
+        let millis =
+            u64::try_from(start.unix_nanos() / 1_000_000).unwrap_or(0);
+        let mut raw = node.to_vec();
+        let mut v = [0u8; 10];
+        let n = write_varint(&mut v, millis);
+        raw.extend_from_slice(&v[..n]);
+        let n = write_varint(&mut v, counter);
+        raw.extend_from_slice(&v[..n]);
+        raw.iter().flat_map(|b| hex_pair(*b)).collect()
+    }
+
+    #[test]
+    fn ids_match_their_definition_across_varint_lengths() {
+        let node = [0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6];
+        let start = Timestamp::from_unix(1_700_000_000, 0).unwrap();
+        let mut g = RowIdGenerator::new(node, start);
+        // Every id with one and two counter bytes, and into three (2^14).
+        let mut out = b"x".to_vec();
+        for counter in 0..(1 << 15) + 3 {
+            out.truncate(1);
+            g.write_next(&mut out);
+            assert_eq!(&out[1..], plain_id(node, start, counter), "{counter}");
+        }
+        // Long counters, including u64::MAX (ten varint bytes) and the
+        // wrap back to 0.
+        for counter in
+            [(1 << 21) - 1, 1 << 21, 1 << 56, u64::MAX - 1, u64::MAX, 0]
+        {
+            g.counter = counter;
+            for c in [counter, counter.wrapping_add(1)] {
+                out.truncate(1);
+                g.write_next(&mut out);
+                assert_eq!(&out[1..], plain_id(node, start, c), "{c}");
+            }
+        }
     }
 
     #[test]
