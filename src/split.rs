@@ -390,7 +390,55 @@ fn line_step(p: &[u8], pos: usize, json: bool) -> (State, Option<Span>) {
 }
 
 /// The octet-counted frame at or after `pos`.
+#[inline]
 fn octet_step(p: &[u8], pos: usize) -> (State, Option<Span>) {
+    match newline_frame(p, pos) {
+        Some((end, rec_end)) => {
+            (State::Octet { pos: end }, Some((pos, rec_end)))
+        }
+        None => octet_step_general(p, pos),
+    }
+}
+
+/// The usual frame, as Heroku's drains send them: at `start` itself, a
+/// count of one to four digits, ` <`, and a message whose count includes
+/// the newline ending it, followed by the end of the payload or the next
+/// frame's start. Returns where the next frame starts and where the
+/// record ends (without its line ending).
+///
+/// Hand-optimized (hot path, once a line): [`octet_step_general`] gives
+/// the same answer for these frames, but it reads the count's digits
+/// twice and checks the end against every kind of boundary; this reads
+/// each byte once (about a third of the instructions of a split Heroku
+/// line). A proptest holds the two to the same answers.
+#[inline]
+fn newline_frame(p: &[u8], start: usize) -> Option<(usize, usize)> {
+    let d = |b: &u8| b.is_ascii_digit();
+    let value = |b: &u8| usize::from(b.wrapping_sub(b'0'));
+    let (count, digits) = match p.get(start..)? {
+        [a, b' ', b'<', ..] if d(a) => (value(a), 1),
+        [a, b, b' ', b'<', ..] if d(a) && d(b) => {
+            (value(a) * 10 + value(b), 2)
+        }
+        [a, b, c, b' ', b'<', ..] if d(a) && d(b) && d(c) => {
+            (value(a) * 100 + value(b) * 10 + value(c), 3)
+        }
+        [a, b, c, e, b' ', b'<', ..] if d(a) && d(b) && d(c) && d(e) => {
+            (value(a) * 1000 + value(b) * 100 + value(c) * 10 + value(e), 4)
+        }
+        _ => return None,
+    };
+    let end = start + digits + 1 + count;
+    if p.get(end - 1) != Some(&b'\n')
+        || (end != p.len() && frame_start(p, end).is_none())
+    {
+        return None;
+    }
+    Some((end, strip_line_ending(p, start, end)))
+}
+
+/// The octet-counted frame at or after `pos`, any shape.
+fn octet_step_general(p: &[u8], pos: usize) -> (State, Option<Span>) {
     let start = skip_while(p, pos, is_text_ws);
     if start >= p.len() {
         return (State::Done, None);
@@ -1175,6 +1223,35 @@ mod tests {
                 };
                 prop_assert_eq!(&got(Framing::OctetCounted), &want);
                 prop_assert_eq!(&got(Framing::Auto), &want);
+            }
+
+            /// The fast path for newline-ended frames answers as the
+            /// general one whenever it answers: counts right, one or two
+            /// too short or long, `\r\n`, digits before the newline,
+            /// from every position.
+            #[test]
+            fn newline_frames_split_as_the_general_path(
+                frames in prop::collection::vec(
+                    ("[a-z <>0-9\r\n]{0,12}", -2i8..=2, any::<bool>()),
+                    1..5,
+                ),
+            ) {
+                let mut payload = String::new();
+                for (body, miss, crlf) in &frames {
+                    let msg = format!("<{body}{}", if *crlf { "\r\n" } else { "\n" });
+                    let count = msg.len().saturating_add_signed(isize::from(*miss));
+                    payload.push_str(&format!("{count} {msg}"));
+                }
+                let p = payload.as_bytes();
+                for pos in 0..p.len() {
+                    if let Some((end, rec_end)) = newline_frame(p, pos) {
+                        prop_assert_eq!(
+                            octet_step_general(p, pos),
+                            (State::Octet { pos: end }, Some((pos, rec_end))),
+                            "{:?} at {}", payload, pos
+                        );
+                    }
+                }
             }
 
             #[test]
