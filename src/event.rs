@@ -207,7 +207,7 @@ pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
 
 /// Writes `b` as a JSON string, quotes included, when it is at most 14
 /// bytes long and has nothing to escape; returns false (writing nothing)
-/// otherwise.
+/// otherwise (also when `out` has no room for a 16-byte block).
 ///
 /// Hand-optimized (hot path): most string values of log lines are short
 /// (a host, an app, a process name), and the general path cost ~115
@@ -256,7 +256,10 @@ fn write_short(out: &mut Vec<u8>, b: &[u8]) -> bool {
         let word = first | mid << 8 | last << 16 | first << 24;
         (u128::from(value), special(word | word << 32))
     };
-    if check != 0 {
+    // Without room for the block, the general path (which reserves just
+    // what it writes) keeps the buffer's growth as it was: a row buffer
+    // has the room after its first records.
+    if check != 0 || out.capacity() - out.len() < 16 {
         return false;
     }
     let quote = u128::from(b'"');
@@ -748,13 +751,22 @@ mod tests {
                         v[at] = b;
                     }
                     let plain = v.iter().all(|&c| ESCAPE[usize::from(c)] == 0);
-                    let mut out = b"prefix".to_vec();
+                    let mut out = Vec::with_capacity(32);
+                    out.extend_from_slice(b"prefix");
                     let taken = write_short(&mut out, &v);
                     assert_eq!(taken, plain && len <= 14, "{v:?}");
                     if taken {
                         assert_eq!(out[6..], naive(&v), "{v:?}");
                     } else {
                         assert_eq!(out, b"prefix", "{v:?}");
+                    }
+                    // No room for the block: not taken, nothing grows
+                    // (the empty string is two bytes either way).
+                    let mut full = b"prefix".to_vec();
+                    let room = full.capacity();
+                    if len > 0 && room - full.len() < 16 {
+                        assert!(!write_short(&mut full, &v), "{v:?}");
+                        assert_eq!(full.capacity(), room);
                     }
                 }
             }
