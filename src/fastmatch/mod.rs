@@ -396,6 +396,10 @@ pub struct Parser {
     empty_lens: u64,
     trim_space: bool,
     expand: Box<[Expand]>,
+    /// One pattern whose fields are the output fields in order, and no
+    /// `expandFields`: the cleaned capture slots are the output, read in
+    /// place (no copy into [`ParseScratch::slots`]).
+    direct: bool,
 }
 
 /// Returns the index of `name` in `names`, appending it when new.
@@ -505,7 +509,11 @@ impl Parser {
             expand
                 .push(Expand { out, template: Template { pieces: template } });
         }
+        let direct = expand.is_empty()
+            && matches!(&patterns[..], [only] if only.out.len() == names.len()
+                && only.out.iter().enumerate().all(|(i, &o)| i == o));
         Ok(Parser {
+            direct,
             patterns: patterns.into_boxed_slice(),
             names: names.into_boxed_slice(),
             empty_values: cfg.empty_values.iter().map(|&v| v.into()).collect(),
@@ -640,6 +648,8 @@ pub struct ParseScratch {
     exp: String,
     /// Rendered spans, one per `expandFields` entry, before assignment.
     pending: Vec<Span>,
+    /// The output is `caps.slots` (see `Parser::direct`), not `slots`.
+    direct: bool,
 }
 
 impl ParseScratch {
@@ -652,9 +662,8 @@ impl ParseScratch {
     /// [`Parser::field_names`]) after a successful parse of `line`;
     /// `None` when absent.
     pub fn get<'a>(&'a self, line: &'a str, field: usize) -> Option<&'a str> {
-        self.slots
-            .get(field)
-            .and_then(|s| s.text(line, &self.caps.buf, &self.exp))
+        let slots = if self.direct { &self.caps.slots } else { &self.slots };
+        slots.get(field).and_then(|s| s.text(line, &self.caps.buf, &self.exp))
     }
 }
 
@@ -778,5 +787,60 @@ mod tests {
                 "a".repeat(38)
             )
         );
+    }
+
+    #[test]
+    fn direct_only_for_one_pattern_mapping_its_fields_in_order() {
+        let direct = |match_: &[&str], expand: &[(&str, &str)]| {
+            let cfg = ParserConfig {
+                match_,
+                expand_fields: expand,
+                ..ParserConfig::default()
+            };
+            Parser::compile(cfg).unwrap().direct
+        };
+        assert!(direct(&["%{a} %{b} %{}"], &[]));
+        assert!(!direct(&["%{a} %{a}"], &[]));
+        assert!(!direct(&["%{a} %{b}", "%{a}"], &[]));
+        assert!(!direct(&["%{a} %{b}"], &[("c", "%{a}")]));
+    }
+
+    proptest::proptest! {
+        /// Reading the cleaned capture slots in place gives what the
+        /// general copy into output slots gives: every value, on lines
+        /// with empty values, spaces to trim, quotes and escapes.
+        #[test]
+        fn direct_parse_is_the_general_parse(
+            fields in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::prelude::Just("-".to_owned()),
+                    proptest::prelude::Just(String::new()),
+                    "[a-z0-9 \\\\\"]{0,6}",
+                ],
+                4,
+            ),
+            trim_space in proptest::prelude::any::<bool>(),
+        ) {
+            let cfg = ParserConfig {
+                match_: &["<%{a}>%{b} \"%{c}\" %{d}"],
+                empty_values: &["-", "x y"],
+                trim_space,
+                ..ParserConfig::default()
+            };
+            let direct = Parser::compile(cfg).unwrap();
+            proptest::prop_assert!(direct.direct);
+            let mut general = Parser::compile(cfg).unwrap();
+            general.direct = false;
+            let line = format!(
+                "<{}>{} \"{}\" {}",
+                fields[0], fields[1], fields[2], fields[3]
+            );
+            let (mut a, mut b) = (ParseScratch::new(), ParseScratch::new());
+            let matched = direct.parse(&line, &mut a);
+            proptest::prop_assert_eq!(matched, general.parse(&line, &mut b));
+            for i in 0..direct.field_names().len() {
+                proptest::prop_assert_eq!(a.get(&line, i), b.get(&line, i));
+            }
+        }
     }
 }
