@@ -1453,13 +1453,42 @@ pub fn fastmatch_match_input(input: &MatchInput<'_>) {
         Err(e) => panic!("parser failed: {e}"),
     };
     assert!(templates_ok, "a parser with a bad template compiled");
+    let both = [na, nb];
     let naive = naive_parser(
-        &[na, nb],
+        &both,
         input.trim_space,
         &input.empty_values,
         &expand,
         line,
     );
+    parse_checked(&parser, line, naive);
+    // The generated pattern alone, without templates: the parser reads
+    // its capture slots in place when its names are distinct.
+    let single = ParserConfig {
+        match_: &sources[..1],
+        expand_fields: &[],
+        ..cfg
+    };
+    let parser = match Parser::compile(single) {
+        Ok(p) => p,
+        Err(e) => panic!("single-pattern parser failed: {e}"),
+    };
+    let naive = naive_parser(
+        &both[..1],
+        input.trim_space,
+        &input.empty_values,
+        &[],
+        line,
+    );
+    parse_checked(&parser, line, naive);
+}
+
+/// `parser` parses `line` as the naive parser says.
+fn parse_checked(
+    parser: &Parser,
+    line: &str,
+    naive: Option<(Vec<String>, Vec<Option<String>>)>,
+) {
     let mut out = ParseScratch::new();
     let matched = parser.parse(line, &mut out);
     assert_eq!(matched, naive.is_some(), "parse verdict on {line:?}");
