@@ -380,12 +380,13 @@ fn is_cidr(s: &str, version: IpVersion) -> bool {
 pub(crate) fn timestamp_str(
     plan: &TimestampPlan,
     s: &str,
+    day: &crate::time::DayCache,
 ) -> Result<Option<Timestamp>, FieldError> {
     if s.is_empty() {
         return Ok(None);
     }
     for f in plan.formats.iter() {
-        if let Some(t) = f.parse_str(s) {
+        if let Some(t) = f.parse_str_cached(s, Some(day)) {
             return Ok(Some(t));
         }
     }

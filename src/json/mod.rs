@@ -376,7 +376,7 @@ impl Walker<'_> {
             }
             Kind::Timestamp(ts) => {
                 let parsed = match node {
-                    Node::String(s) => coerce::timestamp_str(ts, s)?,
+                    Node::String(s) => coerce::timestamp_str(ts, s, self.day)?,
                     Node::Static(s) => {
                         Some(coerce::timestamp_num(ts, s).ok_or_else(
                             || coerce::bad_time(ts, self.describe(tape, i)),
@@ -470,9 +470,8 @@ impl Walker<'_> {
             {
                 self.value(plan, &[Node::String(s)], 0)
             }
-            Kind::Timestamp(ts) => {
-                coerce::timestamp_str(ts, s).map(|t| self.time(ts, t))
-            }
+            Kind::Timestamp(ts) => coerce::timestamp_str(ts, s, self.day)
+                .map(|t| self.time(ts, t)),
             Kind::String(plan) => coerce::string(
                 plan,
                 s,

@@ -366,15 +366,27 @@ impl TimeFormat {
         }
     }
 
-    /// Reads a JSON string value or a text field.
+    /// [`parse_str_cached`](TimeFormat::parse_str_cached) without a day.
+    #[cfg(test)]
+    pub(crate) fn parse_str(&self, s: &str) -> Option<Timestamp> {
+        self.parse_str_cached(s, None)
+    }
+
+    /// Reads a JSON string value or a text field; the rfc3339 reader
+    /// takes the day number of a date that is `day`'s text from `day`.
     ///
     /// The unix formats read the decimal text exactly (`unix` keeps up to
     /// nine fraction digits, the others take integers only); no
     /// whitespace, `+` or exponent. Returns `None` if `s` does not parse
     /// or the instant is outside the years 0001..=9999.
-    pub(crate) fn parse_str(&self, s: &str) -> Option<Timestamp> {
+    #[inline]
+    pub(crate) fn parse_str_cached(
+        &self,
+        s: &str,
+        day: Option<&DayCache>,
+    ) -> Option<Timestamp> {
         match self {
-            TimeFormat::Rfc3339 => rfc3339::parse(s.as_bytes()),
+            TimeFormat::Rfc3339 => rfc3339::parse_cached(s.as_bytes(), day),
             TimeFormat::Unix => unix::parse_decimal(s.as_bytes()),
             TimeFormat::UnixMs => unix::parse_integer(s.as_bytes(), Unit::Ms),
             TimeFormat::UnixUs => unix::parse_integer(s.as_bytes(), Unit::Us),

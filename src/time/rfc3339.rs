@@ -6,7 +6,7 @@
 //! on [`Timestamp::parse_rfc3339`].
 
 use super::civil::{days_from_civil, days_in_month};
-use super::{MAX_SECS, MIN_SECS, Timestamp};
+use super::{DayCache, MAX_SECS, MIN_SECS, Timestamp};
 
 /// `10^(9 - n)` for `n` fraction digits: scales a short fraction to
 /// nanoseconds.
@@ -32,25 +32,44 @@ const SCALE: [u32; 10] = [
 /// of up to seven digits is read as one word too. The proptests below
 /// hold it to chrono and to the plain byte-by-byte reading.
 pub(super) fn parse(s: &[u8]) -> Option<Timestamp> {
-    let (&[c0, c1], rest) = s.split_first_chunk::<2>()?;
-    let (date, rest) = rest.split_first_chunk::<8>()?;
+    parse_cached(s, None)
+}
+
+/// [`parse`], taking the day number from `day` when the date is the text
+/// of the day it holds (the timestamps of a batch nearly all fall on one
+/// day): no date conversion, calendar check or `days_from_civil`, about
+/// a fifth of a Heroku timestamp's instructions.
+#[inline]
+pub(super) fn parse_cached(
+    s: &[u8],
+    day: Option<&DayCache>,
+) -> Option<Timestamp> {
+    let (ymd, rest) = s.split_first_chunk::<10>()?;
+    let (&[c0, c1], date) = ymd.split_first_chunk::<2>()?;
     let (&[sep], rest) = rest.split_first_chunk::<1>()?;
     let (time, rest) = rest.split_first_chunk::<8>()?;
     if !matches!(sep, b'T' | b't' | b' ') {
         return None;
     }
-    let [yy, month, day] = pairs(u64::from_le_bytes(*date), b'-')?;
     let [hour, minute, second] = pairs(u64::from_le_bytes(*time), b':')?;
-    let year = i64::from(two(c0, c1)? * 100 + yy);
-    if !(1..=12).contains(&month)
-        || day == 0
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 59
-    {
+    if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
+    let days = match day.and_then(|day| day.days_of(ymd)) {
+        Some(days) => days,
+        None => {
+            let date = date.first_chunk::<8>()?;
+            let [yy, month, day] = pairs(u64::from_le_bytes(*date), b'-')?;
+            let year = i64::from(two(c0, c1)? * 100 + yy);
+            if !(1..=12).contains(&month)
+                || day == 0
+                || day > days_in_month(year, month)
+            {
+                return None;
+            }
+            days_from_civil(year, month, day)
+        }
+    };
 
     let (nanos, rest) = match rest {
         [b'.', tail @ ..] => fraction(tail)?,
@@ -72,8 +91,7 @@ pub(super) fn parse(s: &[u8]) -> Option<Timestamp> {
         _ => return None,
     };
 
-    let local = days_from_civil(year, month, day) * 86_400
-        + i64::from(hour * 3600 + minute * 60 + second);
+    let local = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
     // Local time minus the zone's offset east of UTC is UTC.
     let secs = local - offset;
     if !(MIN_SECS..=MAX_SECS).contains(&secs) {
@@ -518,6 +536,16 @@ mod tests {
             }
             let ours = parse(&s);
             prop_assert_eq!(ours, parse_plain(&s), "{:?}", String::from_utf8_lossy(&s));
+            // With the day cached (the unedited date's, or one before
+            // it), the answer is the same.
+            for back in [0, 1] {
+                let mut day = DayCache::new();
+                let midnight = parse_plain(format!("{y:04}-{mo:02}-{d:02}T00:00:00Z").as_bytes());
+                if let Some(t) = midnight.and_then(|t| Timestamp::from_unix(t.unix_seconds() - back * 86_400, 0)) {
+                    super::super::output::append_cached(t, &mut Vec::new(), &mut day);
+                }
+                prop_assert_eq!(parse_cached(&s, Some(&day)), ours, "{:?}", String::from_utf8_lossy(&s));
+            }
             if edits.is_empty() && zone.is_empty() {
                 prop_assert!(ours.is_some());
             }
