@@ -1464,11 +1464,8 @@ pub fn fastmatch_match_input(input: &MatchInput<'_>) {
     parse_checked(&parser, line, naive);
     // The generated pattern alone, without templates: the parser reads
     // its capture slots in place when its names are distinct.
-    let single = ParserConfig {
-        match_: &sources[..1],
-        expand_fields: &[],
-        ..cfg
-    };
+    let single =
+        ParserConfig { match_: &sources[..1], expand_fields: &[], ..cfg };
     let parser = match Parser::compile(single) {
         Ok(p) => p,
         Err(e) => panic!("single-pattern parser failed: {e}"),
