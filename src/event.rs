@@ -60,9 +60,15 @@ const fn pad(s: &str) -> [u8; 32] {
 }
 
 /// Appends the first `len` bytes of `block`, copying the whole block and
-/// cutting the row back (an inline copy instead of a `memcpy` call).
+/// cutting the row back: a fixed-size copy is inlined, where a copy of
+/// `len` bytes is a `memcpy` call. The row's short, hot texts (keys,
+/// plain strings, headers, the row id) are written this way.
 #[inline(always)]
-fn write_block(out: &mut Vec<u8>, block: &[u8; 32], len: usize) {
+pub(crate) fn write_block<const N: usize>(
+    out: &mut Vec<u8>,
+    block: &[u8; N],
+    len: usize,
+) {
     let mark = out.len();
     out.extend_from_slice(block);
     out.truncate(mark + len);
@@ -148,9 +154,7 @@ impl OutKey {
             && let Some(block) = self.short.get(skip..skip + 32)
             && let Ok(block) = <&[u8; 32]>::try_from(block)
         {
-            let mark = out.len();
-            out.extend_from_slice(block);
-            out.truncate(mark + n);
+            write_block(out, block, n);
         } else {
             out.extend_from_slice(self.long.get(skip..).unwrap_or_default());
         }
@@ -264,9 +268,7 @@ fn write_short(out: &mut Vec<u8>, b: &[u8]) -> bool {
     }
     let quote = u128::from(b'"');
     let block = quote | value << 8 | quote << (8 * (len + 1));
-    let mark = out.len();
-    out.extend_from_slice(&block.to_le_bytes());
-    out.truncate(mark + len + 2);
+    write_block(out, &block.to_le_bytes(), len + 2);
     true
 }
 
@@ -329,9 +331,7 @@ pub(crate) fn write_json_str(
     if let Some(block) = token.and_then(<[u8]>::first_chunk::<32>)
         && n <= 32
     {
-        let mark = out.len();
-        out.extend_from_slice(block);
-        out.truncate(mark + n);
+        write_block(out, block, n);
     } else if let Some(text) = token.and_then(|token| token.get(..n)) {
         out.extend_from_slice(text);
     } else {

@@ -114,9 +114,7 @@ impl RowIdGenerator {
         if let Some(pair) = self.text.get_mut(self.low_at..self.low_at + 2) {
             pair.copy_from_slice(&hex_pair(first));
         }
-        let mark = out.len();
-        out.extend_from_slice(&self.text);
-        out.truncate(mark + self.len);
+        crate::event::write_block(out, &self.text, self.len);
         self.counter = self.counter.wrapping_add(1);
     }
 
