@@ -204,7 +204,7 @@ fn normalize_all(
     for record in lt.split(black_box(payload)) {
         if let Ok(event) = lt.normalize(record, ctx, scratch) {
             secs = secs.wrapping_add(event.event_time().unix_seconds());
-            bytes += event.row().len();
+            bytes += event.row_bytes().len();
         }
     }
     (secs, bytes)
