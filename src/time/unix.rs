@@ -39,8 +39,39 @@ impl Unit {
 const FLOAT_LIMIT: f64 = 1e21;
 
 /// `v` units after the epoch.
+///
+/// Hand-optimized (hot path): a value that fits `i64` (every timestamp
+/// in range, in every unit but nanoseconds past 2262) is split into
+/// seconds and nanoseconds with `i64` division by a constant, a
+/// multiply; the `i128` form calls `__divti3` and `__modti3` (~120
+/// instructions a Databricks record). Both give the same result
+/// (`fast_integer_is_the_i128_definition`).
+#[inline]
 pub(super) fn from_integer(v: i128, unit: Unit) -> Option<Timestamp> {
+    match i64::try_from(v) {
+        Ok(v) => match unit {
+            Unit::S => Timestamp::from_unix(v, 0),
+            Unit::Ms => split::<1_000>(v),
+            Unit::Us => split::<1_000_000>(v),
+            Unit::Ns => split::<1_000_000_000>(v),
+        },
+        Err(_) => from_integer_wide(v, unit),
+    }
+}
+
+/// `v` units after the epoch, through `i128` nanoseconds: the
+/// definition [`from_integer`] is held to.
+fn from_integer_wide(v: i128, unit: Unit) -> Option<Timestamp> {
     Timestamp::from_unix_nanos(v.checked_mul(unit.nanos())?)
+}
+
+/// `v` counted in `1 / PER_SEC` seconds.
+#[inline]
+fn split<const PER_SEC: i64>(v: i64) -> Option<Timestamp> {
+    let secs = v.div_euclid(PER_SEC);
+    // In 0..PER_SEC, and PER_SEC divides 10^9: the product is below 10^9.
+    let sub = v.rem_euclid(PER_SEC) * (1_000_000_000 / PER_SEC);
+    Timestamp::from_unix(secs, u32::try_from(sub).ok()?)
 }
 
 /// Reads `-?digits` as a count of `unit`s.
@@ -253,6 +284,53 @@ mod tests {
         assert_eq!(from_integer(i128::MAX, Unit::S), None);
         assert_eq!(from_integer(i128::MIN, Unit::Ms), None);
         assert_eq!(from_integer(-1, Unit::S), ts(-1, 0));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_integer_is_the_i128_definition(
+            v in proptest::prop_oneof![
+                proptest::num::i64::ANY,
+                -253_402_300_800_000_000i64..253_402_300_800_000_000,
+                -10_000i64..10_000,
+            ],
+        ) {
+            for unit in [Unit::S, Unit::Ms, Unit::Us, Unit::Ns] {
+                let v = i128::from(v);
+                proptest::prop_assert_eq!(
+                    from_integer(v, unit),
+                    from_integer_wide(v, unit),
+                    "{} in {:?}", v, unit
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn integer_range_edges() {
+        // The first and last instants in range, and one unit past each,
+        // in every unit, on both paths.
+        let (min, max) = (-62_135_596_800i128, 253_402_300_799i128);
+        for (unit, per_sec) in [
+            (Unit::S, 1i128),
+            (Unit::Ms, 1_000),
+            (Unit::Us, 1_000_000),
+            (Unit::Ns, 1_000_000_000),
+        ] {
+            let first = min * per_sec;
+            let last = (max + 1) * per_sec - 1;
+            for v in [first - 1, first, last, last + 1, i128::from(i64::MIN)] {
+                assert_eq!(
+                    from_integer(v, unit),
+                    from_integer_wide(v, unit),
+                    "{v} in {unit:?}"
+                );
+            }
+            assert!(from_integer(first, unit).is_some(), "{unit:?}");
+            assert!(from_integer(first - 1, unit).is_none(), "{unit:?}");
+            assert!(from_integer(last, unit).is_some(), "{unit:?}");
+            assert!(from_integer(last + 1, unit).is_none(), "{unit:?}");
+        }
     }
 
     #[test]
