@@ -68,13 +68,13 @@ fn parse_time() -> Timestamp {
 
 /// The shipped schemas, for the column plans.
 const SHIPPED: [&str; 7] = [
-    include_str!("../../testdata/schemas/Databricks.Audit.yml"),
-    include_str!("../../testdata/schemas/Heroku.Runtime.yml"),
-    include_str!("../../testdata/schemas/Hex.Audit.yml"),
-    include_str!("../../testdata/schemas/OpenAI.Audit.yml"),
-    include_str!("../../testdata/schemas/Wiz.Audit.yml"),
-    include_str!("../../testdata/schemas/Wiz.Issues.yml"),
-    include_str!("../../testdata/schemas/Wiz.VulnerabilityFinding.yml"),
+    include_str!("../../crates/lognorm/schemas/Databricks.Audit.yml"),
+    include_str!("../../crates/lognorm/schemas/Heroku.Runtime.yml"),
+    include_str!("../../crates/lognorm/schemas/Hex.Audit.yml"),
+    include_str!("../../crates/lognorm/schemas/OpenAI.Audit.yml"),
+    include_str!("../../crates/lognorm/schemas/Wiz.Audit.yml"),
+    include_str!("../../crates/lognorm/schemas/Wiz.Issues.yml"),
+    include_str!("../../crates/lognorm/schemas/Wiz.VulnerabilityFinding.yml"),
 ];
 
 /// The JSON log types `normalize_json` picks from, by first byte.

@@ -21,18 +21,15 @@ use lognorm::Registry;
 
 /// The shipped schemas: (log type, YAML).
 const SHIPPED: [(&str, &str); 7] = [
-    (
-        "Databricks.Audit",
-        include_str!("../testdata/schemas/Databricks.Audit.yml"),
-    ),
-    ("Heroku.Runtime", include_str!("../testdata/schemas/Heroku.Runtime.yml")),
-    ("Hex.Audit", include_str!("../testdata/schemas/Hex.Audit.yml")),
-    ("OpenAI.Audit", include_str!("../testdata/schemas/OpenAI.Audit.yml")),
-    ("Wiz.Audit", include_str!("../testdata/schemas/Wiz.Audit.yml")),
-    ("Wiz.Issues", include_str!("../testdata/schemas/Wiz.Issues.yml")),
+    ("Databricks.Audit", include_str!("../schemas/Databricks.Audit.yml")),
+    ("Heroku.Runtime", include_str!("../schemas/Heroku.Runtime.yml")),
+    ("Hex.Audit", include_str!("../schemas/Hex.Audit.yml")),
+    ("OpenAI.Audit", include_str!("../schemas/OpenAI.Audit.yml")),
+    ("Wiz.Audit", include_str!("../schemas/Wiz.Audit.yml")),
+    ("Wiz.Issues", include_str!("../schemas/Wiz.Issues.yml")),
     (
         "Wiz.VulnerabilityFinding",
-        include_str!("../testdata/schemas/Wiz.VulnerabilityFinding.yml"),
+        include_str!("../schemas/Wiz.VulnerabilityFinding.yml"),
     ),
 ];
 

@@ -4,9 +4,14 @@ use std::path::{Path, PathBuf};
 
 use lognorm::{Context, LogType, RowIdGenerator, Scratch, Timestamp};
 
-/// The repository's `testdata/`.
+/// The repository's `testdata/` (at the workspace root).
 pub fn testdata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
+}
+
+/// The shipped schemas, `crates/lognorm/schemas/`.
+pub fn shipped_schemas() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas")
 }
 
 /// The pinned context of golden files: parse time 2024-01-01T00:00:00Z

@@ -40,6 +40,7 @@ fn size(n: usize) -> i64 {
 }
 
 // SAFETY: forwards to the system allocator; only counts calls and bytes.
+#[allow(unsafe_code, reason = "a counting allocator wraps the system one")]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));

@@ -40,7 +40,7 @@ const LINES: usize = 10_000;
 const SEED: u64 = 0x5eed_4e70_c0de_2024;
 
 /// The shipped schema, to check that the pattern below is its pattern.
-const SCHEMA: &str = include_str!("../testdata/schemas/Heroku.Runtime.yml");
+const SCHEMA: &str = include_str!("../schemas/Heroku.Runtime.yml");
 
 /// The Heroku.Runtime pattern.
 const PATTERN: &str = "%{message_len} <%{priority}>%{version} \

@@ -15,7 +15,7 @@ use crate::util::testdata;
     dead_code,
     reason = "the fuzz crate's library; the replay uses only its targets"
 )]
-#[path = "../fuzz/src/lib.rs"]
+#[path = "../../../fuzz/src/lib.rs"]
 mod props;
 
 /// `(target/file, what it is)`. Files named `crash-<sha1>` made a target

@@ -660,26 +660,26 @@ mod tests {
     }
 
     const SHIPPED: [&str; 7] = [
-        include_str!("../../../testdata/schemas/Databricks.Audit.yml"),
-        include_str!("../../../testdata/schemas/Heroku.Runtime.yml"),
-        include_str!("../../../testdata/schemas/Hex.Audit.yml"),
-        include_str!("../../../testdata/schemas/OpenAI.Audit.yml"),
-        include_str!("../../../testdata/schemas/Wiz.Audit.yml"),
-        include_str!("../../../testdata/schemas/Wiz.Issues.yml"),
-        include_str!("../../../testdata/schemas/Wiz.VulnerabilityFinding.yml"),
+        include_str!("../../../schemas/Databricks.Audit.yml"),
+        include_str!("../../../schemas/Heroku.Runtime.yml"),
+        include_str!("../../../schemas/Hex.Audit.yml"),
+        include_str!("../../../schemas/OpenAI.Audit.yml"),
+        include_str!("../../../schemas/Wiz.Audit.yml"),
+        include_str!("../../../schemas/Wiz.Issues.yml"),
+        include_str!("../../../schemas/Wiz.VulnerabilityFinding.yml"),
     ];
 
     #[test]
     fn reads_every_shipped_schema_as_serde_does() {
-        for (name, text) in files("testdata/schemas") {
+        for (name, text) in files("schemas") {
             assert!(agree(&text), "{name}: left to serde");
         }
     }
 
     #[test]
     fn agrees_on_invalid_schemas_and_fuzz_inputs() {
-        let mut all = files("testdata/schemas-invalid");
-        all.extend(files("testdata/fuzz/schema_yaml"));
+        let mut all = files("../../testdata/schemas-invalid");
+        all.extend(files("../../testdata/fuzz/schema_yaml"));
         for (_, text) in all {
             agree(&text);
         }

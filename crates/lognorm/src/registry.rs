@@ -18,21 +18,15 @@ use crate::{
 
 /// The schemas lognorm ships: (file name, YAML).
 const BUILTIN: [(&str, &str); 7] = [
-    (
-        "Databricks.Audit.yml",
-        include_str!("../testdata/schemas/Databricks.Audit.yml"),
-    ),
-    ("Hex.Audit.yml", include_str!("../testdata/schemas/Hex.Audit.yml")),
-    (
-        "Heroku.Runtime.yml",
-        include_str!("../testdata/schemas/Heroku.Runtime.yml"),
-    ),
-    ("OpenAI.Audit.yml", include_str!("../testdata/schemas/OpenAI.Audit.yml")),
-    ("Wiz.Audit.yml", include_str!("../testdata/schemas/Wiz.Audit.yml")),
-    ("Wiz.Issues.yml", include_str!("../testdata/schemas/Wiz.Issues.yml")),
+    ("Databricks.Audit.yml", include_str!("../schemas/Databricks.Audit.yml")),
+    ("Hex.Audit.yml", include_str!("../schemas/Hex.Audit.yml")),
+    ("Heroku.Runtime.yml", include_str!("../schemas/Heroku.Runtime.yml")),
+    ("OpenAI.Audit.yml", include_str!("../schemas/OpenAI.Audit.yml")),
+    ("Wiz.Audit.yml", include_str!("../schemas/Wiz.Audit.yml")),
+    ("Wiz.Issues.yml", include_str!("../schemas/Wiz.Issues.yml")),
     (
         "Wiz.VulnerabilityFinding.yml",
-        include_str!("../testdata/schemas/Wiz.VulnerabilityFinding.yml"),
+        include_str!("../schemas/Wiz.VulnerabilityFinding.yml"),
     ),
 ];
 

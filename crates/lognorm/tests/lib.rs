@@ -1,5 +1,10 @@
 //! Integration tests: one binary (see Cargo.toml).
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests unwrap what they built themselves; a panic is a failure"
+)]
+
 mod alloc;
 mod edge;
 mod fastmatch;

@@ -7,7 +7,7 @@ use std::fs;
 
 use lognorm::{Registry, SchemaErrorKind};
 
-use crate::util::testdata;
+use crate::util::{shipped_schemas, testdata};
 
 #[test]
 fn invalid_schemas_give_exact_errors() {
@@ -44,7 +44,7 @@ fn invalid_schemas_give_exact_errors() {
 #[test]
 fn shipped_schemas_load_from_testdata() {
     let mut b = Registry::builder();
-    b.add_dir(testdata().join("schemas")).unwrap();
+    b.add_dir(shipped_schemas()).unwrap();
     let from_dir = b.build();
     let builtin = Registry::builtin();
     let names: Vec<&str> = from_dir.log_types().map(|t| t.name()).collect();
