@@ -93,16 +93,15 @@
 mod context;
 mod error;
 mod event;
-pub mod fastmatch;
 pub mod indicators;
-mod json;
+mod input;
 mod limits;
 mod registry;
 mod rowid;
 mod schema;
 mod scratch;
-mod split;
 mod time;
+mod walk;
 
 pub use context::Context;
 pub use error::{
@@ -110,11 +109,12 @@ pub use error::{
 };
 pub use event::{Event, OwnedEvent};
 pub use indicators::{Indicator, IndicatorSet};
+pub use input::split::{Framing, Record, Split, split};
+pub use input::text::fastmatch;
 pub use limits::Limits;
 pub use registry::{LogType, Registry, RegistryBuilder};
 pub use rowid::RowIdGenerator;
 pub use scratch::Scratch;
-pub use split::{Framing, Record, Split, split};
 pub use time::{ParseTimestampError, Timestamp};
 
 /// The README's examples run as doctests.

@@ -8,9 +8,9 @@ use simd_json::{Node, StaticNode, Tape};
 
 use crate::error::{FieldError, RecordErrorKind as K};
 use crate::event::Strings;
-use crate::json::Walker;
+use crate::input::split::{Framing, Split, split};
 use crate::schema::{self, Schema};
-use crate::split::{Framing, Split, split};
+use crate::walk::Walker;
 use crate::{
     Context, Event, Limits, Record, RecordError, SchemaError, SchemaErrorKind,
     Scratch, Timestamp, event,
@@ -421,7 +421,7 @@ impl LogType {
             Err(e) => Err(syntax_error(&e, bytes)),
             Ok(()) => {
                 let mut w = Walker {
-                    literals: Some(crate::json::Literals {
+                    literals: Some(crate::walk::Literals {
                         record: bytes,
                         structurals: buffers.structural_indexes(),
                         map: literals,
@@ -450,7 +450,7 @@ impl LogType {
     /// as JSON.
     fn walk_text(
         &self,
-        parser: &crate::fastmatch::Parser,
+        parser: &crate::input::text::fastmatch::Parser,
         bytes: &[u8],
         scratch: &mut Scratch,
     ) -> Result<Option<(Timestamp, usize)>, FieldError> {
@@ -536,5 +536,5 @@ fn syntax_error(e: &simd_json::Error, record: &[u8]) -> FieldError {
     } else {
         K::Syntax
     };
-    FieldError::new(kind, "valid JSON", crate::json::syntax_message(e, record))
+    FieldError::new(kind, "valid JSON", crate::walk::syntax_message(e, record))
 }

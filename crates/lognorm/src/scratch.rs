@@ -2,9 +2,9 @@
 
 use simd_json::{Buffers, Tape};
 
-use crate::fastmatch::ParseScratch;
 use crate::indicators::Collector;
-use crate::json::Frame;
+use crate::input::text::fastmatch::ParseScratch;
+use crate::walk::Frame;
 
 /// Buffers one thread reuses for every record it normalizes.
 ///

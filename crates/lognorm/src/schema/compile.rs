@@ -195,7 +195,7 @@ impl<'l> Compiler<'l> {
     fn parser(
         &mut self,
         spec: &Spanned<yaml::ParserSpec>,
-    ) -> Result<crate::fastmatch::Parser, SchemaError> {
+    ) -> Result<crate::input::text::fastmatch::Parser, SchemaError> {
         let p = &spec.value;
         let others =
             [("regex", &p.regex), ("csv", &p.csv), ("script", &p.script)];
@@ -660,7 +660,7 @@ fn validate(
 fn compile_fastmatch(
     fm: &yaml::FastmatchSpec,
     limits: &Limits,
-) -> Result<crate::fastmatch::Parser, SchemaError> {
+) -> Result<crate::input::text::fastmatch::Parser, SchemaError> {
     if fm.patterns.value.is_empty() {
         return Err(err(
             K::MissingKey,
@@ -704,12 +704,14 @@ fn compile_fastmatch(
         .iter()
         .map(|(k, v)| (k.as_str(), v.value.as_str()))
         .collect();
-    crate::fastmatch::Parser::compile(crate::fastmatch::ParserConfig {
-        match_: &patterns,
-        empty_values: &empty,
-        trim_space: fm.trim_space,
-        expand_fields: &expand,
-    })
+    crate::input::text::fastmatch::Parser::compile(
+        crate::input::text::fastmatch::ParserConfig {
+            match_: &patterns,
+            empty_values: &empty,
+            trim_space: fm.trim_space,
+            expand_fields: &expand,
+        },
+    )
     .map_err(|e| {
         let names: Vec<&String> = fm.expand_fields.keys().collect();
         let (loc, path, msg) = match (e.pattern_index(), e.expand_index()) {

@@ -29,7 +29,7 @@ pub(crate) struct Schema {
     /// Number of slots the walker needs (one per field, at all levels).
     pub slots: usize,
     /// For text log types: the parser that turns a line into fields.
-    pub text: Option<crate::fastmatch::Parser>,
+    pub text: Option<crate::input::text::fastmatch::Parser>,
     /// For text log types: the parser field that fills each root field,
     /// by root field index (`u32::MAX`: none, the field stays absent).
     pub text_sources: Box<[u32]>,

@@ -484,7 +484,7 @@ mod tests {
     // captures or errors) is `testdata/fastmatch.toml`, run by
     // `tests/fastmatch.rs`; the tests here need the crate's internals.
     use super::*;
-    use crate::fastmatch::ParserConfig;
+    use crate::input::text::fastmatch::ParserConfig;
     use proptest::prelude::*;
 
     const HEROKU: &str = "%{message_len} <%{priority}>%{version} \

@@ -1,0 +1,8 @@
+//! Input: payload bytes → records → parsed records.
+//!
+//! [`split`] cuts a payload into records; [`text`] matches text lines
+//! into fields; JSON records are parsed onto a simd-json tape by the
+//! driver (`crate::normalize`).
+
+pub(crate) mod split;
+pub mod text;
