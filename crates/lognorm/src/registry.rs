@@ -418,7 +418,7 @@ impl LogType {
         let parsed =
             simd_json::fill_tape_padded(input, bytes.len(), buffers, &mut t);
         let result = match parsed {
-            Err(e) => Err(syntax_error(&e, bytes)),
+            Err(e) => Err(crate::input::json::syntax_error(&e, bytes)),
             Ok(()) => {
                 let mut w = Walker {
                     literals: Some(crate::walk::Literals {
@@ -526,15 +526,4 @@ fn root(
     w.out.push(b'{');
     w.fields(&schema.root, tape, 0)?;
     Ok(w.event_time.map(|(_, t, at)| (t, at)))
-}
-
-#[cold]
-fn syntax_error(e: &simd_json::Error, record: &[u8]) -> FieldError {
-    let kind = if matches!(e.error(), simd_json::ErrorType::DepthLimitExceeded)
-    {
-        K::Limit
-    } else {
-        K::Syntax
-    };
-    FieldError::new(kind, "valid JSON", crate::walk::syntax_message(e, record))
 }
