@@ -1,6 +1,8 @@
 //! What the caller tells the normalizer about a stream of records.
 
-use crate::{RowIdGenerator, Timestamp};
+use crate::rowid::RowIdGenerator;
+use crate::sink::json::tail::ContextText;
+use crate::time::Timestamp;
 
 /// The caller's context for normalizing records: the parse time, the
 /// optional source id and label, and the row-id generator.
@@ -26,71 +28,44 @@ pub struct Context {
     source_id: Option<Box<str>>,
     source_label: Option<Box<str>>,
     pub(crate) row_ids: RowIdGenerator,
-    /// The row's text from `p_parse_time` to `p_source_label`, the same
-    /// for every record until the context changes, so written once here
-    /// rather than per row.
-    tail: Vec<u8>,
-    /// The parse time's text, for `p_event_time` when an event has none.
-    parse_text: crate::time::TimeText,
+    /// The JSON row's text of the fields above, rendered when they change.
+    pub(crate) text: ContextText,
 }
 
 impl Context {
     /// A context with `parse_time`, no source id or label, and a row-id
     /// generator with node id zero that starts at `parse_time`.
     pub fn new(parse_time: Timestamp) -> Context {
-        let mut ctx = Context {
+        Context {
             parse_time,
             source_id: None,
             source_label: None,
             row_ids: RowIdGenerator::new([0; 6], parse_time),
-            tail: Vec::new(),
-            parse_text: parse_time.text(),
-        };
-        ctx.render_tail();
-        ctx
-    }
-
-    /// Rewrites [`tail`](Context::tail) (in place: no allocation once
-    /// it has grown).
-    fn render_tail(&mut self) {
-        let out = &mut self.tail;
-        out.clear();
-        self.parse_text = self.parse_time.text();
-        out.extend_from_slice(b",\"p_parse_time\":\"");
-        out.extend_from_slice(&self.parse_text);
-        out.push(b'"');
-        if let Some(id) = &self.source_id {
-            out.extend_from_slice(b",\"p_source_id\":");
-            crate::event::write_str(out, id);
-        }
-        if let Some(label) = &self.source_label {
-            out.extend_from_slice(b",\"p_source_label\":");
-            crate::event::write_str(out, label);
+            text: ContextText::new(parse_time, None, None),
         }
     }
 
-    /// The text of the parse time in a row.
-    pub(crate) fn parse_time_text(&self) -> crate::time::TimeText {
-        self.parse_text
-    }
-
-    /// `,"p_parse_time":…` up to the end of `p_source_label` (or of
-    /// whichever of them is last).
-    pub(crate) fn tail(&self) -> &[u8] {
-        &self.tail
+    /// Renders [`text`](Context::text) again (in place: no allocation
+    /// once it has grown).
+    fn render(&mut self) {
+        self.text.render(
+            self.parse_time,
+            self.source_id.as_deref(),
+            self.source_label.as_deref(),
+        );
     }
 
     /// Sets `p_source_id`.
     pub fn with_source_id(mut self, id: &str) -> Context {
         self.source_id = Some(id.into());
-        self.render_tail();
+        self.render();
         self
     }
 
     /// Sets `p_source_label`.
     pub fn with_source_label(mut self, label: &str) -> Context {
         self.source_label = Some(label.into());
-        self.render_tail();
+        self.render();
         self
     }
 
@@ -104,7 +79,7 @@ impl Context {
     pub fn set_parse_time(&mut self, parse_time: Timestamp) {
         if parse_time != self.parse_time {
             self.parse_time = parse_time;
-            self.render_tail();
+            self.render();
         }
     }
 

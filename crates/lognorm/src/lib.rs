@@ -90,16 +90,19 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod bytes;
 mod context;
 mod error;
 mod event;
 pub mod indicators;
 mod input;
 mod limits;
+mod normalize;
 mod registry;
 mod rowid;
 mod schema;
 mod scratch;
+mod sink;
 mod time;
 mod walk;
 

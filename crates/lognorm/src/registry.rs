@@ -3,18 +3,15 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use ahash::AHashMap;
-use simd_json::{Node, StaticNode, Tape};
-
-use crate::error::{FieldError, RecordErrorKind as K};
-use crate::event::Strings;
-use crate::input::split::{Framing, Split, split};
+use crate::context::Context;
+use crate::error::{RecordError, SchemaError, SchemaErrorKind};
+use crate::event::Event;
+use crate::input::split::{Framing, Record, Split, split};
+use crate::limits::Limits;
 use crate::schema::{self, Schema};
-use crate::walk::Walker;
-use crate::{
-    Context, Event, Limits, Record, RecordError, SchemaError, SchemaErrorKind,
-    Scratch, Timestamp, event,
-};
+use crate::scratch::Scratch;
+use crate::sink::json::JsonFormat;
+use ahash::AHashMap;
 
 /// The schemas lognorm ships: (file name, YAML).
 const BUILTIN: [(&str, &str); 7] = [
@@ -167,7 +164,8 @@ impl RegistryBuilder {
             )
             .in_file(file));
         }
-        self.types.push(LogType { schema, limits: self.limits });
+        let json = JsonFormat::new(&schema);
+        self.types.push(LogType { schema, json, limits: self.limits });
         Ok(self)
     }
 
@@ -236,8 +234,10 @@ impl RegistryBuilder {
 /// One compiled log type: splits payloads and normalizes records.
 #[derive(Debug)]
 pub struct LogType {
-    schema: Schema,
-    limits: Limits,
+    pub(crate) schema: Schema,
+    /// The JSON rows' keys and `p_*` prefix.
+    pub(crate) json: JsonFormat,
+    pub(crate) limits: Limits,
 }
 
 impl LogType {
@@ -321,209 +321,6 @@ impl LogType {
         ctx: &mut Context,
         scratch: &'s mut Scratch,
     ) -> Result<Event<'s>, RecordError> {
-        let limits = &self.limits;
-        let bytes = record.bytes();
-        if record.past_limit() {
-            return Err(self.error(
-                record,
-                FieldError::new(
-                    K::Limit,
-                    format!(
-                        "a payload of at most {} bytes",
-                        limits.payload_bytes()
-                    ),
-                    format!(
-                        "{} more bytes from byte {} on (not split)",
-                        bytes.len(),
-                        record.offset()
-                    ),
-                ),
-            ));
-        }
-        if bytes.len() > limits.record_bytes() {
-            return Err(self.error(
-                record,
-                FieldError::new(
-                    K::Limit,
-                    format!(
-                        "a record of at most {} bytes",
-                        limits.record_bytes()
-                    ),
-                    format!("{} bytes", bytes.len()),
-                ),
-            ));
-        }
-        scratch.prepare(self.schema.slots, limits);
-        let result = match &self.schema.text {
-            None => self.walk_json(bytes, scratch),
-            Some(parser) => self.walk_text(parser, bytes, scratch),
-        };
-        // The event time, and where the row holds its text (none: the
-        // parse time's).
-        let (event_time, event_text) = match result {
-            Ok(Some((t, at))) => (t, Some(at)),
-            Ok(None) => (ctx.parse_time(), None),
-            Err(e) => return Err(self.error(record, e)),
-        };
-        let Scratch { out, indicators, .. } = scratch;
-        debug_assert!(event_text.is_none_or(|at| {
-            out.get(at..at + crate::time::TEXT_LEN)
-                == Some(&event_time.text()[..])
-        }));
-        indicators.finish();
-        let empty = out.len() <= 1;
-        let row_id = event::write_p_fields(
-            out,
-            empty,
-            &self.schema.p_prefix,
-            event_text,
-            ctx,
-            indicators,
-        );
-        Ok(Event::new(out, row_id, event_time, ctx.parse_time(), indicators))
+        crate::normalize::normalize(self, record, ctx, scratch)
     }
-
-    #[cold]
-    fn error(&self, record: Record<'_>, e: FieldError) -> RecordError {
-        RecordError::new(&self.schema.name, record, e)
-    }
-
-    /// Parses a JSON record and writes its declared fields after `{`.
-    /// Returns the event time, if an `isEventTime` field had a value.
-    fn walk_json(
-        &self,
-        bytes: &[u8],
-        scratch: &mut Scratch,
-    ) -> Result<Option<(Timestamp, usize)>, FieldError> {
-        let Scratch {
-            input,
-            buffers,
-            tape,
-            slots,
-            hints,
-            stack,
-            out,
-            indicators,
-            literals,
-            day,
-            ..
-        } = scratch;
-        input.clear();
-        input.extend_from_slice(bytes);
-        input.resize(bytes.len() + simd_json::INPUT_PADDING, 0);
-        // Where the tape's strings will point (see `Strings`).
-        let base = input.as_ptr() as usize;
-        let mut t: Tape<'_> =
-            std::mem::replace(tape, Tape(Vec::new())).reset();
-        let parsed =
-            simd_json::fill_tape_padded(input, bytes.len(), buffers, &mut t);
-        let result = match parsed {
-            Err(e) => Err(crate::input::json::syntax_error(&e, bytes)),
-            Ok(()) => {
-                let mut w = Walker {
-                    literals: Some(crate::walk::Literals {
-                        record: bytes,
-                        structurals: buffers.structural_indexes(),
-                        map: literals,
-                        built: false,
-                    }),
-                    out,
-                    slots,
-                    hints,
-                    indicators,
-                    stack,
-                    day,
-                    limits: &self.limits,
-                    event_time: None,
-                    fields_left: self.limits.record_fields(),
-                    strings: Strings::Record { text: bytes, base },
-                };
-                root(&mut w, &self.schema, &t.0)
-            }
-        };
-        *tape = t.reset();
-        result
-    }
-
-    /// Matches a text record with the schema's parser, then walks the
-    /// matched fields as a flat object of strings through the same plan
-    /// as JSON.
-    fn walk_text(
-        &self,
-        parser: &crate::input::text::fastmatch::Parser,
-        bytes: &[u8],
-        scratch: &mut Scratch,
-    ) -> Result<Option<(Timestamp, usize)>, FieldError> {
-        // simdutf8: a SIMD check, several times faster than std's on
-        // lines of a few hundred bytes.
-        let Ok(line) = simdutf8::basic::from_utf8(bytes) else {
-            return Err(FieldError::new(
-                K::Syntax,
-                "a line of valid UTF-8",
-                "invalid UTF-8".to_owned(),
-            ));
-        };
-        let Scratch {
-            slots, hints, stack, out, indicators, text, day, ..
-        } = scratch;
-        if !parser.parse(line, text) {
-            return Err(FieldError::new(
-                K::NoMatch,
-                "a line matching one of the schema's patterns",
-                crate::error::quote(line),
-            ));
-        }
-        // The matched values are written straight from the line, in
-        // schema order: each root field knows its parser field (mapped
-        // when the schema was compiled), so no tape is built and no key
-        // is looked up.
-        let mut w = Walker {
-            literals: None,
-            out,
-            slots,
-            hints,
-            indicators,
-            stack,
-            day,
-            limits: &self.limits,
-            event_time: None,
-            fields_left: self.limits.record_fields(),
-            strings: Strings::Unknown,
-        };
-        w.out.push(b'{');
-        let sources = self.schema.text_sources.iter();
-        let mut wrote = false;
-        for (field, &source) in self.schema.root.fields.iter().zip(sources) {
-            let value = text.get(line, source as usize);
-            wrote |= w.text_field(field, value, wrote)?;
-        }
-        Ok(w.event_time.map(|(_, t, at)| (t, at)))
-    }
-}
-
-/// Writes `{` and the root object's fields.
-fn root(
-    w: &mut Walker<'_>,
-    schema: &Schema,
-    tape: &[Node<'_>],
-) -> Result<Option<(Timestamp, usize)>, FieldError> {
-    let found = match tape.first() {
-        Some(Node::Object { .. }) => None,
-        Some(Node::Array { .. }) => Some("an array"),
-        Some(Node::String(_)) => Some("a string"),
-        Some(Node::Static(StaticNode::Null)) => Some("null"),
-        Some(Node::Static(StaticNode::Bool(_))) => Some("a boolean"),
-        Some(Node::Static(_)) => Some("a number"),
-        None => Some("nothing"),
-    };
-    if let Some(found) = found {
-        return Err(FieldError::new(
-            K::NotObject,
-            "a JSON object",
-            found.to_owned(),
-        ));
-    }
-    w.out.push(b'{');
-    w.fields(&schema.root, tape, 0)?;
-    Ok(w.event_time.map(|(_, t, at)| (t, at)))
 }

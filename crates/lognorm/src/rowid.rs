@@ -114,7 +114,7 @@ impl RowIdGenerator {
         if let Some(pair) = self.text.get_mut(self.low_at..self.low_at + 2) {
             pair.copy_from_slice(&hex_pair(first));
         }
-        crate::event::write_block(out, &self.text, self.len);
+        crate::bytes::write_block(out, &self.text, self.len);
         self.counter = self.counter.wrapping_add(1);
     }
 

@@ -37,7 +37,7 @@ pub struct Scratch {
     /// several log types stays correct.
     pub(crate) hints: Vec<u32>,
     pub(crate) stack: Vec<Frame>,
-    /// Tape node -> byte offset of number literals (see `json::Literals`).
+    /// Tape node -> byte offset of number literals (see `input::json::Literals`).
     pub(crate) literals: Vec<u32>,
     pub(crate) out: Vec<u8>,
     pub(crate) indicators: Collector,
@@ -67,7 +67,11 @@ impl Scratch {
 
     /// Makes the buffers ready for a record of a schema with `slots`
     /// slots, under `limits`.
-    pub(crate) fn prepare(&mut self, slots: usize, limits: &crate::Limits) {
+    pub(crate) fn prepare(
+        &mut self,
+        slots: usize,
+        limits: &crate::limits::Limits,
+    ) {
         if self.slots.len() < slots {
             self.slots.resize(slots, 0);
             self.hints.resize(slots, u32::MAX);
@@ -77,7 +81,6 @@ impl Scratch {
                 Buffers::with_max_depth(self.input.capacity(), limits.depth());
             self.buffers_depth = limits.depth();
         }
-        self.out.clear();
         self.indicators.clear();
         self.indicators.set_max_values(limits.indicator_values());
     }

@@ -162,17 +162,10 @@ fn has_space_or_control(s: &str) -> bool {
 /// only past 32 bytes and left a 30-byte email to a byte loop (~100
 /// instructions; this, ~25).
 fn has_unprintable(bytes: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
+    use crate::bytes::{HIGH, eq_bytes, lt_bytes};
     // Exact as a yes/no: a byte below 0x21, a byte of 0x80 or more, a
-    // byte equal to 0x7f (the classic "has a byte less than n" and "has
-    // a zero byte" tests; their borrows only flag bytes above a hit).
-    let odd = |x: u64| {
-        let del = x ^ (ONES * 0x7f);
-        (x.wrapping_sub(ONES * 0x21) & !x)
-            | x
-            | (del.wrapping_sub(ONES) & !del)
-    };
+    // byte equal to 0x7f (the SWAR tests of `crate::bytes`).
+    let odd = |x: u64| lt_bytes(x, 0x21) | x | eq_bytes(x, 0x7f);
     let word = |at: usize| {
         bytes
             .get(at..at + 8)

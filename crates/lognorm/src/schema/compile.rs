@@ -12,8 +12,10 @@ use super::{
 };
 use crate::error::{Location, SchemaError, SchemaErrorKind as K, quote};
 use crate::indicators::Indicator;
+use crate::limits::Limits;
 use crate::time::{TimeFormat, TimeFormatErrorKind};
-use crate::{Limits, event};
+
+use super::columns;
 
 /// The type names, in the order error messages list them.
 const TYPES: &str = "`string`, `int`, `smallint`, `bigint`, `float`, \
@@ -45,6 +47,8 @@ struct Compiler<'l> {
     slots: usize,
     fields: usize,
     event_times: u32,
+    /// Every field's output column, by column id.
+    columns: Vec<Box<str>>,
 }
 
 /// The keys of a field or an element that depend on its type, borrowed
@@ -137,7 +141,13 @@ impl fmt::Display for Path<'_> {
 
 impl<'l> Compiler<'l> {
     fn new(limits: &'l Limits) -> Compiler<'l> {
-        Compiler { limits, slots: 0, fields: 0, event_times: 0 }
+        Compiler {
+            limits,
+            slots: 0,
+            fields: 0,
+            event_times: 0,
+            columns: Vec::new(),
+        }
     }
 
     fn schema(mut self, spec: SchemaSpec) -> Result<Schema, SchemaError> {
@@ -183,11 +193,11 @@ impl<'l> Compiler<'l> {
         Ok(Schema {
             text_sources,
             name: name.into(),
-            p_prefix: event::p_prefix(name),
             description: spec.description.map(Into::into),
             reference_url: spec.reference_url.map(Into::into),
             root,
             slots: self.slots,
+            columns: self.columns.into(),
             text,
         })
     }
@@ -274,7 +284,7 @@ impl<'l> Compiler<'l> {
         let columns: Vec<String> = fields
             .value
             .iter()
-            .map(|f| event::column_name(&f.name.value))
+            .map(|f| columns::column_name(&f.name.value))
             .collect();
         let mut by_name: AHashMap<&str, usize> = AHashMap::with_capacity(n);
         let mut by_column: AHashMap<&str, usize> = AHashMap::with_capacity(n);
@@ -345,7 +355,7 @@ impl<'l> Compiler<'l> {
                 "expected a field name, found an empty string",
             ));
         }
-        if depth == 1 && event::is_reserved_column(column) {
+        if depth == 1 && columns::is_reserved_column(column) {
             return Err(err(
                 K::ReservedName,
                 at(&f.name),
@@ -357,10 +367,14 @@ impl<'l> Compiler<'l> {
                 ),
             ));
         }
+        // Column ids in depth-first schema order: a field before the
+        // fields inside it.
+        let id = u32::try_from(self.columns.len()).unwrap_or(u32::MAX);
+        self.columns.push(column.into());
         let value = self.value(&ValueKeys::of_field(f), path, depth)?;
         Ok(FieldPlan {
             name: name.into(),
-            out_key: event::OutKey::new(column),
+            column: id,
             required: f.required,
             value,
         })

@@ -3,8 +3,11 @@
 //! A [`Schema`] is built once from YAML by [`compile`] and never mutated:
 //! each object knows its fields in output order, a lookup from input key
 //! to field, and a range of *slots* (per-record scratch cells where the
-//! walker notes where each field's value is in the parsed record).
+//! walker notes where each field's value is in the parsed record). Each
+//! field has a column id; the plan holds no output format (sinks build
+//! theirs from [`Schema::columns`]).
 
+pub(crate) mod columns;
 pub(crate) mod compile;
 mod keys;
 pub(crate) mod yaml;
@@ -12,6 +15,7 @@ pub(crate) mod yaml;
 use std::net::IpAddr;
 
 use crate::indicators::Indicator;
+use crate::input::text::fastmatch;
 use crate::time::TimeFormat;
 
 pub(crate) use compile::compile;
@@ -21,15 +25,16 @@ pub(crate) use keys::KeyIndex;
 #[derive(Debug)]
 pub(crate) struct Schema {
     pub name: Box<str>,
-    /// `"p_log_type":"<name>","p_row_id":"`, written in every row.
-    pub p_prefix: Box<[u8]>,
     pub description: Option<Box<str>>,
     pub reference_url: Option<Box<str>>,
     pub root: ObjectPlan,
     /// Number of slots the walker needs (one per field, at all levels).
     pub slots: usize,
+    /// The output column of every field at every level, by column id
+    /// ([`FieldPlan::column`]); named by [`columns::column_name`].
+    pub columns: Box<[Box<str>]>,
     /// For text log types: the parser that turns a line into fields.
-    pub text: Option<crate::input::text::fastmatch::Parser>,
+    pub text: Option<fastmatch::Parser>,
     /// For text log types: the parser field that fills each root field,
     /// by root field index (`u32::MAX`: none, the field stays absent).
     pub text_sources: Box<[u32]>,
@@ -58,8 +63,8 @@ impl ObjectPlan {
 pub(crate) struct FieldPlan {
     /// The key in the input.
     pub name: Box<str>,
-    /// The output key, ready to write: `,"column":`.
-    pub out_key: crate::event::OutKey,
+    /// The field's output column, an index into [`Schema::columns`].
+    pub column: u32,
     pub required: bool,
     pub value: ValuePlan,
 }

@@ -1,0 +1,171 @@
+//! The driver: one record through the stages.
+//!
+//! limits → input (a JSON record parsed onto a tape, or a text line
+//! matched by the schema's parser) → walk (the plan, generic over the
+//! sink) → sink (the JSON row and its `p_*` fields) → [`Event`].
+
+use crate::context::Context;
+use crate::error::{FieldError, RecordError, RecordErrorKind as K};
+use crate::event::Event;
+use crate::input::json::{Strings, with_tape};
+use crate::input::split::Record;
+use crate::input::text::fastmatch::{ParseScratch, Parser};
+use crate::limits::Limits;
+use crate::registry::LogType;
+use crate::schema::Schema;
+use crate::scratch::Scratch;
+use crate::sink::Sink;
+use crate::sink::json::JsonRow;
+use crate::walk::{Found, Walker};
+
+/// Normalizes one record of `log_type` into an event (see
+/// [`LogType::normalize`]).
+pub(crate) fn normalize<'s>(
+    log_type: &LogType,
+    record: Record<'_>,
+    ctx: &mut Context,
+    scratch: &'s mut Scratch,
+) -> Result<Event<'s>, RecordError> {
+    let (schema, limits) = (&log_type.schema, &log_type.limits);
+    let error = |e| RecordError::new(&schema.name, record, e);
+    let bytes = record.bytes();
+    if let Err(e) = check_size(record, limits) {
+        return Err(error(e));
+    }
+    scratch.prepare(schema.slots, limits);
+    let Scratch {
+        input,
+        buffers,
+        tape,
+        slots,
+        hints,
+        stack,
+        out,
+        indicators,
+        literals,
+        text,
+        day,
+        ..
+    } = scratch;
+    let mut sink = JsonRow::new(&log_type.json, out, day);
+    sink.begin_record();
+    let (result, mut sink) = match &schema.text {
+        None => with_tape(bytes, input, buffers, tape, literals, |parsed| {
+            let (t, l, s) = match parsed {
+                Ok(parsed) => parsed,
+                Err(e) => return (Err(e), sink),
+            };
+            let mut w = Walker::new(
+                sink,
+                Some(l),
+                s,
+                slots,
+                hints,
+                indicators,
+                stack,
+                limits,
+            );
+            let result = w.root(&schema.root, t);
+            let (event_time, sink) = w.finish();
+            (result.map(|()| event_time), sink)
+        }),
+        Some(parser) => {
+            let mut w = Walker::new(
+                sink,
+                None,
+                Strings::Unknown,
+                slots,
+                hints,
+                indicators,
+                stack,
+                limits,
+            );
+            let result = walk_text(&mut w, schema, parser, text, bytes);
+            let (event_time, sink) = w.finish();
+            (result.map(|()| event_time), sink)
+        }
+    };
+    let event_time = match result {
+        Ok(t) => t,
+        Err(e) => {
+            sink.abort();
+            return Err(error(e));
+        }
+    };
+    indicators.finish();
+    let row_id = sink.finish(
+        &log_type.json,
+        event_time.is_some(),
+        &mut ctx.row_ids,
+        &ctx.text,
+        indicators,
+    );
+    let parse_time = ctx.parse_time();
+    let event_time = event_time.unwrap_or(parse_time);
+    Ok(Event::new(out, row_id, event_time, parse_time, indicators))
+}
+
+/// The record's size against the limits.
+#[inline]
+fn check_size(record: Record<'_>, limits: &Limits) -> Result<(), FieldError> {
+    let bytes = record.bytes();
+    if record.past_limit() {
+        return Err(FieldError::new(
+            K::Limit,
+            format!("a payload of at most {} bytes", limits.payload_bytes()),
+            format!(
+                "{} more bytes from byte {} on (not split)",
+                bytes.len(),
+                record.offset()
+            ),
+        ));
+    }
+    if bytes.len() > limits.record_bytes() {
+        return Err(FieldError::new(
+            K::Limit,
+            format!("a record of at most {} bytes", limits.record_bytes()),
+            format!("{} bytes", bytes.len()),
+        ));
+    }
+    Ok(())
+}
+
+/// Matches a text record with the schema's parser, then writes the
+/// matched values through the walker in schema order: each root field
+/// knows its parser field (mapped when the schema was compiled), so no
+/// tape is built and no key is looked up.
+#[inline]
+pub(crate) fn walk_text<S: Sink>(
+    w: &mut Walker<'_, S>,
+    schema: &Schema,
+    parser: &Parser,
+    captures: &mut ParseScratch,
+    bytes: &[u8],
+) -> Result<(), FieldError> {
+    // simdutf8: a SIMD check, several times faster than std's on lines
+    // of a few hundred bytes.
+    let Ok(line) = simdutf8::basic::from_utf8(bytes) else {
+        return Err(FieldError::new(
+            K::Syntax,
+            "a line of valid UTF-8",
+            "invalid UTF-8".to_owned(),
+        ));
+    };
+    if !parser.parse(line, captures) {
+        return Err(FieldError::new(
+            K::NoMatch,
+            "a line matching one of the schema's patterns",
+            crate::error::quote(line),
+        ));
+    }
+    let sources = schema.text_sources.iter();
+    let mut wrote = false;
+    for (field, &source) in schema.root.fields.iter().zip(sources) {
+        let found = match captures.get(line, source as usize) {
+            Some(value) => Found::Text(value),
+            None => Found::Missing,
+        };
+        wrote |= w.field(field, found, wrote)?;
+    }
+    Ok(())
+}
