@@ -169,3 +169,74 @@ pub(crate) fn walk_text<S: Sink>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::context::Context;
+    use crate::input::split::Record;
+    use crate::limits::Limits;
+    use crate::registry::Registry;
+    use crate::scratch::Scratch;
+
+    const SCHEMA: &str = "schema: Test.Driver\nfields:\n  - name: a\n    \
+                          type: int\n    required: true\n";
+
+    fn run(limits: Limits, records: &[&[u8]]) -> Vec<String> {
+        let mut b = Registry::builder();
+        b.limits(limits).add_yaml("driver.yml", SCHEMA).unwrap();
+        let registry = b.build();
+        let lt = registry.log_type("Test.Driver").unwrap();
+        let mut ctx = Context::new("2024-01-01T00:00:00Z".parse().unwrap());
+        let mut scratch = Scratch::new();
+        let mut out = Vec::new();
+        for (i, bytes) in records.iter().enumerate() {
+            let record = Record::new(bytes, i as u64 + 1, 0);
+            out.push(
+                match super::normalize(lt, record, &mut ctx, &mut scratch) {
+                    // The declared fields, up to the `p_*` fields.
+                    Ok(e) => {
+                        e.row().split(",\"p_log_type").next().unwrap().into()
+                    }
+                    Err(e) => {
+                        // A failed record leaves no row behind.
+                        assert!(scratch.out.is_empty());
+                        format!("error: {e}")
+                    }
+                },
+            );
+        }
+        out
+    }
+
+    /// Each stage's failure is one record's error; the next record is
+    /// written from a clean row.
+    #[test]
+    fn each_stage_fails_one_record_and_the_next_starts_clean() {
+        let got = run(
+            Limits::new().max_record_bytes(12),
+            &[
+                b"{\"a\":1}",
+                b"{\"a\":1",
+                b"{\"a\":\"x\"}",
+                b"{\"a\":123456789}",
+                b"{}",
+                b"{\"a\":2}",
+            ],
+        );
+        assert_eq!(
+            got,
+            [
+                r#"{"a":1"#,
+                "error: record 2 (byte 0): expected valid JSON, found \
+                 invalid JSON at byte 5 (`1`)",
+                "error: record 3 (byte 0): field `a`: expected int, found \
+                 `\"x\"`",
+                "error: record 4 (byte 0): expected a record of at most 12 \
+                 bytes, found 15 bytes",
+                "error: record 5 (byte 0): field `a`: expected a value \
+                 (required), found nothing",
+                r#"{"a":2"#,
+            ]
+        );
+    }
+}

@@ -709,3 +709,301 @@ pub(crate) fn internal() -> FieldError {
         "an internal inconsistency (please report)".to_owned(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Schema, compile};
+    use crate::time::DayCache;
+
+    /// A sink that records its calls as text, one token each: what a
+    /// second output format sees of a walk.
+    struct Recorder {
+        calls: Vec<String>,
+        day: DayCache,
+    }
+
+    impl Recorder {
+        fn new() -> Recorder {
+            Recorder { calls: Vec::new(), day: DayCache::new() }
+        }
+
+        fn push(&mut self, call: impl Into<String>) {
+            self.calls.push(call.into());
+        }
+    }
+
+    impl Sink for Recorder {
+        type Mark = usize;
+        fn begin_record(&mut self) {
+            self.push("record");
+        }
+        fn abort(&mut self) {
+            self.calls.clear();
+        }
+        fn mark(&self) -> usize {
+            self.calls.len()
+        }
+        fn rewind(&mut self, mark: usize) {
+            self.calls.truncate(mark);
+        }
+        fn key(&mut self, column: u32, first: bool) {
+            self.push(format!("key{column}{}", if first { "!" } else { "" }));
+        }
+        fn separator(&mut self, first: bool) {
+            if !first {
+                self.push(",");
+            }
+        }
+        fn member(&mut self, key: &str, _: Strings<'_>) {
+            self.push(format!("member:{key}"));
+        }
+        fn null(&mut self) {
+            self.push("null");
+        }
+        fn boolean(&mut self, b: bool) {
+            self.push(format!("bool:{b}"));
+        }
+        fn int(&mut self, n: i64) {
+            self.push(format!("int:{n}"));
+        }
+        fn int_text(&mut self, n: i64, text: &str) {
+            self.push(format!("int:{n}={text}"));
+        }
+        fn uint(&mut self, n: u64) {
+            self.push(format!("uint:{n}"));
+        }
+        fn float(&mut self, f: f64) {
+            self.push(format!("float:{f}"));
+        }
+        fn number_text(&mut self, text: &str) {
+            self.push(format!("number:{text}"));
+        }
+        fn string(&mut self, s: &str, _: Strings<'_>) {
+            self.push(format!("str:{s}"));
+        }
+        fn timestamp(&mut self, t: Timestamp, event_time: bool) {
+            let mark = if event_time { "*" } else { "" };
+            self.push(format!("time{mark}:{t}"));
+        }
+        fn day_cache(&self) -> Option<&DayCache> {
+            Some(&self.day)
+        }
+        fn begin_object(&mut self) {
+            self.push("{");
+        }
+        fn end_object(&mut self) {
+            self.push("}");
+        }
+        fn begin_array(&mut self) {
+            self.push("[");
+        }
+        fn end_array(&mut self) {
+            self.push("]");
+        }
+        fn begin_json(&mut self) {
+            self.push("json(");
+        }
+        fn end_json(&mut self) {
+            self.push(")");
+        }
+    }
+
+    const SCHEMA: &str = r#"
+schema: Test.Walk
+fields:
+  - name: s
+    type: string
+  - name: n
+    type: int
+    required: true
+  - name: o
+    type: object
+    fields:
+      - name: b
+        type: boolean
+      - name: t
+        type: timestamp
+        timeFormats: [unix]
+        isEventTime: true
+  - name: a
+    type: array
+    element:
+      type: float
+  - name: j
+    type: json
+  - name: e
+    type: array
+    element:
+      type: string
+  - name: late
+    type: timestamp
+    isEventTime: true
+"#;
+
+    fn schema() -> Schema {
+        compile(SCHEMA, &Limits::new()).unwrap()
+    }
+
+    /// A field error as a record error shows it, without the record.
+    fn text(e: FieldError) -> String {
+        let record = crate::input::split::Record::new(b"", 1, 0);
+        let e = crate::error::RecordError::new("Test.Walk", record, e);
+        e.to_string().replace("record 1 (byte 0): ", "")
+    }
+
+    /// Walks a JSON record through the schema into a [`Recorder`].
+    fn walk(schema: &Schema, json: &str) -> Result<Vec<String>, String> {
+        let limits = Limits::new();
+        let mut bytes = json.as_bytes().to_vec();
+        let tape = simd_json::to_tape(&mut bytes).unwrap();
+        let mut slots = vec![0; schema.slots];
+        let mut hints = vec![u32::MAX; schema.slots];
+        let mut indicators = Collector::new();
+        let mut stack = Vec::new();
+        let mut sink = Recorder::new();
+        sink.begin_record();
+        let mut w = Walker::new(
+            sink,
+            None,
+            Strings::Unknown,
+            &mut slots,
+            &mut hints,
+            &mut indicators,
+            &mut stack,
+            &limits,
+        );
+        let result = w.root(&schema.root, &tape.0);
+        let (event_time, mut sink) = w.finish();
+        match result {
+            Ok(()) => {
+                if let Some(t) = event_time {
+                    sink.push(format!("event:{t}"));
+                }
+                Ok(sink.calls)
+            }
+            Err(e) => {
+                sink.abort();
+                assert!(sink.calls.is_empty(), "abort leaves nothing");
+                Err(text(e))
+            }
+        }
+    }
+
+    #[test]
+    fn fields_reach_the_sink_typed_in_schema_order() {
+        let calls = walk(
+            &schema(),
+            r#"{"j":{"x":[1,null,"y"]},"a":[1.5,null,""],"n":"42",
+                "zz":1,"o":{"t":1700000000,"b":"T"},"s":"x","e":[],
+                "late":"2024-01-01T00:00:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            calls.join(" "),
+            "record key0! str:x key1 int:42=42 key2 { key3! bool:true \
+             key4 time*:2023-11-14 22:13:20.000000000 } key5 [ float:1.5 , \
+             null , null ] key6 json( { member:x [ uint:1 , null , str:y ] \
+             } ) key8 time:2024-01-01 00:00:00.000000000 \
+             event:2023-11-14 22:13:20.000000000"
+        );
+    }
+
+    /// Column ids are depth-first: a field before the fields inside it,
+    /// and the sink sees the id of each.
+    #[test]
+    fn column_ids_are_depth_first() {
+        let s = schema();
+        assert_eq!(
+            s.columns.iter().map(|c| &**c).collect::<Vec<_>>(),
+            ["s", "n", "o", "b", "t", "a", "j", "e", "late"]
+        );
+    }
+
+    /// A field that comes to nothing is taken back whole, key included;
+    /// a required one fails the record, and the sink is left empty.
+    #[test]
+    fn absent_values_are_taken_back_and_required_ones_fail() {
+        let calls = walk(&schema(), r#"{"n":1,"o":{"b":""},"a":[]}"#).unwrap();
+        assert_eq!(calls.join(" "), "record key1! int:1 key2 { }");
+        assert_eq!(
+            walk(&schema(), r#"{"n":""}"#).unwrap_err(),
+            "field `n`: expected a value (required), found `\"\"`"
+        );
+        assert_eq!(
+            walk(&schema(), r#"{"s":"x","n":null}"#).unwrap_err(),
+            "field `n`: expected a value (required), found null"
+        );
+        assert_eq!(
+            walk(&schema(), r#"{"n":1,"a":[1,"x"]}"#).unwrap_err(),
+            "field `a[1]`: expected float (a finite number), found `\"x\"`"
+        );
+        assert_eq!(
+            walk(&schema(), "[1]").unwrap_err(),
+            "expected a JSON object, found an array"
+        );
+    }
+
+    /// The best-ranked event time wins, whatever the order it is met in.
+    #[test]
+    fn the_first_event_time_in_schema_order_wins() {
+        let calls =
+            walk(&schema(), r#"{"late":"2024-01-01T00:00:00Z","n":1}"#)
+                .unwrap();
+        assert_eq!(
+            calls.last().unwrap(),
+            "event:2024-01-01 00:00:00.000000000"
+        );
+        assert!(calls.contains(&"time*:2024-01-01 00:00:00.000000000".into()));
+    }
+
+    /// A text record's values go through the same field writer (a `json`
+    /// field gets the text as a JSON string).
+    #[test]
+    fn text_values_take_the_same_field_writer() {
+        let s = schema();
+        let limits = Limits::new();
+        let mut slots = vec![0; s.slots];
+        let mut hints = vec![u32::MAX; s.slots];
+        let mut indicators = Collector::new();
+        let mut stack = Vec::new();
+        let mut w = Walker::new(
+            Recorder::new(),
+            None,
+            Strings::Unknown,
+            &mut slots,
+            &mut hints,
+            &mut indicators,
+            &mut stack,
+            &limits,
+        );
+        let values = [
+            Found::Text("a"),
+            Found::Text("7"),
+            Found::Missing,
+            Found::Missing,
+            Found::Text("[1]"),
+            Found::Missing,
+            Found::Text("2024-01-01T00:00:00Z"),
+        ];
+        let mut wrote = false;
+        for (field, found) in s.root.fields.iter().zip(values) {
+            wrote |= w.field(field, found, wrote).unwrap();
+        }
+        let err = w.field(&s.root.fields[1], Found::Text("x"), true);
+        assert_eq!(
+            text(err.unwrap_err()),
+            "field `n`: expected int, found `\"x\"`"
+        );
+        let (event_time, sink) = w.finish();
+        assert_eq!(
+            sink.calls.join(" "),
+            "key0! str:a key1 int:7=7 key6 json( str:[1] ) key8 \
+             time*:2024-01-01 00:00:00.000000000 key1"
+        );
+        assert_eq!(
+            event_time.unwrap().to_string(),
+            "2024-01-01 00:00:00.000000000"
+        );
+    }
+}
