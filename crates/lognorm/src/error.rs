@@ -84,7 +84,10 @@ pub enum SchemaErrorKind {
 /// );
 /// assert_eq!(err.kind(), lognorm::SchemaErrorKind::UnknownType);
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+// `Display` is the boxed details' (one line); `thiserror` derives the
+// rest of `std::error::Error`.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct SchemaError(Box<SchemaErrorInner>);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,9 +150,9 @@ impl SchemaError {
     }
 }
 
-impl fmt::Display for SchemaError {
+impl fmt::Display for SchemaErrorInner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let e = &self.0;
+        let e = self;
         if !e.file.is_empty() {
             f.write_str(&e.file)?;
             if let Some(loc) = e.location {
@@ -190,7 +193,6 @@ impl fmt::Debug for SchemaError {
     }
 }
 
-impl std::error::Error for SchemaError {}
 
 /// Why a record could not be normalized.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -239,7 +241,10 @@ pub enum RecordErrorKind {
 /// assert_eq!(err.path(), "event.occurred_at");
 /// assert_eq!(err.raw(), payload);
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+// `Display` is the boxed details' (one line); `thiserror` derives the
+// rest of `std::error::Error`.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct RecordError(Box<RecordErrorInner>);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -259,7 +264,7 @@ impl RecordError {
     #[inline(never)]
     pub(crate) fn new(
         log_type: &str,
-        record: crate::Record<'_>,
+        record: crate::input::split::Record<'_>,
         err: FieldError,
     ) -> RecordError {
         let path = err.path();
@@ -336,9 +341,9 @@ impl RecordError {
     }
 }
 
-impl fmt::Display for RecordError {
+impl fmt::Display for RecordErrorInner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let e = &self.0;
+        let e = self;
         write!(f, "record {} (byte {}): ", e.record, e.offset)?;
         if !e.path.is_empty() {
             f.write_str("field `")?;
@@ -364,7 +369,6 @@ impl fmt::Debug for RecordError {
     }
 }
 
-impl std::error::Error for RecordError {}
 
 /// One step of a field path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -509,9 +513,11 @@ mod tests {
             .unwrap()
             .build();
         let x = registry.log_type("X").unwrap();
-        let mut ctx = crate::Context::new(crate::Timestamp::MIN);
-        let mut scratch = crate::Scratch::new();
-        let record = crate::Record::new(br#"{"t":"2024"}"#, 1, 0);
+        let mut ctx =
+            crate::context::Context::new(crate::time::Timestamp::MIN);
+        let mut scratch = crate::scratch::Scratch::new();
+        let record =
+            crate::input::split::Record::new(br#"{"t":"2024"}"#, 1, 0);
         let err = x.normalize(record, &mut ctx, &mut scratch).unwrap_err();
         assert_eq!(err.expected(), "timestamp in format `%Y\n`");
         assert_eq!(

@@ -1,6 +1,6 @@
 //! `p_row_id` generation.
 
-use crate::Timestamp;
+use crate::time::Timestamp;
 
 /// Makes `p_row_id` values: unique per generator, owned by the caller.
 ///

@@ -756,7 +756,7 @@ fn compile_fastmatch(
 #[cfg(test)]
 mod tests {
     use super::compile;
-    use crate::Limits;
+    use crate::limits::Limits;
 
     /// The error `yaml` gives with `limits`, as `line:column: path:
     /// message`.

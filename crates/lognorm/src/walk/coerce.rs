@@ -8,8 +8,9 @@ use simd_json::StaticNode;
 
 use crate::error::{FieldError, RecordErrorKind as K, quote};
 use crate::indicators::Collector;
+use crate::limits::Limits;
 use crate::schema::{IntKind, IpVersion, Kind, StringPlan, TimestampPlan};
-use crate::{Limits, Timestamp};
+use crate::time::Timestamp;
 
 /// What writing a value did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
