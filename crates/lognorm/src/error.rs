@@ -193,7 +193,6 @@ impl fmt::Debug for SchemaError {
     }
 }
 
-
 /// Why a record could not be normalized.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -368,7 +367,6 @@ impl fmt::Debug for RecordError {
             .finish()
     }
 }
-
 
 /// One step of a field path.
 #[derive(Clone, Debug, PartialEq, Eq)]

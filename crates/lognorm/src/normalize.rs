@@ -9,7 +9,7 @@ use crate::error::{FieldError, RecordError, RecordErrorKind as K};
 use crate::event::Event;
 use crate::input::json::{Strings, with_tape};
 use crate::input::split::Record;
-use crate::input::text::fastmatch::{ParseScratch, Parser};
+use crate::input::text::{TextCaptures, TextParser};
 use crate::limits::Limits;
 use crate::registry::LogType;
 use crate::schema::Schema;
@@ -138,8 +138,8 @@ fn check_size(record: Record<'_>, limits: &Limits) -> Result<(), FieldError> {
 pub(crate) fn walk_text<S: Sink>(
     w: &mut Walker<'_, S>,
     schema: &Schema,
-    parser: &Parser,
-    captures: &mut ParseScratch,
+    parser: &TextParser,
+    captures: &mut TextCaptures,
     bytes: &[u8],
 ) -> Result<(), FieldError> {
     // simdutf8: a SIMD check, several times faster than std's on lines
@@ -161,7 +161,7 @@ pub(crate) fn walk_text<S: Sink>(
     let sources = schema.text_sources.iter();
     let mut wrote = false;
     for (field, &source) in schema.root.fields.iter().zip(sources) {
-        let found = match captures.get(line, source as usize) {
+        let found = match parser.get(captures, line, source as usize) {
             Some(value) => Found::Text(value),
             None => Found::Missing,
         };

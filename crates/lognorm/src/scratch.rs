@@ -3,7 +3,7 @@
 use simd_json::{Buffers, Tape};
 
 use crate::indicators::Collector;
-use crate::input::text::fastmatch::ParseScratch;
+use crate::input::text::TextCaptures;
 use crate::walk::Frame;
 
 /// Buffers one thread reuses for every record it normalizes.
@@ -41,7 +41,7 @@ pub struct Scratch {
     pub(crate) literals: Vec<u32>,
     pub(crate) out: Vec<u8>,
     pub(crate) indicators: Collector,
-    pub(crate) text: ParseScratch,
+    pub(crate) text: TextCaptures,
     /// The date of the last timestamp written (see `DayCache`).
     pub(crate) day: crate::time::DayCache,
 }
@@ -60,7 +60,7 @@ impl Scratch {
             literals: Vec::new(),
             out: Vec::new(),
             indicators: Collector::new(),
-            text: ParseScratch::new(),
+            text: TextCaptures::default(),
             day: crate::time::DayCache::new(),
         }
     }

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::error::{Location, SchemaError, SchemaErrorKind as K, quote};
 use crate::indicators::Indicator;
+use crate::input::text::TextParser;
 use crate::limits::Limits;
 use crate::time::{TimeFormat, TimeFormatErrorKind};
 
@@ -205,7 +206,7 @@ impl<'l> Compiler<'l> {
     fn parser(
         &mut self,
         spec: &Spanned<yaml::ParserSpec>,
-    ) -> Result<crate::input::text::fastmatch::Parser, SchemaError> {
+    ) -> Result<TextParser, SchemaError> {
         let p = &spec.value;
         let others =
             [("regex", &p.regex), ("csv", &p.csv), ("script", &p.script)];
@@ -231,7 +232,7 @@ impl<'l> Compiler<'l> {
             ));
         };
         let fm = &fm.value;
-        compile_fastmatch(fm, self.limits)
+        compile_fastmatch(fm, self.limits).map(TextParser::Fastmatch)
     }
 
     /// Compiles the fields of one object. `depth` counts object and array

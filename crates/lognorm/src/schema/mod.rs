@@ -15,7 +15,7 @@ pub(crate) mod yaml;
 use std::net::IpAddr;
 
 use crate::indicators::Indicator;
-use crate::input::text::fastmatch;
+use crate::input::text::TextParser;
 use crate::time::TimeFormat;
 
 pub(crate) use compile::compile;
@@ -34,7 +34,7 @@ pub(crate) struct Schema {
     /// ([`FieldPlan::column`]); named by [`columns::column_name`].
     pub columns: Box<[Box<str>]>,
     /// For text log types: the parser that turns a line into fields.
-    pub text: Option<fastmatch::Parser>,
+    pub text: Option<TextParser>,
     /// For text log types: the parser field that fills each root field,
     /// by root field index (`u32::MAX`: none, the field stays absent).
     pub text_sources: Box<[u32]>,
