@@ -641,3 +641,50 @@ fn number_errors_quote_the_literal() {
     let (_, msg) = one(br#"{"b":12345678901234567890123}"#).unwrap_err();
     assert!(msg.ends_with("found `12345678901234567890123`"), "{msg}");
 }
+
+// ---- numbers inside embedded JSON (issue: a new user's first hour, 2) ----
+
+/// Numbers of an `isEmbeddedJSON` value are kept as sent, as they are in
+/// a `json` field of the record itself: `json` values, and the literal
+/// text a `string` field takes from a number.
+#[test]
+fn embedded_json_keeps_numbers_as_sent() {
+    const SCHEMA: &str = r#"
+schema: Edge.Embedded
+fields:
+  - name: d
+    type: json
+    isEmbeddedJSON: true
+  - name: o
+    type: object
+    isEmbeddedJSON: true
+    fields:
+      - name: s
+        type: string
+      - name: j
+        type: json
+      - name: f
+        type: float
+"#;
+    let registry =
+        Registry::builder().add_yaml("embedded.yml", SCHEMA).unwrap().build();
+    let lt = registry.log_type("Edge.Embedded").unwrap();
+    let rows = normalize_lines(
+        lt,
+        br#"{"d":"{\"a\":[2.50,1e2,12345678901234567890123]}"}
+{"o":"{\"s\":1.50,\"j\":{\"n\":-0.0,\"m\":[1E+2]},\"f\":2.50}"}
+{"d":"[1.0, {\"x\": 0.10}]","o":"{\"s\":-0}"}"#,
+    );
+    let declared: Vec<&str> = rows
+        .iter()
+        .map(|r| r.split(",\"p_log_type").next().unwrap())
+        .collect();
+    assert_eq!(
+        declared,
+        [
+            r#"{"d":{"a":[2.50,1e2,12345678901234567890123]}"#,
+            r#"{"o":{"s":"1.50","j":{"n":-0.0,"m":[1E+2]},"f":2.5}"#,
+            r#"{"d":[1.0,{"x":0.10}],"o":{"s":"-0"}"#,
+        ]
+    );
+}

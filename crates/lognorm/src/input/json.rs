@@ -6,6 +6,21 @@ use simd_json::{Buffers, Node, Tape};
 
 use crate::error::{FieldError, RecordErrorKind as K};
 
+/// The JSON number literal that starts at byte `start` of `text`, if one
+/// does.
+pub(crate) fn number_at(text: &[u8], start: usize) -> Option<&str> {
+    let rest = text.get(start..)?;
+    let len = rest
+        .iter()
+        .position(|b| {
+            !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+        })
+        .unwrap_or(rest.len());
+    let text = std::str::from_utf8(rest.get(..len)?).ok()?;
+    // A safety net: a literal starts like a JSON number.
+    text.starts_with(|c: char| c == '-' || c.is_ascii_digit()).then_some(text)
+}
+
 /// Parses `bytes` onto the scratch's tape and runs `walk` over it with
 /// the record's literals and string provenance, or with the syntax
 /// error; the tape is emptied again afterwards (its allocation kept).
@@ -117,17 +132,7 @@ impl<'a> Literals<'a> {
             self.built = true;
         }
         let start = *self.map.get(i)? as usize;
-        let rest = self.record.get(start..)?;
-        let len = rest
-            .iter()
-            .position(|b| {
-                !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
-            })
-            .unwrap_or(rest.len());
-        let text = std::str::from_utf8(rest.get(..len)?).ok()?;
-        // A safety net: a literal starts like a JSON number.
-        text.starts_with(|c: char| c == '-' || c.is_ascii_digit())
-            .then_some(text)
+        number_at(self.record, start)
     }
 }
 

@@ -38,19 +38,58 @@ pub(crate) struct Frame {
     first: bool,
 }
 
-/// The literal text of tape node `i` when it is a number and the record's
-/// literals are known.
+/// The literal text of tape node `i` when it is a number and its
+/// literals are known: those of the embedded JSON text being walked, if
+/// any, else the record's.
 #[inline]
-fn number_literal<'a>(
-    literals: &mut Option<Literals<'a>>,
+fn number_literal<'l>(
+    literals: &'l mut Option<Literals<'_>>,
+    embedded: Option<&'l EmbeddedLiterals>,
     node: StaticNode,
     i: usize,
-) -> Option<&'a str> {
+) -> Option<&'l str> {
     match node {
         StaticNode::I64(_) | StaticNode::U64(_) | StaticNode::F64(_) => {
-            literals.as_mut()?.number(i)
+            match embedded {
+                Some(e) => e.number(i),
+                None => literals.as_mut()?.number(i),
+            }
         }
         _ => None,
+    }
+}
+
+/// The number literals of an embedded JSON text (`isEmbeddedJSON`), so
+/// its numbers are kept as sent like the record's: node `k` of its tape
+/// starts at `starts[k]`. Owned (the text is the unescaped value of a
+/// string, parsed on the side); built only for embedded values.
+#[derive(Debug)]
+pub(crate) struct EmbeddedLiterals {
+    text: Box<[u8]>,
+    starts: Box<[u32]>,
+}
+
+impl EmbeddedLiterals {
+    /// The literals of `text`, parsed by simd-json with `structurals`.
+    fn new(text: &str, structurals: &[u32]) -> EmbeddedLiterals {
+        let bytes = text.as_bytes();
+        let starts = structurals
+            .iter()
+            .copied()
+            .filter(|&s| {
+                !matches!(
+                    bytes.get(s as usize),
+                    Some(b'}' | b']' | b':' | b',') | None
+                )
+            })
+            .collect();
+        EmbeddedLiterals { text: bytes.into(), starts }
+    }
+
+    /// The literal text of the number at tape node `i`.
+    fn number(&self, i: usize) -> Option<&str> {
+        let start = *self.starts.get(i)? as usize;
+        crate::input::json::number_at(&self.text, start)
     }
 }
 
@@ -74,6 +113,8 @@ pub(crate) struct Walker<'a, S> {
     pub sink: S,
     /// Number literals, for records parsed from JSON text.
     pub literals: Option<Literals<'a>>,
+    /// Number literals of the embedded JSON text being walked, if any.
+    pub embedded: Option<Box<EmbeddedLiterals>>,
     pub slots: &'a mut [usize],
     /// Key-order hints, beside the slots (see `Scratch::hints`).
     pub hints: &'a mut [u32],
@@ -112,6 +153,30 @@ pub(crate) fn describe(tape: &[Node<'_>], i: usize) -> String {
     }
 }
 
+/// Hands a coerced scalar to the sink.
+#[inline(always)]
+fn emit<S: Sink>(
+    sink: &mut S,
+    c: Coerced<'_>,
+    strings: Strings<'_>,
+) -> Outcome {
+    match c {
+        Coerced::Absent => return Outcome::Absent,
+        Coerced::Str(s) => sink.string(s, strings),
+        Coerced::Text(n) => {
+            let mut buf = [0; 32];
+            let text = coerce::scalar_text(n, &mut buf);
+            sink.string(text, Strings::Unknown);
+        }
+        Coerced::Int(n) => sink.int(n),
+        Coerced::IntText(n, text) => sink.int_text(n, text),
+        Coerced::UInt(n) => sink.uint(n),
+        Coerced::Float(f) => sink.float(f),
+        Coerced::Bool(b) => sink.boolean(b),
+    }
+    Outcome::Written
+}
+
 fn is_null(node: Option<&Node<'_>>) -> bool {
     matches!(node, None | Some(Node::Static(StaticNode::Null)))
 }
@@ -133,6 +198,7 @@ impl<'a, S: Sink> Walker<'a, S> {
         Walker {
             sink,
             literals,
+            embedded: None,
             slots,
             hints,
             indicators,
@@ -240,7 +306,12 @@ impl<'a, S: Sink> Walker<'a, S> {
     #[cold]
     fn describe(&mut self, tape: &[Node<'_>], i: usize) -> String {
         if let Some(&Node::Static(n)) = tape.get(i)
-            && let Some(text) = number_literal(&mut self.literals, n, i)
+            && let Some(text) = number_literal(
+                &mut self.literals,
+                self.embedded.as_deref(),
+                n,
+                i,
+            )
         {
             return crate::error::quote(text);
         }
@@ -358,7 +429,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                 self.indicators,
                 self.limits,
             )
-            .map(|c| self.emit(c, Strings::Unknown))
+            .map(|c| emit(&mut self.sink, c, Strings::Unknown))
             .map_err(|e| {
                 e.unwrap_or_else(|| {
                     wrong_type(describe(&[Node::String(s)], 0), plan)
@@ -390,26 +461,6 @@ impl<'a, S: Sink> Walker<'a, S> {
             }
             Err(e) => Err(e.in_field(&field.name)),
         }
-    }
-
-    /// Hands a coerced scalar to the sink.
-    #[inline(always)]
-    fn emit(&mut self, c: Coerced<'_>, strings: Strings<'_>) -> Outcome {
-        match c {
-            Coerced::Absent => return Outcome::Absent,
-            Coerced::Str(s) => self.sink.string(s, strings),
-            Coerced::Text(n) => {
-                let mut buf = [0; 32];
-                let text = coerce::scalar_text(n, &mut buf);
-                self.sink.string(text, Strings::Unknown);
-            }
-            Coerced::Int(n) => self.sink.int(n),
-            Coerced::IntText(n, text) => self.sink.int_text(n, text),
-            Coerced::UInt(n) => self.sink.uint(n),
-            Coerced::Float(f) => self.sink.float(f),
-            Coerced::Bool(b) => self.sink.boolean(b),
-        }
-        Outcome::Written
     }
 
     /// Writes one value at tape index `i` according to `plan`.
@@ -490,7 +541,12 @@ impl<'a, S: Sink> Walker<'a, S> {
                     Node::String(s) => (coerce::Scalar::Str(s), self.strings),
                     // A string field keeps a number's literal text.
                     Node::Static(n) if matches!(kind, Kind::String(_)) => {
-                        match number_literal(&mut self.literals, n, i) {
+                        match number_literal(
+                            &mut self.literals,
+                            self.embedded.as_deref(),
+                            n,
+                            i,
+                        ) {
                             Some(text) => {
                                 (coerce::Scalar::Str(text), Strings::Unknown)
                             }
@@ -510,7 +566,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                     self.indicators,
                     self.limits,
                 ) {
-                    Ok(c) => Ok(self.emit(c, strings)),
+                    Ok(c) => Ok(emit(&mut self.sink, c, strings)),
                     Err(Some(e)) => Err(e),
                     Err(None) => Err(wrong_type(self.describe(tape, i), plan)),
                 }
@@ -571,13 +627,16 @@ impl<'a, S: Sink> Walker<'a, S> {
                 Err(wrong_type(describe(&tape.0, 0), plan))
             }
             // The root is not a string, so `value` takes the normal path;
-            // the outer record's literal map does not fit this tape.
+            // the outer record's literal map does not fit this tape, so
+            // numbers are read from this text's own literals.
             _ => {
-                let outer = self.literals.take();
+                let inner =
+                    EmbeddedLiterals::new(text, buffers.structural_indexes());
+                let outer = self.embedded.replace(Box::new(inner));
                 let strings =
                     std::mem::replace(&mut self.strings, Strings::Unknown);
                 let result = self.value(plan, &tape.0, 0);
-                self.literals = outer;
+                self.embedded = outer;
                 self.strings = strings;
                 result
             }
@@ -593,7 +652,14 @@ impl<'a, S: Sink> Walker<'a, S> {
         at: usize,
     ) -> Result<(), FieldError> {
         let Walker {
-            sink, stack, literals, fields_left, limits, strings, ..
+            sink,
+            stack,
+            literals,
+            embedded,
+            fields_left,
+            limits,
+            strings,
+            ..
         } = self;
         let strings = *strings;
         stack.clear();
@@ -609,7 +675,9 @@ impl<'a, S: Sink> Walker<'a, S> {
                     i += 1;
                 }
                 Some(&Node::Static(s)) => {
-                    match (number_literal(literals, s, i), s) {
+                    let text =
+                        number_literal(literals, embedded.as_deref(), s, i);
+                    match (text, s) {
                         (Some(text), _) => sink.number_text(text),
                         (None, StaticNode::I64(n)) => sink.int(n),
                         (None, StaticNode::U64(n)) => sink.uint(n),
