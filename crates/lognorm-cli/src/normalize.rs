@@ -104,13 +104,17 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
         ctx = ctx.with_source_label(label);
     }
 
+    let inputs = if args.inputs.is_empty() {
+        &[PathBuf::from("-")][..]
+    } else {
+        &args.inputs
+    };
+    not_an_input("-o", args.output.as_deref(), inputs)?;
+    not_an_input("--errors", args.errors.as_deref(), inputs)?;
     let mut rows = Sink::create(args.output.as_deref(), Stream::Stdout)?;
     let mut dead = Sink::create(args.errors.as_deref(), Stream::Stderr)?;
     let mut scratch = Scratch::new();
     let mut all_ok = true;
-    let stdin = [PathBuf::from("-")];
-    let inputs =
-        if args.inputs.is_empty() { &stdin[..] } else { &args.inputs };
     for input in inputs {
         // The seam for streaming input: today each input is read whole
         // and split in memory. A streaming split (records cut from a
@@ -134,6 +138,25 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
     rows.flush()?;
     dead.flush()?;
     Ok(if all_ok { Status::Clean } else { Status::RecordsFailed })
+}
+
+/// Refuses an output file that is also an input: creating it would
+/// truncate the input before it is read.
+fn not_an_input(
+    option: &str,
+    output: Option<&Path>,
+    inputs: &[PathBuf],
+) -> Result<(), String> {
+    let Some(out) = output.and_then(|p| p.canonicalize().ok()) else {
+        return Ok(());
+    };
+    match inputs.iter().find(|i| i.canonicalize().is_ok_and(|i| i == out)) {
+        Some(input) => Err(format!(
+            "{option}: expected a file that is not an input, found `{}`",
+            input.display()
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The shipped log types and those of every `--schema`.

@@ -300,6 +300,35 @@ fn a_missing_input_is_an_error_naming_the_file() {
 }
 
 #[test]
+fn an_output_that_is_also_an_input_is_refused_before_it_is_truncated() {
+    let dir = scratch("output-is-input");
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, "{}\n").unwrap();
+    let input = input.to_str().unwrap();
+    for option in ["-o", "--errors"] {
+        let out = lognorm(&[
+            "normalize",
+            "--log-type",
+            "Wiz.Audit",
+            option,
+            input,
+            "testdata/logs/Wiz.Audit/corpus.jsonl",
+            input,
+        ]);
+        assert_output(
+            &out,
+            2,
+            "",
+            &format!(
+                "lognorm: {option}: expected a file that is not an input, \
+                 found `{input}`\n"
+            ),
+        );
+        assert_eq!(std::fs::read_to_string(input).unwrap(), "{}\n");
+    }
+}
+
+#[test]
 fn a_schema_directory_without_schemas_is_an_error() {
     let dir = scratch("no-schemas");
     std::fs::write(dir.join("notes.txt"), "not a schema").unwrap();
