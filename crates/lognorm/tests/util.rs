@@ -15,8 +15,8 @@ pub fn shipped_schemas() -> PathBuf {
 }
 
 /// The pinned context of golden files: parse time 2024-01-01T00:00:00Z
-/// and the node id the example program uses (`lognor`), so golden files
-/// equal the example's output with `--parse-time 2024-01-01T00:00:00Z`.
+/// and the node id the `lognorm` command uses (`lognor`), so golden files
+/// equal `lognorm normalize --parse-time 2024-01-01T00:00:00Z`'s output.
 pub fn context() -> Context {
     let t: Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
     Context::new(t).with_row_ids(RowIdGenerator::new(*b"lognor", t))

@@ -1,0 +1,280 @@
+//! `lognorm normalize`: inputs in, JSON rows and dead letters out.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use lognorm::{
+    Context, Framing, LogType, Registry, RowIdGenerator, Scratch, Timestamp,
+};
+
+use crate::{Status, dead_letter, schemas};
+
+/// The row-id node of every row this command writes (`lognor` in ASCII),
+/// as the golden files under `testdata/logs/` expect.
+const NODE_ID: [u8; 6] = *b"lognor";
+
+/// The arguments of `lognorm normalize`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The log type of the input, e.g. `Wiz.Audit`
+    #[arg(long, value_name = "NAME")]
+    log_type: String,
+
+    /// Add a schema file, or a directory's `*.yml` and `*.yaml` files
+    #[arg(long = "schema", value_name = "FILE_OR_DIR")]
+    schemas: Vec<PathBuf>,
+
+    /// Pin `p_parse_time` and the row ids' start (default: now)
+    #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+    parse_time: Option<Timestamp>,
+
+    /// How inputs are cut into records (default: the log type's)
+    #[arg(long, value_enum)]
+    framing: Option<FramingArg>,
+
+    /// Set `p_source_id` on every row
+    #[arg(long, value_name = "ID")]
+    source_id: Option<String>,
+
+    /// Set `p_source_label` on every row
+    #[arg(long, value_name = "LABEL")]
+    source_label: Option<String>,
+
+    /// Write the rows to FILE instead of standard output
+    #[arg(short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Write the dead letters to FILE instead of standard error
+    #[arg(long, value_name = "FILE")]
+    errors: Option<PathBuf>,
+
+    /// Files to normalize, in order (none or `-`: standard input)
+    #[arg(value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+}
+
+/// `--framing`'s values.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FramingArg {
+    /// One JSON value, an array of them, or NDJSON
+    Json,
+    /// Each line is a record
+    Lines,
+    /// Syslog octet counting (RFC 6587, Heroku log drains)
+    OctetCounted,
+    /// octet-counted if the input starts with a frame, else lines
+    Auto,
+}
+
+impl From<FramingArg> for Framing {
+    fn from(f: FramingArg) -> Framing {
+        match f {
+            FramingArg::Json => Framing::Json,
+            FramingArg::Lines => Framing::Lines,
+            FramingArg::OctetCounted => Framing::OctetCounted,
+            FramingArg::Auto => Framing::Auto,
+        }
+    }
+}
+
+fn parse_time(s: &str) -> Result<Timestamp, String> {
+    s.parse().map_err(|_| {
+        format!("expected an RFC 3339 timestamp, found `{}`", s.escape_debug())
+    })
+}
+
+/// Runs the command.
+///
+/// # Errors
+///
+/// A one-line message for usage, schema and I/O errors (exit status 2).
+pub(crate) fn run(args: &Args) -> Result<Status, String> {
+    let registry = registry(&args.schemas)?;
+    let log_type = find_log_type(&registry, &args.log_type)?;
+
+    let parse_time = args.parse_time.unwrap_or_else(now);
+    let mut ctx = Context::new(parse_time)
+        .with_row_ids(RowIdGenerator::new(NODE_ID, parse_time));
+    if let Some(id) = &args.source_id {
+        ctx = ctx.with_source_id(id);
+    }
+    if let Some(label) = &args.source_label {
+        ctx = ctx.with_source_label(label);
+    }
+
+    let inputs = if args.inputs.is_empty() {
+        &[PathBuf::from("-")][..]
+    } else {
+        &args.inputs
+    };
+    not_an_input("-o", args.output.as_deref(), inputs)?;
+    not_an_input("--errors", args.errors.as_deref(), inputs)?;
+    let mut rows = Sink::create(args.output.as_deref(), Stream::Stdout)?;
+    let mut dead = Sink::create(args.errors.as_deref(), Stream::Stderr)?;
+    let mut scratch = Scratch::new();
+    let mut all_ok = true;
+    for input in inputs {
+        // The seam for streaming input: today each input is read whole
+        // and split in memory. A streaming split (records cut from a
+        // reader as it fills a buffer) replaces `read_whole` and the
+        // `split` below; the loop over records stays as it is.
+        let (name, payload) = read_whole(input)?;
+        let records = match args.framing {
+            Some(f) => lognorm::split(&payload, f.into()),
+            None => log_type.split(&payload),
+        };
+        for record in records {
+            match log_type.normalize(record, &mut ctx, &mut scratch) {
+                Ok(event) => rows.line(event.row_bytes())?,
+                Err(e) => {
+                    all_ok = false;
+                    dead.dead_letter(&name, &e)?;
+                }
+            }
+        }
+    }
+    rows.flush()?;
+    dead.flush()?;
+    Ok(if all_ok { Status::Clean } else { Status::RecordsFailed })
+}
+
+/// Refuses an output file that is also an input: creating it would
+/// truncate the input before it is read.
+fn not_an_input(
+    option: &str,
+    output: Option<&Path>,
+    inputs: &[PathBuf],
+) -> Result<(), String> {
+    let Some(out) = output.and_then(|p| p.canonicalize().ok()) else {
+        return Ok(());
+    };
+    match inputs.iter().find(|i| i.canonicalize().is_ok_and(|i| i == out)) {
+        Some(input) => Err(format!(
+            "{option}: expected a file that is not an input, found `{}`",
+            input.display()
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The shipped log types and those of every `--schema`.
+fn registry(args: &[PathBuf]) -> Result<Registry, String> {
+    let mut b = Registry::builder();
+    b.add_builtin().map_err(|e| e.to_string())?;
+    for arg in args {
+        for file in schemas::files(arg)? {
+            schemas::add(&mut b, &file)?;
+        }
+    }
+    Ok(b.build())
+}
+
+fn find_log_type<'r>(
+    registry: &'r Registry,
+    name: &str,
+) -> Result<&'r LogType, String> {
+    if let Some(t) = registry.log_type(name) {
+        return Ok(t);
+    }
+    if name.contains(',') {
+        return Err(format!(
+            "--log-type: expected one log type name, found the list `{}` \
+             (several log types are not supported yet)",
+            name.escape_debug()
+        ));
+    }
+    let known: Vec<&str> = registry.log_types().map(|t| t.name()).collect();
+    Err(format!(
+        "unknown log type `{}`; known: {}",
+        name.escape_debug(),
+        known.join(", ")
+    ))
+}
+
+/// Reads an input whole; `-` is standard input. Gives the name dead
+/// letters carry and the bytes.
+fn read_whole(path: &Path) -> Result<(String, Vec<u8>), String> {
+    let mut payload = Vec::new();
+    if path == Path::new("-") {
+        io::stdin()
+            .lock()
+            .read_to_end(&mut payload)
+            .map_err(|e| format!("reading standard input: {e}"))?;
+        return Ok(("-".to_owned(), payload));
+    }
+    let name = path.display().to_string();
+    File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut payload))
+        .map_err(|e| format!("reading `{name}`: {e}"))?;
+    Ok((name, payload))
+}
+
+fn now() -> Timestamp {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = i64::try_from(d.as_secs()).unwrap_or(0);
+    Timestamp::from_unix(secs, d.subsec_nanos()).unwrap_or(Timestamp::MIN)
+}
+
+/// The standard stream a [`Sink`] falls back to.
+#[derive(Clone, Copy, Debug)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Where rows or dead letters go: a file, or a standard stream. Write
+/// errors name it.
+struct Sink {
+    name: String,
+    out: BufWriter<Box<dyn Write>>,
+}
+
+impl Sink {
+    /// Creates `path` (truncating it), or takes the standard stream when
+    /// there is no path or it is `-`.
+    fn create(path: Option<&Path>, stream: Stream) -> Result<Sink, String> {
+        let (name, out): (String, Box<dyn Write>) = match (path, stream) {
+            (Some(p), _) if p != Path::new("-") => {
+                let name = format!("`{}`", p.display());
+                let file = File::create(p)
+                    .map_err(|e| format!("creating {name}: {e}"))?;
+                (name, Box::new(file))
+            }
+            (_, Stream::Stdout) => {
+                ("standard output".to_owned(), Box::new(io::stdout()))
+            }
+            (_, Stream::Stderr) => {
+                ("standard error".to_owned(), Box::new(io::stderr()))
+            }
+        };
+        Ok(Sink { name, out: BufWriter::new(out) })
+    }
+
+    fn line(&mut self, row: &[u8]) -> Result<(), String> {
+        let written = self.out.write_all(row);
+        written
+            .and_then(|()| self.out.write_all(b"\n"))
+            .map_err(|e| self.error(&e))
+    }
+
+    fn dead_letter(
+        &mut self,
+        input: &str,
+        e: &lognorm::RecordError,
+    ) -> Result<(), String> {
+        dead_letter::write(&mut self.out, input, e)
+            .map_err(|io| self.error(&io))
+    }
+
+    fn flush(&mut self) -> Result<(), String> {
+        self.out.flush().map_err(|e| self.error(&e))
+    }
+
+    fn error(&self, e: &io::Error) -> String {
+        format!("writing {}: {e}", self.name)
+    }
+}
