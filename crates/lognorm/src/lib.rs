@@ -112,7 +112,7 @@ pub use indicators::{Indicator, IndicatorSet};
 pub use input::split::{Framing, Record, Split, split};
 pub use input::text::fastmatch;
 pub use limits::Limits;
-pub use registry::{LogType, Registry, RegistryBuilder};
+pub use registry::{LogType, OnDuplicate, Registry, RegistryBuilder};
 pub use rowid::RowIdGenerator;
 pub use scratch::Scratch;
 pub use time::{ParseTimestampError, Timestamp};

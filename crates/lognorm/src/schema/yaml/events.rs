@@ -382,7 +382,7 @@ impl<'a> Reader<'a> {
             _ => None,
         })?;
         Some(SchemaSpec {
-            schema: schema?,
+            schema,
             version: version.flatten(),
             description: description.flatten(),
             reference_url: reference_url.flatten(),
@@ -407,6 +407,7 @@ impl<'a> Reader<'a> {
             regex: None,
             csv: None,
             script: None,
+            native: None,
         })
     }
 
