@@ -99,6 +99,7 @@ mod limits;
 mod registry;
 mod rowid;
 mod schema;
+pub mod schematest;
 mod scratch;
 mod time;
 mod walk;

@@ -425,6 +425,12 @@ impl LogType {
         &self.limits
     }
 
+    /// The compiled schema (for the schema test runner, which reads the
+    /// declared types to compare values).
+    pub(crate) fn plan(&self) -> &Schema {
+        &self.schema
+    }
+
     /// Splits a payload into records the way this log type expects: for
     /// JSON types a single object, an array of objects or NDJSON; for text
     /// types lines, or syslog octet-counted frames when the payload starts

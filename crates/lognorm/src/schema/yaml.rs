@@ -220,6 +220,34 @@ pub(crate) fn parse(
     with_serde(src, budget)
 }
 
+/// Reads every document of a YAML stream into a `T` (empty documents are
+/// skipped), for files that hold several documents by design (Panther's
+/// schema tests). Errors carry the YAML position but no field path and no
+/// file name.
+pub(crate) fn parse_documents<T: serde::de::DeserializeOwned>(
+    src: &str,
+    limits: &crate::Limits,
+) -> Result<Vec<T>, SchemaError> {
+    let budget = budget(limits);
+    // As for schemas: the recursive serde reader only gets documents
+    // that nest within the budget.
+    if let Some(location) = events::too_deep(src, &budget) {
+        return Err(SchemaError::new(
+            SchemaErrorKind::Limit,
+            location,
+            String::new(),
+            format!("YAML nested deeper than {} levels", budget.max_depth),
+        ));
+    }
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget.clone());
+    serde_saphyr::from_multiple_with_options(src, options).map_err(|e| {
+        let location = e.location().as_ref().and_then(location);
+        let (kind, message) = describe(&e, &budget);
+        SchemaError::new(kind, location, String::new(), message)
+    })
+}
+
 /// What reading a schema may cost. Each schema level is three YAML
 /// levels (`fields:` list, the field's mapping, its keys); the depth
 /// budget keeps both readers' recursion bounded whatever the document.
