@@ -427,3 +427,35 @@ fn bless(outcomes: &[Outcome]) {
     }
     fs::write(list_path(), out).unwrap();
 }
+
+/// `testdata/tests/<LogType>.tests.yml`: the shipped log types' own
+/// schema tests, in Panther's format; every case passes.
+#[test]
+fn shipped_log_types_pass_their_schema_tests() {
+    let registry = Registry::builtin();
+    let mut failures = Vec::new();
+    let mut counted = Vec::new();
+    for log_type in registry.log_types() {
+        let file = format!("{}.tests.yml", log_type.name());
+        let text = fs::read_to_string(testdata().join("tests").join(&file))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let cases = schematest::parse(&file, &text).unwrap();
+        assert!(
+            cases.iter().all(|c| c.log_type() == log_type.name()),
+            "{file}: a case of another log type"
+        );
+        counted.push((log_type.name().to_owned(), cases.len()));
+        for case in &cases {
+            let result = case.run(&registry);
+            if !result.passed() {
+                failures.extend(
+                    result.mismatches().iter().map(|m| format!("{file}: {m}")),
+                );
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(counted.iter().all(|(_, n)| *n >= 2), "{counted:?}");
+    let files = fs::read_dir(testdata().join("tests")).unwrap().count();
+    assert_eq!(files, counted.len(), "a test file without a shipped log type");
+}

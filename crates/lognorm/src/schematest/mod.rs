@@ -516,3 +516,293 @@ impl fmt::Display for Mismatch {
         write!(f, "expected {}, found {}", self.expected, self.found)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use crate::Registry;
+
+    const SCHEMA: &str = r#"
+schema: Test.Rows
+fields:
+  - name: "@timestamp"
+    type: timestamp
+    timeFormats: ["%d/%b/%Y:%H:%M:%S %z", unix_ms]
+    isEventTime: true
+  - name: user
+    type: string
+    indicators: [username]
+  - name: ip
+    type: string
+    indicators: [ip]
+  - name: n
+    type: float
+  - name: obj
+    type: object
+    fields:
+      - name: a.b
+        type: int
+      - name: t
+        type: timestamp
+        timeFormats: [unix]
+  - name: times
+    type: array
+    element:
+      type: timestamp
+      timeFormats: [unix]
+  - name: j
+    type: json
+"#;
+
+    const INPUT: &str = r#"{"@timestamp": "10/Oct/2000:13:55:36 -0700", "user": "ana", "ip": "192.0.2.1", "n": 0, "obj": {"a.b": 1, "t": 1}, "times": [2, 3], "j": {"k": [1, null]}}"#;
+
+    /// The mismatches of one case of `input` expecting `rows` (a JSON
+    /// list of rows), as their messages.
+    fn run(input: &str, rows: &str) -> Vec<String> {
+        let registry =
+            Registry::builder().add_yaml("t.yml", SCHEMA).unwrap().build();
+        // JSON strings are YAML double-quoted scalars.
+        let input = serde_json::Value::String(input.to_owned());
+        let yaml =
+            format!("name: t\nlogType: Test.Rows\ninput: {input}\n{rows}\n");
+        let cases = parse("t.tests.yml", &yaml).unwrap();
+        let result = cases[0].run(&registry);
+        result.mismatches().iter().map(ToString::to_string).collect()
+    }
+
+    /// A row like the one `INPUT` gives, with `edit` applied to it.
+    fn row(
+        edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
+    ) -> String {
+        let mut row: serde_json::Value = serde_json::from_str(
+            r#"{"at_sign_timestamp": "2000-10-10 20:55:36.000000000",
+                "user": "ana", "ip": "192.0.2.1", "n": 0.0,
+                "obj": {"a_b": 1, "t": "1970-01-01 00:00:01.000000000"},
+                "times": ["1970-01-01 00:00:02.000000000",
+                          "1970-01-01 00:00:03.000000000"],
+                "j": {"k": [1, null]},
+                "p_log_type": "Test.Rows",
+                "p_event_time": "2000-10-10 20:55:36.000000000",
+                "p_any_ip_addresses": ["192.0.2.1"],
+                "p_any_usernames": ["ana"]}"#,
+        )
+        .unwrap();
+        if let Some(map) = row.as_object_mut() {
+            edit(map);
+        }
+        row.to_string()
+    }
+
+    /// `result:` for one row, `results:` for several.
+    fn rows(list: &[String]) -> String {
+        let list: Vec<serde_json::Value> = list
+            .iter()
+            .map(|r| serde_json::Value::String(r.clone()))
+            .collect();
+        match list.as_slice() {
+            [one] => format!("result: {one}"),
+            _ => format!("results: {}", serde_json::to_string(&list).unwrap()),
+        }
+    }
+
+    #[test]
+    fn the_row_as_lognorm_writes_it_passes() {
+        assert_eq!(run(INPUT, &rows(&[row(|_| {})])), Vec::<String>::new());
+    }
+
+    #[test]
+    fn rows_are_compared_as_pantherlog_test_does() {
+        use serde_json::json;
+        let panther = row(|r| {
+            // Timestamps in the input's layout, in RFC 3339 and as the
+            // number the field's format reads; keys by their input name.
+            r.remove("at_sign_timestamp");
+            r.insert("@timestamp".into(), json!("10/Oct/2000:13:55:36 -0700"));
+            r.insert(
+                "p_event_time".into(),
+                json!("2000-10-10T13:55:36-07:00"),
+            );
+            r.insert("obj".into(), json!({"a.b": 1, "t": 1}));
+            r.insert("times".into(), json!([2, "1970-01-01T00:00:03Z"]));
+            // Sets in any order, numbers by value, nulls as absent,
+            // run-dependent columns ignored.
+            r.insert("n".into(), json!(0));
+            r.insert("absent".into(), json!(null));
+            r.insert("p_any_usernames".into(), json!(["ana", "ana"]));
+            r.insert("p_row_id".into(), json!("anything"));
+            r.insert("p_parse_time".into(), json!("2022-04-04T16:12:41Z"));
+        });
+        assert_eq!(run(INPUT, &rows(&[panther])), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_difference_is_one_mismatch() {
+        use serde_json::json;
+        let wrong = row(|r| {
+            r.insert("@timestamp".into(), json!("10/Oct/2000:13:55:37 -0700"));
+            r.remove("at_sign_timestamp");
+            r.insert("p_event_time".into(), json!("2000-10-10T20:55:36Z"));
+            r.insert("user".into(), json!("bob"));
+            r.remove("ip");
+            r.insert("extra".into(), json!(1));
+            r.insert("n".into(), json!(0.5));
+            r.insert("obj".into(), json!({"a_b": 2, "t": 1}));
+            r.insert("times".into(), json!([2]));
+            r.insert("j".into(), json!({"k": [1]}));
+            r.insert(
+                "p_any_ip_addresses".into(),
+                json!(["192.0.2.2", "192.0.2.1"]),
+            );
+            r.remove("p_any_usernames");
+        });
+        assert_eq!(
+            run(INPUT, &rows(&[wrong])),
+            [
+                "test `t`: field `at_sign_timestamp`: expected \
+                 `\"10/Oct/2000:13:55:37 -0700\" (2000-10-10 \
+                 20:55:37.000000000)`, found `\"2000-10-10 \
+                 20:55:36.000000000\"`",
+                "test `t`: field `extra`: expected `1`, found nothing",
+                "test `t`: field `j`: expected `{\"k\":[1]}`, found \
+                 `{\"k\":[1,null]}`",
+                "test `t`: field `n`: expected `0.5`, found `0`",
+                "test `t`: field `obj.a_b`: expected `2`, found `1`",
+                "test `t`: field `p_any_ip_addresses`: expected \
+                 `[\"192.0.2.1\",\"192.0.2.2\"]`, found `[\"192.0.2.1\"]`",
+                "test `t`: field `times`: expected `[2]`, found \
+                 `[\"1970-01-01 00:00:02.000000000\",\"1970-01-01 \
+                 00:00:03.000000000\"…`",
+                "test `t`: field `user`: expected `\"bob\"`, found \
+                 `\"ana\"`",
+                "test `t`: field `ip`: expected nothing, found \
+                 `\"192.0.2.1\"`",
+                "test `t`: field `p_any_usernames`: expected nothing, found \
+                 `[\"ana\"]`",
+            ]
+        );
+    }
+
+    #[test]
+    fn records_and_rows_are_paired_in_order() {
+        let second = r#"{"@timestamp": 971211336000, "user": "ana"}"#;
+        let input = format!("{INPUT}\n{second}\n{{\"user\": 1}}");
+        let two = rows(&[row(|_| {}), row(|_| {})]);
+        assert_eq!(
+            run(&input, &two),
+            [
+                "test `t`: field `results[1].ip`: expected \
+                 `\"192.0.2.1\"`, found nothing",
+                "test `t`: field `results[1].j`: expected `{\"k\":[1,null]}`, \
+                 found nothing",
+                "test `t`: field `results[1].n`: expected `0.0`, found \
+                 nothing",
+                "test `t`: field `results[1].obj`: expected \
+                 `{\"a_b\":1,\"t\":\"1970-01-01 00:00:01.000000000\"}`, found \
+                 nothing",
+                "test `t`: field `results[1].p_any_ip_addresses`: expected \
+                 `[\"192.0.2.1\"]`, found nothing",
+                "test `t`: field `results[1].times`: expected \
+                 `[\"1970-01-01 00:00:02.000000000\",\"1970-01-01 \
+                 00:00:03.000000000\"…`, found nothing",
+                "test `t`: field `results[2]`: expected nothing, found \
+                 `{\"user\":\"1\",\"p_log_type\":\"Test.Rows\",\"p_row_id\":\"00000000000080e…`",
+            ]
+        );
+        let bad = format!("{INPUT}\n{{\"n\": \"x\"}}");
+        assert_eq!(
+            run(&bad, &rows(&[row(|_| {})])),
+            ["test `t`: expected nothing, found error: record 2 (byte 154): \
+              field `n`: expected float (a finite number), found `\"x\"`"]
+        );
+        assert_eq!(
+            run("{\"n\": \"x\"}", &rows(&[row(|_| {})])),
+            ["test `t`: expected an event, found error: record 1 (byte 0): \
+              field `n`: expected float (a finite number), found `\"x\"`"]
+        );
+    }
+
+    #[test]
+    fn a_missing_log_type_is_a_mismatch() {
+        let cases = parse(
+            "t.tests.yml",
+            "name: t\nlogType: Test.Missing\ninput: '{}'\nresult: '{}'\n",
+        )
+        .unwrap();
+        let result = cases[0].run(&Registry::builtin());
+        assert_eq!(
+            result.to_string(),
+            "t.tests.yml:1:7: test `t` (Test.Missing): test `t`: expected \
+             log type `Test.Missing` in the registry, found nothing"
+        );
+    }
+
+    /// Every error of a test file, pinned.
+    #[test]
+    fn test_file_errors() {
+        let error =
+            |yaml: &str| parse("t.tests.yml", yaml).unwrap_err().to_string();
+        let head = "name: a\nlogType: Custom.Aa\ninput: '{}'\n";
+        assert_eq!(
+            error(head),
+            "t.tests.yml:1:7: missing `result` (the expected row) or \
+             `results` (a list of rows)"
+        );
+        assert_eq!(
+            error(&format!("{head}result: '{{}}'\nresults: ['{{}}']\n")),
+            "t.tests.yml:4:9: result: expected one of `result` and \
+             `results`, found both"
+        );
+        assert_eq!(
+            error(&format!("{head}result: '{{'\n")),
+            "t.tests.yml:4:9: result: expected a row as JSON text: EOF \
+             while parsing an object at line 1 column 1"
+        );
+        assert_eq!(
+            error(&format!("{head}results: ['{{}}', '2']\n")),
+            "t.tests.yml:4:17: results[1]: expected a JSON object (a row), \
+             found `2`"
+        );
+        assert_eq!(
+            error(&format!("{head}result: '{{}}'\nexpect: 1\n")),
+            "t.tests.yml:5:1: unknown field `expect`, expected one of name, \
+             logType, input, result, results"
+        );
+        assert_eq!(
+            error("name: a\ninput: x\nresult: '{}'\n"),
+            "t.tests.yml:3:1: missing field `logType`"
+        );
+        assert_eq!(
+            error("name: a\n  b: c\n"),
+            "t.tests.yml:2:4: mapping values are not allowed in this context"
+        );
+    }
+
+    /// Documents, empty ones skipped; a row may be a YAML mapping and an
+    /// input a YAML value.
+    #[test]
+    fn reads_every_document() {
+        let yaml = "---\n---\nname: a\nlogType: Custom.Aa\ninput: x\n\
+                    result: '{}'\n---\n# c\nname: b\nlogType: Custom.Bb\n\
+                    input: {k: 1}\nresults:\n  - {p_log_type: Custom.Bb}\n";
+        let cases = parse("t.tests.yml", yaml).unwrap();
+        let seen: Vec<_> = cases
+            .iter()
+            .map(|c| {
+                (
+                    c.name(),
+                    c.log_type(),
+                    c.input(),
+                    c.expected_rows(),
+                    c.location().map(|l| l.to_string()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("a", "Custom.Aa", "x", 1, Some("3:7".to_owned())),
+                ("b", "Custom.Bb", r#"{"k":1}"#, 1, Some("9:7".to_owned())),
+            ]
+        );
+    }
+}
