@@ -711,6 +711,8 @@ mod tests {
          deny: []\n      ip: ipv4\n      cidr: any\n",
         // Strings that look like other types stay strings.
         "schema: 123\nfields:\n  - name: true\n    type: 1.5\n",
+        // No `schema:` (the caller names the log type).
+        "version: 0\nfields:\n  - name: a\n    type: string\n",
         // Keys in the wrong place are the compiler's business.
         "schema: A.B\nfields:\n  - name: a\n    type: string\n    fields: \
          []\n    element: {type: int}\n",
@@ -734,6 +736,8 @@ mod tests {
         "schema: A.B\nparser:\n  regex: {}\nfields:\n  - name: a\n    \
          type: string\n",
         "schema: A.B\nfields:\n  - name: a\n    type: string\n    copy: {}\n",
+        "schema: A.B\nparser:\n  native:\n    name: A.B\nfields:\n  - name: \
+         a\n    type: string\n",
         // Errors: unknown, missing, repeated keys, nulls, wrong shapes,
         // two documents, syntax.
         "schema: A.B\nfeilds: []\n",
