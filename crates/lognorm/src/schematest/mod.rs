@@ -139,6 +139,10 @@ struct CaseSpec {
     results: Option<Spanned<Vec<Spanned<Value>>>>,
 }
 
+/// The largest test file [`parse`] reads: 64 MiB (the YAML reader's own
+/// budget allows as much scalar text).
+const MAX_FILE_BYTES: usize = 64 << 20;
+
 /// Reads a test file: every YAML document of `yaml` is one case. `file`
 /// names the file in errors and results.
 ///
@@ -147,7 +151,8 @@ struct CaseSpec {
 /// A [`SchemaError`] with the file and `line:column` when the YAML does
 /// not read, a document lacks `name`, `logType`, `input` or exactly one
 /// of `result` and `results`, has another key, or an expected row is not
-/// a JSON object.
+/// a JSON object; or when the file is larger than 64 MiB or goes past
+/// the YAML reader's budget (nesting, nodes, aliases).
 ///
 /// # Example
 ///
@@ -164,15 +169,15 @@ struct CaseSpec {
 /// ```
 pub fn parse(file: &str, yaml: &str) -> Result<Vec<TestCase>, SchemaError> {
     let limits = crate::Limits::new();
-    if yaml.len() > limits.schema_bytes() {
+    if yaml.len() > MAX_FILE_BYTES {
         return Err(SchemaError::new(
             SchemaErrorKind::Limit,
             None,
             "",
             format!(
-                "a test file of {} bytes, more than the limit of {} bytes",
+                "a test file of {} bytes, more than the limit of \
+                 {MAX_FILE_BYTES} bytes",
                 yaml.len(),
-                limits.schema_bytes()
             ),
         )
         .in_file(file));
@@ -770,6 +775,17 @@ fields:
         assert_eq!(
             error("name: a\ninput: x\nresult: '{}'\n"),
             "t.tests.yml:3:1: missing field `logType`"
+        );
+        let deep =
+            format!("{head}result: {}{}\n", "[".repeat(100), "]".repeat(100));
+        assert_eq!(
+            error(&deep),
+            "t.tests.yml:4:64: YAML nested deeper than 56 levels"
+        );
+        assert_eq!(
+            error(&" ".repeat(super::MAX_FILE_BYTES + 1)),
+            "t.tests.yml: a test file of 67108865 bytes, more than the limit \
+             of 67108864 bytes"
         );
         assert_eq!(
             error("name: a\n  b: c\n"),
