@@ -893,4 +893,39 @@ mod tests {
              an empty string"
         );
     }
+
+    /// Panther's rule for log type names, against the regex it states.
+    #[test]
+    fn log_type_names_follow_panthers_rule() {
+        use super::is_log_type_name;
+        for good in [
+            "Ab",
+            "AWS.ALB",
+            "Custom.SampleLog.V1",
+            "Microsoft365.Audit.Exchange",
+            "X9",
+        ] {
+            assert!(is_log_type_name(good), "{good}");
+        }
+        for bad in [
+            "", "A", "A.B", "Ab.C", "ab.Cd", "Ab.", ".Ab", "Ab..Cd", "Ab_c",
+            "Äb", "Ab Cd", " Ab",
+        ] {
+            assert!(!is_log_type_name(bad), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn log_type_names_match_the_regex(name in "[AaZz09._ ]{0,8}") {
+            let rule = regex::Regex::new(
+                r"^[A-Z][A-Za-z0-9]+(\.[A-Z][A-Za-z0-9]+)*$",
+            )
+            .unwrap();
+            proptest::prop_assert_eq!(
+                super::is_log_type_name(&name),
+                rule.is_match(&name)
+            );
+        }
+    }
 }
