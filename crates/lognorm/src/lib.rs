@@ -81,6 +81,12 @@
 //! error names the record, the field path, what was expected and what was
 //! found, and hands back the raw record.
 //!
+//! # Schema tests
+//!
+//! [`schematest`] reads Panther's schema test files (the `pantherlog
+//! test` format: an input payload and the rows it must give) and runs
+//! them against a [`Registry`], comparing rows as Panther does.
+//!
 //! # Performance
 //!
 //! Build the registry once and reuse a `Scratch` per thread. JSON records
