@@ -504,13 +504,13 @@ mod tests {
         // A time format may hold a line break (`"%Y\n"` in YAML); the
         // error's `expected` quotes it. The `schema_yaml` fuzz property
         // catches this one.
-        let yaml = "schema: X\nfields:\n  - name: t\n    type: timestamp\n    \
+        let yaml = "schema: Xx\nfields:\n  - name: t\n    type: timestamp\n    \
                     timeFormats: [\"%Y\\n\"]\n";
         let registry = crate::Registry::builder()
             .add_yaml("x.yml", yaml)
             .unwrap()
             .build();
-        let x = registry.log_type("X").unwrap();
+        let x = registry.log_type("Xx").unwrap();
         let mut ctx =
             crate::context::Context::new(crate::time::Timestamp::MIN);
         let mut scratch = crate::scratch::Scratch::new();

@@ -81,6 +81,12 @@
 //! error names the record, the field path, what was expected and what was
 //! found, and hands back the raw record.
 //!
+//! # Schema tests
+//!
+//! [`schematest`] reads Panther's schema test files (the `pantherlog
+//! test` format: an input payload and the rows it must give) and runs
+//! them against a [`Registry`], comparing rows as Panther does.
+//!
 //! # Performance
 //!
 //! Build the registry once and reuse a `Scratch` per thread. JSON records
@@ -101,6 +107,7 @@ mod normalize;
 mod registry;
 mod rowid;
 mod schema;
+pub mod schematest;
 mod scratch;
 mod sink;
 mod time;
@@ -115,7 +122,7 @@ pub use indicators::{Indicator, IndicatorSet};
 pub use input::split::{Framing, Record, Split, split};
 pub use input::text::fastmatch;
 pub use limits::Limits;
-pub use registry::{LogType, Registry, RegistryBuilder};
+pub use registry::{LogType, OnDuplicate, Registry, RegistryBuilder};
 pub use rowid::RowIdGenerator;
 pub use scratch::Scratch;
 pub use time::{ParseTimestampError, Timestamp};

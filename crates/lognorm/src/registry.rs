@@ -116,7 +116,42 @@ impl Registry {
 #[derive(Debug, Default)]
 pub struct RegistryBuilder {
     limits: Limits,
+    on_duplicate: OnDuplicate,
     types: Vec<LogType>,
+}
+
+/// What a [`RegistryBuilder`] does with a schema whose log type was added
+/// before (set with [`RegistryBuilder::on_duplicate`]).
+///
+/// ```
+/// use lognorm::{OnDuplicate, Registry};
+///
+/// // My own Hex.Audit, in place of the shipped one.
+/// let mine = "schema: Hex.Audit\nfields:\n  - name: id\n    type: string\n";
+/// let registry = Registry::builder()
+///     .add_builtin()?
+///     .on_duplicate(OnDuplicate::Replace)
+///     .add_yaml("Hex.Audit.yml", mine)?
+///     .build();
+/// assert_eq!(registry.log_types().count(), 7);
+/// let hex = registry.log_type("Hex.Audit").unwrap();
+/// let mut scratch = lognorm::Scratch::new();
+/// let mut ctx = lognorm::Context::new("2024-01-01T00:00:00Z".parse()?);
+/// let record = hex.split(br#"{"id":"a","event":{}}"#).next().unwrap();
+/// let event = hex.normalize(record, &mut ctx, &mut scratch)?;
+/// assert!(event.row().starts_with(r#"{"id":"a","p_log_type":"Hex.Audit""#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OnDuplicate {
+    /// Refuse it with a [`SchemaErrorKind::DuplicateLogType`] error (the
+    /// default): two files that name one log type are usually a mistake.
+    #[default]
+    Error,
+    /// Let it replace the earlier one: a user's own version of a shipped
+    /// schema, say.
+    Replace,
 }
 
 impl RegistryBuilder {
@@ -127,11 +162,23 @@ impl RegistryBuilder {
         self
     }
 
+    /// Sets what the schemas added after this call do when their log
+    /// type was added before: refuse ([`OnDuplicate::Error`], the
+    /// default) or replace it ([`OnDuplicate::Replace`]).
+    pub fn on_duplicate(
+        &mut self,
+        policy: OnDuplicate,
+    ) -> &mut RegistryBuilder {
+        self.on_duplicate = policy;
+        self
+    }
+
     /// Adds the seven shipped log types.
     ///
     /// # Errors
     ///
-    /// When a log type of the same name was added before.
+    /// When a log type of the same name was added before (unless
+    /// [`OnDuplicate::Replace`] is set).
     pub fn add_builtin(
         &mut self,
     ) -> Result<&mut RegistryBuilder, SchemaError> {
@@ -141,31 +188,95 @@ impl RegistryBuilder {
         Ok(self)
     }
 
-    /// Compiles a schema from YAML text; `file` names it in errors.
+    /// Compiles a schema from YAML text; `file` names it in errors. The
+    /// document names its log type (`schema: Custom.MyLogs`); for one
+    /// that does not, use [`add_yaml_named`](Self::add_yaml_named).
     ///
     /// # Errors
     ///
     /// A [`SchemaError`] with the file, `line:column`, field path and what
     /// was expected, when the schema is not valid, or when a log type of
-    /// the same name was added before.
+    /// the same name was added before (unless [`OnDuplicate::Replace`] is
+    /// set).
     pub fn add_yaml(
         &mut self,
         file: &str,
         yaml: &str,
     ) -> Result<&mut RegistryBuilder, SchemaError> {
-        let schema = schema::compile(yaml, &self.limits)
+        self.add(file, yaml, None)
+    }
+
+    /// Compiles a schema from YAML text as the log type `name`, for a
+    /// document without a `schema:` key (Panther's Console and its
+    /// Terraform provider keep the name beside the spec). A document
+    /// that has the key must name the same log type.
+    ///
+    /// # Errors
+    ///
+    /// As [`add_yaml`](Self::add_yaml); also when `name` does not follow
+    /// Panther's rule for log type names, or differs from the document's
+    /// `schema:`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lognorm::Registry;
+    ///
+    /// let spec = "fields:\n  - name: level\n    type: string\n";
+    /// let registry = Registry::builder()
+    ///     .add_yaml_named("Custom.AppLogs", "app_logs.tf", spec)?
+    ///     .build();
+    /// assert!(registry.log_type("Custom.AppLogs").is_some());
+    ///
+    /// let err = Registry::builder().add_yaml("app.yml", spec).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "app.yml: schema: missing the log type's name: add `schema: \
+    ///      Custom.MyLogs` to the document, or name it when adding it \
+    ///      (`RegistryBuilder::add_yaml_named`)"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_yaml_named(
+        &mut self,
+        name: &str,
+        file: &str,
+        yaml: &str,
+    ) -> Result<&mut RegistryBuilder, SchemaError> {
+        self.add(file, yaml, Some(name))
+    }
+
+    fn add(
+        &mut self,
+        file: &str,
+        yaml: &str,
+        name: Option<&str>,
+    ) -> Result<&mut RegistryBuilder, SchemaError> {
+        let schema = schema::compile(yaml, &self.limits, name)
             .map_err(|e| e.in_file(file))?;
-        if self.types.iter().any(|t| t.schema.name == schema.name) {
-            return Err(SchemaError::new(
-                SchemaErrorKind::DuplicateLogType,
-                None,
-                "schema",
-                format!("log type `{}` is already registered", schema.name),
-            )
-            .in_file(file));
-        }
         let json = JsonFormat::new(&schema);
-        self.types.push(LogType { schema, json, limits: self.limits });
+        let log_type = LogType { schema, json, limits: self.limits };
+        let same = self.types.iter().position(|t| t.name() == log_type.name());
+        match (same, self.on_duplicate) {
+            (None, _) => self.types.push(log_type),
+            (Some(i), OnDuplicate::Replace) => {
+                if let Some(slot) = self.types.get_mut(i) {
+                    *slot = log_type;
+                }
+            }
+            (Some(_), OnDuplicate::Error) => {
+                return Err(SchemaError::new(
+                    SchemaErrorKind::DuplicateLogType,
+                    None,
+                    "schema",
+                    format!(
+                        "log type `{}` is already registered",
+                        log_type.name()
+                    ),
+                )
+                .in_file(file));
+            }
+        }
         Ok(self)
     }
 
@@ -192,30 +303,59 @@ impl RegistryBuilder {
     ///
     /// # Errors
     ///
-    /// As [`add_file`](Self::add_file), for the first file that fails.
+    /// As [`add_file`](Self::add_file), for the first file that fails;
+    /// the files after it are not read. To load every good file and hear
+    /// about every bad one, use [`add_dir_keep_going`](Self::add_dir_keep_going).
     pub fn add_dir(
         &mut self,
         dir: impl AsRef<Path>,
     ) -> Result<&mut RegistryBuilder, SchemaError> {
-        let dir = dir.as_ref();
-        let io = |e: std::io::Error| {
-            SchemaError::new(SchemaErrorKind::Io, None, "", e.to_string())
-                .in_file(&dir.display().to_string())
-        };
-        let mut files = Vec::new();
-        for entry in std::fs::read_dir(dir).map_err(io)? {
-            let path = entry.map_err(io)?.path();
-            let yaml =
-                path.extension().is_some_and(|e| e == "yml" || e == "yaml");
-            if yaml && path.is_file() {
-                files.push(path);
-            }
-        }
-        files.sort();
-        for path in files {
+        for path in schema_files(dir.as_ref())? {
             self.add_file(path)?;
         }
         Ok(self)
+    }
+
+    /// Reads and compiles every `*.yml` and `*.yaml` file of a directory
+    /// (not its subdirectories), in file-name order, adding every file
+    /// that compiles and returning the errors of the others, in the same
+    /// order (empty when all loaded).
+    ///
+    /// # Errors
+    ///
+    /// Only when the directory itself cannot be listed; nothing is added
+    /// then.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lognorm::Registry;
+    ///
+    /// let dir = std::env::temp_dir().join("lognorm-doc-keep-going");
+    /// std::fs::create_dir_all(&dir)?;
+    /// std::fs::write(dir.join("a.yml"), "schema: Custom.Good\nfields:\n  - name: a\n    type: string\n")?;
+    /// std::fs::write(dir.join("b.yml"), "schema: Custom.Bad\nfields:\n  - name: a\n    type: strin\n")?;
+    ///
+    /// let mut builder = Registry::builder();
+    /// let errors = builder.add_dir_keep_going(&dir)?;
+    /// let registry = builder.build();
+    /// assert!(registry.log_type("Custom.Good").is_some());
+    /// assert_eq!(errors.len(), 1);
+    /// assert!(errors[0].file().ends_with("b.yml"));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_dir_keep_going(
+        &mut self,
+        dir: impl AsRef<Path>,
+    ) -> Result<Vec<SchemaError>, SchemaError> {
+        let mut errors = Vec::new();
+        for path in schema_files(dir.as_ref())? {
+            if let Err(e) = self.add_file(path) {
+                errors.push(e);
+            }
+        }
+        Ok(errors)
     }
 
     /// Builds the registry, leaving the builder empty.
@@ -229,6 +369,24 @@ impl RegistryBuilder {
             .collect();
         Registry { inner: Arc::new(Inner { types, index }) }
     }
+}
+
+/// The `*.yml` and `*.yaml` files of a directory, sorted.
+fn schema_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, SchemaError> {
+    let io = |e: std::io::Error| {
+        SchemaError::new(SchemaErrorKind::Io, None, "", e.to_string())
+            .in_file(&dir.display().to_string())
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let yaml = path.extension().is_some_and(|e| e == "yml" || e == "yaml");
+        if yaml && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// One compiled log type: splits payloads and normalizes records.
@@ -265,6 +423,12 @@ impl LogType {
     /// The limits records of this type are held to.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// The compiled schema (for the schema test runner, which reads the
+    /// declared types to compare values).
+    pub(crate) fn plan(&self) -> &Schema {
+        &self.schema
     }
 
     /// Splits a payload into records the way this log type expects: for

@@ -6,6 +6,7 @@
 )]
 
 mod alloc;
+mod conformance;
 mod edge;
 mod fastmatch;
 mod fuzz;

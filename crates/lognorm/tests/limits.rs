@@ -7,7 +7,7 @@ use lognorm::{Limits, RecordErrorKind, Registry, SchemaErrorKind, Scratch};
 use crate::util::context;
 
 const SCHEMA: &str = "
-schema: T
+schema: Limits.Json
 fields:
   - name: a
     type: string
@@ -25,7 +25,7 @@ fn registry(limits: Limits) -> Registry {
 
 /// (row or `error: …`) per record.
 fn outcomes(registry: &Registry, payload: &[u8]) -> Vec<String> {
-    let t = registry.log_type("T").unwrap();
+    let t = registry.log_type("Limits.Json").unwrap();
     let mut ctx = context();
     let mut scratch = Scratch::new();
     t.split(payload)
@@ -60,7 +60,7 @@ fn payload_limit_turns_the_rest_into_one_failing_record() {
         ]
     );
     // The failing record carries every byte that was not split.
-    let t = r.log_type("T").unwrap();
+    let t = r.log_type("Limits.Json").unwrap();
     let last = t.split(payload).last().unwrap();
     assert_eq!(last.bytes(), &payload[20..]);
 }
@@ -118,7 +118,7 @@ fn schema_size_limit() {
 }
 
 const TEXT: &str = "
-schema: L
+schema: Limits.Text
 parser:
   fastmatch:
     match:
@@ -164,7 +164,7 @@ fn pattern_count_and_length_limits() {
 fn string_limit_fails_the_record() {
     let r = registry(Limits::new().max_string_bytes(4));
     assert_eq!(outcomes(&r, br#"{"a":"1234"}"#), [r#"{"a":"1234"}"#]);
-    let t = r.log_type("T").unwrap();
+    let t = r.log_type("Limits.Json").unwrap();
     let (mut ctx, mut scratch) = (context(), Scratch::new());
     let record = t.split(br#"{"a":"12345"}"#).next().unwrap();
     let err = t.normalize(record, &mut ctx, &mut scratch).unwrap_err();

@@ -22,10 +22,13 @@ use super::columns;
 const TYPES: &str = "`string`, `int`, `smallint`, `bigint`, `float`, \
                      `boolean`, `timestamp`, `array`, `object`, `json`";
 
-/// Loads and checks one schema document.
+/// Loads and checks one schema document. `name` is the log type's name
+/// when the caller gives it (a Console or Terraform spec has no
+/// `schema:` key); a document that has the key must agree with it.
 pub(crate) fn compile(
     src: &str,
     limits: &Limits,
+    name: Option<&str>,
 ) -> Result<Schema, SchemaError> {
     if src.len() > limits.schema_bytes() {
         return Err(err(
@@ -40,7 +43,63 @@ pub(crate) fn compile(
         ));
     }
     let spec = yaml::parse(src, limits)?;
-    Compiler::new(limits).schema(spec)
+    Compiler::new(limits).schema(spec, name)
+}
+
+/// Whether `name` follows Panther's rule for log type names,
+/// `^[A-Z][A-Za-z0-9]+(\.[A-Z][A-Za-z0-9]+)*$`: dot-separated words of
+/// ASCII letters and digits, each at least two characters long and
+/// starting with an uppercase letter.
+fn is_log_type_name(name: &str) -> bool {
+    name.split('.').all(|word| {
+        let mut bytes = word.bytes();
+        bytes.next().is_some_and(|b| b.is_ascii_uppercase())
+            && bytes.len() >= 1
+            && bytes.all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
+/// The log type's name: the document's `schema:`, or the caller's.
+fn log_type_name(
+    spec: &SchemaSpec,
+    caller: Option<&str>,
+) -> Result<String, SchemaError> {
+    let (name, loc) = match (&spec.schema, caller) {
+        (Some(node), Some(caller)) if node.value != caller => {
+            return Err(err(
+                K::InvalidValue,
+                at(node),
+                "schema",
+                format!(
+                    "the document names log type {}, but it was added as {}",
+                    quote(&node.value),
+                    quote(caller)
+                ),
+            ));
+        }
+        (Some(node), _) => (node.value.as_str(), at(node)),
+        (None, Some(caller)) => (caller, None),
+        (None, None) => {
+            return Err(err(
+                K::MissingKey,
+                None,
+                "schema",
+                "missing the log type's name: add `schema: Custom.MyLogs` \
+                 to the document, or name it when adding it \
+                 (`RegistryBuilder::add_yaml_named`)",
+            ));
+        }
+    };
+    if name.trim().is_empty() {
+        return Err(err(
+            K::InvalidValue,
+            loc,
+            "schema",
+            "expected a log type name like `Custom.MyLogs`, found an empty \
+             string",
+        ));
+    }
+    Ok(name.to_owned())
 }
 
 struct Compiler<'l> {
@@ -151,17 +210,13 @@ impl<'l> Compiler<'l> {
         }
     }
 
-    fn schema(mut self, spec: SchemaSpec) -> Result<Schema, SchemaError> {
-        let name = spec.schema.value.trim();
-        if name.is_empty() {
-            return Err(err(
-                K::InvalidValue,
-                at(&spec.schema),
-                "schema",
-                "expected a log type name like `Custom.MyLogs`, found an \
-                 empty string",
-            ));
-        }
+    fn schema(
+        mut self,
+        spec: SchemaSpec,
+        caller: Option<&str>,
+    ) -> Result<Schema, SchemaError> {
+        let name = log_type_name(&spec, caller)?;
+        let name = name.as_str();
         if let Some(v) = &spec.version
             && v.value != 0
         {
@@ -177,6 +232,22 @@ impl<'l> Compiler<'l> {
             Some(p) => Some(self.parser(p)?),
         };
         let root = self.object(&spec.fields, &Path::Top("fields"), 1)?;
+        // Checked after the fields, so that a schema's other mistakes
+        // are reported as they were before Panther's rule was enforced.
+        if !is_log_type_name(name) {
+            return Err(err(
+                K::InvalidValue,
+                spec.schema.as_ref().and_then(at),
+                "schema",
+                format!(
+                    "invalid log type name {}: Panther requires \
+                     `^[A-Z][A-Za-z0-9]+(\\.[A-Z][A-Za-z0-9]+)*$`, words of \
+                     two or more letters and digits, each starting with an \
+                     uppercase letter, joined by dots (`Custom.MyLogs`)",
+                    quote(name)
+                ),
+            ));
+        }
         // Parser field names are distinct, so each root field has at most
         // one source.
         let text_sources = text.as_ref().map_or_else(Box::default, |p| {
@@ -208,6 +279,16 @@ impl<'l> Compiler<'l> {
         spec: &Spanned<yaml::ParserSpec>,
     ) -> Result<TextParser, SchemaError> {
         let p = &spec.value;
+        if let Some(node) = &p.native {
+            return Err(err(
+                K::Unsupported,
+                at(node),
+                "parser.native",
+                "`native` names Panther's built-in code for one of its \
+                 managed log types, not a parser; a schema can only use \
+                 `fastmatch`, `regex`, `csv`, `script` or no parser (JSON)",
+            ));
+        }
         let others =
             [("regex", &p.regex), ("csv", &p.csv), ("script", &p.script)];
         for (key, node) in others {
@@ -762,7 +843,7 @@ mod tests {
     /// The error `yaml` gives with `limits`, as `line:column: path:
     /// message`.
     fn error(yaml: &str, limits: &Limits) -> String {
-        match compile(yaml, limits) {
+        match compile(yaml, limits, None) {
             Ok(_) => panic!("compiled:\n{yaml}"),
             Err(e) => e.to_string(),
         }
@@ -826,5 +907,40 @@ mod tests {
             "6:16: fields[0].fields[0].name: expected a field name, found \
              an empty string"
         );
+    }
+
+    /// Panther's rule for log type names, against the regex it states.
+    #[test]
+    fn log_type_names_follow_panthers_rule() {
+        use super::is_log_type_name;
+        for good in [
+            "Ab",
+            "AWS.ALB",
+            "Custom.SampleLog.V1",
+            "Microsoft365.Audit.Exchange",
+            "X9",
+        ] {
+            assert!(is_log_type_name(good), "{good}");
+        }
+        for bad in [
+            "", "A", "A.B", "Ab.C", "ab.Cd", "Ab.", ".Ab", "Ab..Cd", "Ab_c",
+            "Äb", "Ab Cd", " Ab",
+        ] {
+            assert!(!is_log_type_name(bad), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn log_type_names_match_the_regex(name in "[AaZz09._ ]{0,8}") {
+            let rule = regex::Regex::new(
+                r"^[A-Z][A-Za-z0-9]+(\.[A-Z][A-Za-z0-9]+)*$",
+            )
+            .unwrap();
+            proptest::prop_assert_eq!(
+                super::is_log_type_name(&name),
+                rule.is_match(&name)
+            );
+        }
     }
 }

@@ -57,7 +57,10 @@ pub(crate) fn at<T>(node: &Spanned<T>) -> Option<Location> {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct SchemaSpec {
-    pub schema: Spanned<String>,
+    /// The log type's name; absent in Console and Terraform specs, where
+    /// the caller names the schema.
+    #[serde(default)]
+    pub schema: Option<Spanned<String>>,
     #[serde(default)]
     pub version: Option<Spanned<u32>>,
     #[serde(default)]
@@ -85,6 +88,10 @@ pub(crate) struct ParserSpec {
     pub csv: Option<Spanned<IgnoredAny>>,
     #[serde(default)]
     pub script: Option<Spanned<IgnoredAny>>,
+    /// Panther's managed log types name their built-in code here
+    /// (`native: {name: AWS.ALB}`); read so that the error can say so.
+    #[serde(default)]
+    pub native: Option<Spanned<IgnoredAny>>,
 }
 
 /// `parser: fastmatch:`.
@@ -213,6 +220,34 @@ pub(crate) fn parse(
     with_serde(src, budget)
 }
 
+/// Reads every document of a YAML stream into a `T` (empty documents are
+/// skipped), for files that hold several documents by design (Panther's
+/// schema tests). Errors carry the YAML position but no field path and no
+/// file name.
+pub(crate) fn parse_documents<T: serde::de::DeserializeOwned>(
+    src: &str,
+    limits: &crate::Limits,
+) -> Result<Vec<T>, SchemaError> {
+    let budget = budget(limits);
+    // As for schemas: the recursive serde reader only gets documents
+    // that nest within the budget.
+    if let Some(location) = events::too_deep(src, &budget) {
+        return Err(SchemaError::new(
+            SchemaErrorKind::Limit,
+            location,
+            String::new(),
+            format!("YAML nested deeper than {} levels", budget.max_depth),
+        ));
+    }
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget.clone());
+    serde_saphyr::from_multiple_with_options(src, options).map_err(|e| {
+        let location = e.location().as_ref().and_then(location);
+        let (kind, message) = describe(&e, &budget);
+        SchemaError::new(kind, location, String::new(), message)
+    })
+}
+
 /// What reading a schema may cost. Each schema level is three YAML
 /// levels (`fields:` list, the field's mapping, its keys); the depth
 /// budget keeps both readers' recursion bounded whatever the document.
@@ -230,7 +265,7 @@ fn with_serde(
     budget: serde_saphyr::Budget,
 ) -> Result<SchemaSpec, SchemaError> {
     let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
+    options.budget = Some(budget.clone());
     let mut path = String::new();
     let result = serde_saphyr::with_deserializer_from_str_with_options(
         src,
@@ -244,7 +279,7 @@ fn with_serde(
     );
     result.map_err(|e| {
         let location = e.location().as_ref().and_then(location);
-        let (kind, message) = describe(&e);
+        let (kind, message) = describe(&e, &budget);
         let path = clean_path(&path);
         SchemaError::new(kind, location, path, message)
     })
@@ -252,27 +287,92 @@ fn with_serde(
 
 /// Turns a YAML error into a kind and a one-line message without the
 /// position (which the `SchemaError` shows on its own).
-fn describe(e: &serde_saphyr::Error) -> (SchemaErrorKind, String) {
-    let full = e.without_snippet().to_string();
-    // The YAML crate appends " at line L, column C"; the position is
-    // reported separately, so drop it.
-    let mut message = match full.rfind(" at line ") {
-        Some(i) => full[..i].to_owned(),
-        None => full,
-    };
-    // Advice about the YAML crate's own options means nothing to a
-    // schema author.
-    if let Some(i) = message.find(", set DuplicateKeyPolicy") {
-        message.truncate(i);
+fn describe(
+    e: &serde_saphyr::Error,
+    budget: &serde_saphyr::Budget,
+) -> (SchemaErrorKind, String) {
+    use serde_saphyr::Error as E;
+    // An error met through an alias comes wrapped with the alias's
+    // positions (as text: "(defined at line L, column C) (used at ...)"),
+    // which the reported position already covers.
+    let mut e = e;
+    while let E::AliasError { error, .. } | E::WithSnippet { error, .. } = e {
+        e = error;
     }
-    let kind = if message.starts_with("unknown field") {
-        SchemaErrorKind::UnknownKey
-    } else if message.starts_with("missing field") {
-        SchemaErrorKind::MissingKey
-    } else {
-        SchemaErrorKind::Syntax
+    match e {
+        E::Budget { breach, .. } => {
+            (SchemaErrorKind::Limit, budget_message(breach, budget))
+        }
+        E::MultipleDocuments { .. } => (
+            SchemaErrorKind::Syntax,
+            "a second YAML document (`---`): a schema file holds one \
+             schema; put each schema in a file of its own"
+                .to_owned(),
+        ),
+        _ => {
+            // The message without the YAML crate's position suffix.
+            let mut message = serde_saphyr::MessageFormatter::format_message(
+                &serde_saphyr::DefaultMessageFormatter,
+                e,
+            )
+            .into_owned();
+            // Advice about the YAML crate's own options means nothing to
+            // a schema author.
+            if let Some(i) = message.find(", set DuplicateKeyPolicy") {
+                message.truncate(i);
+            }
+            let kind = if message.starts_with("unknown field") {
+                SchemaErrorKind::UnknownKey
+            } else if message.starts_with("missing field") {
+                SchemaErrorKind::MissingKey
+            } else {
+                SchemaErrorKind::Syntax
+            };
+            (kind, message)
+        }
+    }
+}
+
+/// What a YAML budget breach means to a schema author: which quantity
+/// went past which bound. Aliases are expanded where they are used, so a
+/// small document of aliases to aliases can breach them.
+fn budget_message(
+    breach: &serde_saphyr::budget::BudgetBreach,
+    budget: &serde_saphyr::Budget,
+) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let what = match breach {
+        B::Events { .. } => {
+            format!("more than {} YAML events", budget.max_events)
+        }
+        B::Nodes { .. } => {
+            format!("more than {} YAML nodes", budget.max_nodes)
+        }
+        B::ScalarBytes { .. } => format!(
+            "more than {} bytes of scalar text",
+            budget.max_total_scalar_bytes
+        ),
+        B::Aliases { .. } => {
+            format!("more than {} aliases", budget.max_aliases)
+        }
+        B::Anchors { .. } => {
+            format!("more than {} anchors", budget.max_anchors)
+        }
+        B::Depth { .. } => {
+            format!("nested deeper than {} levels", budget.max_depth)
+        }
+        B::Documents { .. } => {
+            format!("more than {} documents", budget.max_documents)
+        }
+        B::AliasAnchorRatio { aliases, anchors } => {
+            format!("{aliases} aliases to {anchors} anchors")
+        }
+        _ => "more than a schema may hold".to_owned(),
     };
-    (kind, message)
+    format!(
+        "YAML too large to read: {what}, counting an alias's content at \
+         every use"
+    )
 }
 
 /// Turns serde's path into the schema's: `Spanned` wrappers add a

@@ -910,7 +910,7 @@ fields:
 "#;
 
     fn schema() -> Schema {
-        compile(SCHEMA, &Limits::new()).unwrap()
+        compile(SCHEMA, &Limits::new(), None).unwrap()
     }
 
     /// A field error as a record error shows it, without the record.

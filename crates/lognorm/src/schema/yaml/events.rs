@@ -382,7 +382,7 @@ impl<'a> Reader<'a> {
             _ => None,
         })?;
         Some(SchemaSpec {
-            schema: schema?,
+            schema,
             version: version.flatten(),
             description: description.flatten(),
             reference_url: reference_url.flatten(),
@@ -407,6 +407,7 @@ impl<'a> Reader<'a> {
             regex: None,
             csv: None,
             script: None,
+            native: None,
         })
     }
 
@@ -710,6 +711,8 @@ mod tests {
          deny: []\n      ip: ipv4\n      cidr: any\n",
         // Strings that look like other types stay strings.
         "schema: 123\nfields:\n  - name: true\n    type: 1.5\n",
+        // No `schema:` (the caller names the log type).
+        "version: 0\nfields:\n  - name: a\n    type: string\n",
         // Keys in the wrong place are the compiler's business.
         "schema: A.B\nfields:\n  - name: a\n    type: string\n    fields: \
          []\n    element: {type: int}\n",
@@ -733,6 +736,8 @@ mod tests {
         "schema: A.B\nparser:\n  regex: {}\nfields:\n  - name: a\n    \
          type: string\n",
         "schema: A.B\nfields:\n  - name: a\n    type: string\n    copy: {}\n",
+        "schema: A.B\nparser:\n  native:\n    name: A.B\nfields:\n  - name: \
+         a\n    type: string\n",
         // Errors: unknown, missing, repeated keys, nulls, wrong shapes,
         // two documents, syntax.
         "schema: A.B\nfeilds: []\n",
