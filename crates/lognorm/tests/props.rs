@@ -853,7 +853,11 @@ fn expect_record(rec: &J) -> Result<Vec<(&'static str, Value)>, (K, String)> {
     ] {
         let Some(v) = rec.get(name) else { continue };
         let got: Expect = match kind {
-            "json" => Ok(Some(serde_json::from_str(&v.text()).unwrap())),
+            // A `json` field's null is omitted like any other (SPEC §3).
+            "json" => match v {
+                J::Null => Ok(None),
+                v => Ok(Some(serde_json::from_str(&v.text()).unwrap())),
+            },
             "object" => match v {
                 J::Null => Ok(None),
                 J::Obj(_) => {

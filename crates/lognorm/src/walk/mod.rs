@@ -352,14 +352,8 @@ impl<'a, S: Sink> Walker<'a, S> {
                 let found = if node.is_some() { "null" } else { "nothing" };
                 return Err(missing(found).in_field(&field.name));
             }
-            if node.is_some() && matches!(field.value.kind, Kind::Json) {
-                // A `json` field keeps an explicit null.
-                self.sink.key(field.column, !wrote);
-                self.sink.begin_json();
-                self.sink.null();
-                self.sink.end_json();
-                return Ok(true);
-            }
+            // Absent or null: omitted, a `json` field's null too (SPEC §3,
+            // as Panther's own schema tests expect).
             return Ok(false);
         }
         let mark = self.sink.mark();
