@@ -95,7 +95,7 @@ pub(crate) fn normalize<'s>(
     indicators.finish();
     let row_id = sink.finish(
         &log_type.json,
-        event_time.is_some(),
+        event_time,
         &mut ctx.row_ids,
         &ctx.text,
         indicators,

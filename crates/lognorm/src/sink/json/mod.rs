@@ -68,20 +68,25 @@ impl<'a> JsonRow<'a> {
         JsonRow { out, keys: &format.keys, day, event_at: None }
     }
 
-    /// Appends the `p_*` fields and closes the row; `event_time` tells
-    /// whether a field's timestamp is the event time (else it is the
-    /// parse time). Returns the row id's byte range.
+    /// Appends the `p_*` fields and closes the row; `event_time` is the
+    /// event time a field gave (`None`: the event takes the parse time).
+    /// Returns the row id's byte range.
     #[inline]
     pub fn finish(
         self,
         format: &JsonFormat,
-        event_time: bool,
+        event_time: Option<Timestamp>,
         row_ids: &mut RowIdGenerator,
         context: &ContextText,
         indicators: &Collector,
     ) -> Range<usize> {
         let empty = self.out.len() <= 1;
-        let at = self.event_at.filter(|_| event_time);
+        let at = self.event_at.filter(|_| event_time.is_some());
+        debug_assert!(at.is_none_or(|at| {
+            let text = event_time.map(Timestamp::text);
+            self.out.get(at..at + crate::time::TEXT_LEN)
+                == text.as_ref().map(|t| &t[..])
+        }));
         tail::write_p_fields(
             self.out,
             empty,
