@@ -628,7 +628,7 @@ pub fn check_payload(
         Some(f) => lognorm::split(payload, f).collect(),
     };
     check_records(payload, &records);
-    let mut ctx = Context::new(parse_time());
+    let mut ctx = Context::new(parse_time(), *b"fuzzer");
     let mut scratch = Scratch::new();
     let mut outcomes = Vec::with_capacity(records.len());
     for &record in &records {
@@ -655,7 +655,7 @@ pub fn check_payload(
     assert_eq!(outcomes.len(), records.len(), "one outcome per record");
     // A fresh scratch for every record gives the same outcomes: nothing
     // leaks from one record into the next.
-    let mut ctx = Context::new(parse_time());
+    let mut ctx = Context::new(parse_time(), *b"fuzzer");
     for (&record, want) in records.iter().zip(&outcomes) {
         let mut scratch = Scratch::new();
         let got = match log_type.normalize(record, &mut ctx, &mut scratch) {
@@ -1568,7 +1568,7 @@ fn normalize_time(name: &str, record: &[u8]) -> TimeResult {
     else {
         panic!("no log type {name}")
     };
-    let mut ctx = Context::new(parse_time());
+    let mut ctx = Context::new(parse_time(), *b"fuzzer");
     let mut scratch = Scratch::new();
     let r = Record::new(record, 1, 0);
     match log_type.normalize(r, &mut ctx, &mut scratch) {

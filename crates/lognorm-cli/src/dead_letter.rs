@@ -168,7 +168,7 @@ mod tests {
     fn dead_letter(payload: &[u8]) -> String {
         let registry = lognorm::Registry::builtin();
         let wiz = registry.log_type("Wiz.Audit").unwrap();
-        let mut ctx = lognorm::Context::new(lognorm::Timestamp::MIN);
+        let mut ctx = lognorm::Context::new(lognorm::Timestamp::MIN, [0; 6]);
         let mut scratch = lognorm::Scratch::new();
         let record = wiz.split(payload).next().unwrap();
         let e = wiz.normalize(record, &mut ctx, &mut scratch).unwrap_err();

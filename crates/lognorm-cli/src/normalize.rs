@@ -5,9 +5,7 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
-use lognorm::{
-    Context, Framing, LogType, Registry, RowIdGenerator, Scratch, Timestamp,
-};
+use lognorm::{Context, Framing, LogType, Registry, Scratch, Timestamp};
 
 use crate::{Status, dead_letter, schemas};
 
@@ -95,8 +93,7 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
     let log_type = find_log_type(&registry, &args.log_type)?;
 
     let parse_time = args.parse_time.unwrap_or_else(now);
-    let mut ctx = Context::new(parse_time)
-        .with_row_ids(RowIdGenerator::new(NODE_ID, parse_time));
+    let mut ctx = Context::new(parse_time, NODE_ID);
     if let Some(id) = &args.source_id {
         ctx = ctx.with_source_id(id);
     }

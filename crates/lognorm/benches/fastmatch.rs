@@ -266,7 +266,7 @@ fn heroku(c: &mut Criterion) {
     let lt = registry.log_type("Heroku.Runtime").expect("shipped");
     let parse_time: Timestamp =
         "2024-05-01T13:00:00Z".parse().expect("timestamp");
-    let mut ctx = Context::new(parse_time);
+    let mut ctx = Context::new(parse_time, *b"bench0");
     let mut scratch = Scratch::new();
     let records: Vec<_> = lt.split(&fx.payload).collect();
     assert_eq!(records.len(), LINES);

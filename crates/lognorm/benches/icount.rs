@@ -74,7 +74,7 @@ fn main() {
         let payload = payload(name);
         let records = lt.split(&payload).count();
         let t = "2024-06-03T12:00:00Z".parse().expect("a timestamp");
-        let mut ctx = Context::new(t);
+        let mut ctx = Context::new(t, *b"icount");
         let mut scratch = Scratch::new();
         // Warm-up outside `measured`, so callgrind does not count it.
         let mut warm = 0;

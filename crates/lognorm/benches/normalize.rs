@@ -621,7 +621,7 @@ fn json_type(c: &mut Criterion, registry: &Registry, name: &str) {
     // Check every variant once before timing it.
     let lt = registry.log_type(name).expect("shipped");
     let parse_time: Timestamp = PARSE_TIME.parse().expect("timestamp");
-    let mut ctx = Context::new(parse_time);
+    let mut ctx = Context::new(parse_time, *b"bench0");
     let mut scratch = Scratch::new();
     check_lognorm(lt, &mut ctx, &mut scratch, &corpus);
 
@@ -702,7 +702,7 @@ fn threads_run(
                     let lt = registry.log_type(name).expect("shipped");
                     let parse_time: Timestamp =
                         PARSE_TIME.parse().expect("timestamp");
-                    let mut ctx = Context::new(parse_time);
+                    let mut ctx = Context::new(parse_time, *b"bench0");
                     let mut scratch = Scratch::new();
                     // Warm-up: the scratch grows to the largest record.
                     let first = lognorm_all(lt, &mut ctx, &mut scratch, copy);

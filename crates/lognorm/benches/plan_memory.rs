@@ -135,7 +135,7 @@ fn main() {
         let lt = registry.log_type(name).expect("compiled");
         let payload = corpus(name);
         let ((events, scratch), kept, _) = measure(|| {
-            let mut ctx = Context::new(parse_time);
+            let mut ctx = Context::new(parse_time, *b"bench0");
             let mut scratch = Scratch::new();
             let mut events = 0;
             for record in lt.split(&payload) {

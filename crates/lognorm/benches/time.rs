@@ -294,7 +294,7 @@ fn time(c: &mut Criterion) {
             .build();
         let lt = registry.log_types().next().expect("one type");
         let payload = payload(samples, *quote);
-        let mut ctx = Context::new(parse_time);
+        let mut ctx = Context::new(parse_time, *b"bench0");
         let mut scratch = Scratch::new();
         let records: Vec<_> = lt.split(&payload).collect();
         assert_eq!(records.len(), n);
@@ -325,7 +325,7 @@ fn time(c: &mut Criterion) {
         .expect("schema")
         .build();
     let lt = registry.log_types().next().expect("one type");
-    let mut ctx = Context::new(parse_time);
+    let mut ctx = Context::new(parse_time, *b"bench0");
     let mut scratch = Scratch::new();
     let (secs, bytes) = normalize_all(lt, &mut ctx, &mut scratch, &payload);
     // No event time: every event has the parse time.

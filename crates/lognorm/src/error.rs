@@ -227,7 +227,7 @@ pub enum RecordErrorKind {
 ///
 /// let registry = Registry::builtin();
 /// let hex = registry.log_type("Hex.Audit").unwrap();
-/// let mut ctx = Context::new(Timestamp::from_unix(1_700_000_000, 0).unwrap());
+/// let mut ctx = Context::new(Timestamp::from_unix(1_700_000_000, 0).unwrap(), [0; 6]);
 /// let mut scratch = Scratch::new();
 /// let payload = br#"{"event":{"actor":{"id":"u1"},"action":"RUN_CELL"}}"#;
 /// let record = hex.split(payload).next().unwrap();
@@ -512,7 +512,7 @@ mod tests {
             .build();
         let x = registry.log_type("Xx").unwrap();
         let mut ctx =
-            crate::context::Context::new(crate::time::Timestamp::MIN);
+            crate::context::Context::new(crate::time::Timestamp::MIN, [0; 6]);
         let mut scratch = crate::scratch::Scratch::new();
         let record =
             crate::input::split::Record::new(br#"{"t":"2024"}"#, 1, 0);

@@ -39,7 +39,7 @@
 //! let registry = Registry::builder().add_yaml("login.yml", yaml)?.build();
 //! let login = registry.log_type("Custom.Login").unwrap();
 //!
-//! let mut ctx = Context::new("2024-05-01T12:00:00Z".parse()?);
+//! let mut ctx = Context::new("2024-05-01T12:00:00Z".parse()?, *b"node01");
 //! let mut scratch = Scratch::new();
 //! let payload = br#"{"user":"ana","ip":"192.0.2.7","at":1714564800123,"ok":"true"}
 //! {"ip":"192.0.2.8"}"#;
@@ -49,7 +49,7 @@
 //! assert_eq!(
 //!     event.row(),
 //!     r#"{"user":"ana","ip":"192.0.2.7","at":"2024-05-01 12:00:00.123000000","ok":true,"#.to_owned()
-//!         + r#""p_log_type":"Custom.Login","p_row_id":"00000000000080bc9aa0f33100","#
+//!         + r#""p_log_type":"Custom.Login","p_row_id":"6e6f6465303180bc9aa0f33100","#
 //!         + r#""p_event_time":"2024-05-01 12:00:00.123000000","#
 //!         + r#""p_parse_time":"2024-05-01 12:00:00.000000000","#
 //!         + r#""p_any_ip_addresses":["192.0.2.7"],"p_any_usernames":["ana"]}"#,

@@ -186,7 +186,8 @@ mod tests {
         b.limits(limits).add_yaml("driver.yml", SCHEMA).unwrap();
         let registry = b.build();
         let lt = registry.log_type("Test.Driver").unwrap();
-        let mut ctx = Context::new("2024-01-01T00:00:00Z".parse().unwrap());
+        let mut ctx =
+            Context::new("2024-01-01T00:00:00Z".parse().unwrap(), *b"driver");
         let mut scratch = Scratch::new();
         let mut out = Vec::new();
         for (i, bytes) in records.iter().enumerate() {

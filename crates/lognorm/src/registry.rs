@@ -136,7 +136,7 @@ pub struct RegistryBuilder {
 /// assert_eq!(registry.log_types().count(), 7);
 /// let hex = registry.log_type("Hex.Audit").unwrap();
 /// let mut scratch = lognorm::Scratch::new();
-/// let mut ctx = lognorm::Context::new("2024-01-01T00:00:00Z".parse()?);
+/// let mut ctx = lognorm::Context::new("2024-01-01T00:00:00Z".parse()?, *b"node01");
 /// let record = hex.split(br#"{"id":"a","event":{}}"#).next().unwrap();
 /// let event = hex.normalize(record, &mut ctx, &mut scratch)?;
 /// assert!(event.row().starts_with(r#"{"id":"a","p_log_type":"Hex.Audit""#));
@@ -468,7 +468,7 @@ impl LogType {
     ///
     /// let registry = Registry::builtin();
     /// let openai = registry.log_type("OpenAI.Audit").unwrap();
-    /// let mut ctx = Context::new("2024-06-01T00:00:00Z".parse()?);
+    /// let mut ctx = Context::new("2024-06-01T00:00:00Z".parse()?, *b"node01");
     /// let mut scratch = Scratch::new();
     /// let payload = br#"{"id":"a1","type":"login.succeeded","effective_at":1717200000,
     ///   "actor":{"type":"session","user":{"email":"ana@example.com"}}}"#;

@@ -34,6 +34,7 @@ pub struct RowIdGenerator {
     /// is copied as one fixed block (an inline copy, not a `memcpy`
     /// call): 96 → ~25 instructions an id.
     text: [u8; TEXT],
+    node_id: [u8; 6],
     len: usize,
     low_at: usize,
     high: u64,
@@ -76,6 +77,7 @@ impl RowIdGenerator {
         let mut text = [0u8; TEXT];
         hex_into(&mut text, &raw[..n]);
         let mut ids = RowIdGenerator {
+            node_id,
             text,
             len: 2 * n,
             low_at: 2 * n,
@@ -116,6 +118,11 @@ impl RowIdGenerator {
         }
         crate::bytes::write_block(out, &self.text, self.len);
         self.counter = self.counter.wrapping_add(1);
+    }
+
+    /// The node id the generator was made for.
+    pub fn node_id(&self) -> [u8; 6] {
+        self.node_id
     }
 
     /// How many ids this generator has made.

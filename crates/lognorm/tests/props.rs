@@ -21,7 +21,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use lognorm::RecordErrorKind as K;
 use lognorm::{
     Context, Framing, IndicatorSet, Limits, LogType, Record, Registry,
-    RowIdGenerator, Scratch, Timestamp,
+    Scratch, Timestamp,
 };
 use proptest::prelude::*;
 use serde_json::Value;
@@ -1006,10 +1006,9 @@ fn without_row_id(row: &str) -> String {
 /// start `skip` ids later.
 fn ctx(skip: usize) -> Context {
     let t: Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
-    let mut c = Context::new(t)
+    let mut c = Context::new(t, *b"props!")
         .with_source_id("src-1")
-        .with_source_label("label")
-        .with_row_ids(RowIdGenerator::new(*b"props!", t));
+        .with_source_label("label");
     let mut scratch = Scratch::new();
     let t = log_type("Props.Types");
     for _ in 0..skip {

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use lognorm::{Context, LogType, RowIdGenerator, Scratch, Timestamp};
+use lognorm::{Context, LogType, Scratch, Timestamp};
 
 /// The repository's `testdata/` (at the workspace root).
 pub fn testdata() -> PathBuf {
@@ -19,7 +19,7 @@ pub fn shipped_schemas() -> PathBuf {
 /// equal `lognorm normalize --parse-time 2024-01-01T00:00:00Z`'s output.
 pub fn context() -> Context {
     let t: Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
-    Context::new(t).with_row_ids(RowIdGenerator::new(*b"lognor", t))
+    Context::new(t, *b"lognor")
 }
 
 /// Normalizes a payload; one line per record: the row, or `error: …`.

@@ -319,7 +319,7 @@ impl TestCase {
                 compare::nothing(),
             ),
             Some(log_type) => {
-                let mut ctx = Context::new(PARSE_TIME);
+                let mut ctx = Context::new(PARSE_TIME, [0; 6]);
                 let mut scratch = Scratch::new();
                 let mut found = Vec::new();
                 for record in log_type.split(self.input.as_bytes()) {
