@@ -902,4 +902,77 @@ mod tests {
         let f = compile("2006");
         assert_eq!(f.spec(), "layout=2006");
     }
+
+    /// Round trips: `(chrono's pattern, the layout, digits kept, zoned)`.
+    /// chrono writes the text; the layout reads it back. Unzoned patterns
+    /// are written in UTC (a zone name is written as text, and ignored).
+    const ROUND_TRIPS: &[(&str, &str, u32, bool)] = &[
+        ("%Y-%m-%dT%H:%M:%S%.3f%:z", "2006-01-02T15:04:05.000Z07:00", 3, true),
+        (
+            "%Y-%m-%d %H:%M:%S%.f %z",
+            "2006-01-02 15:04:05.999999999 -0700",
+            9,
+            true,
+        ),
+        (
+            "%Y-%m-%dT%H:%M:%S,%6f%::z",
+            "2006-01-02T15:04:05,000000-07:00:00",
+            6,
+            true,
+        ),
+        ("%a %b %e %H:%M:%S %Y", "Mon Jan _2 15:04:05 2006", 0, false),
+        ("%d %b %y %H:%M %z", "02 Jan 06 15:04 -0700", 0, true),
+        (
+            "%A, %d-%b-%y %H:%M:%S PST",
+            "Monday, 02-Jan-06 15:04:05 MST",
+            0,
+            false,
+        ),
+        (
+            "%a, %d %b %Y %H:%M:%S GMT",
+            "Mon, 02 Jan 2006 15:04:05 MST",
+            0,
+            false,
+        ),
+        ("%m/%d/%Y %I:%M:%S%p", "01/02/2006 03:04:05PM", 0, false),
+        ("%b %e %Y %-I:%-M:%-S %P", "Jan _2 2006 3:4:5 pm", 0, false),
+        ("%Y.%j %H:%M:%S", "2006.002 15:04:05", 0, false),
+        ("%Y%m%d%H%M%S", "20060102150405", 0, false),
+        ("%m/%d/%Y %H:%M:%S.%f", "01/02/2006 15:04:05", 9, false),
+        ("%B %-d, %Y %H:%M", "January 2, 2006 15:04", 0, false),
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Every element reads back what chrono wrote, cut to the digits
+        /// the text holds.
+        #[test]
+        fn reads_back_what_chrono_writes(
+            // 1970..2068, where `06` is unambiguous.
+            secs in 0i64..3_124_137_600,
+            nanos in 0u32..1_000_000_000,
+            offset_minutes in -14i32 * 60..=14 * 60,
+            case in 0..ROUND_TRIPS.len(),
+        ) {
+            let (theirs, layout, digits, zoned) = ROUND_TRIPS[case];
+            let utc = chrono::DateTime::from_timestamp(secs, nanos).unwrap();
+            let text = if zoned {
+                let zone =
+                    chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
+                utc.with_timezone(&zone).format(theirs).to_string()
+            } else {
+                utc.format(theirs).to_string()
+            };
+            let cut = 10u32.pow(9 - digits);
+            let kept = if theirs.contains("%M") && !theirs.contains("%S") {
+                // Minutes only: the seconds are not written.
+                Timestamp::from_unix(secs - secs % 60, 0)
+            } else {
+                Timestamp::from_unix(secs, nanos / cut * cut)
+            };
+            let got = compile(layout).parse(&text);
+            proptest::prop_assert_eq!(got, kept, "{} {}", layout, text);
+        }
+    }
 }

@@ -810,4 +810,69 @@ mod tests {
             ]
         );
     }
+
+    /// Round trips: `(chrono's pattern, ours, digits kept, zoned)`. chrono
+    /// writes the text (its `%6f` is six fraction digits, which our `%f`
+    /// reads; its `%Z` is no name, so names are left out); ours reads it
+    /// back. Unzoned patterns are written in UTC.
+    const ROUND_TRIPS: &[(&str, &str, u32, bool)] = &[
+        ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", 0, false),
+        ("%Y-%m-%dT%H:%M:%S.%6fZ", "%Y-%m-%dT%H:%M:%S.%fZ", 6, false),
+        ("%F %T.%3f", "%F %T.%L", 3, false),
+        ("%F %T.%9f", "%F %T.%N", 9, false),
+        ("%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", 9, false),
+        ("%d/%b/%Y:%H:%M:%S %z", "%d/%b/%Y:%H:%M:%S %z", 0, true),
+        (
+            "%a, %d %B %Y %I:%M:%S %p %:z",
+            "%a, %d %B %Y %I:%M:%S %p %:z",
+            0,
+            true,
+        ),
+        (
+            "%A %e %h %Y %l:%M:%S %P %::z",
+            "%A %e %h %Y %l:%M:%S %P %::z",
+            0,
+            true,
+        ),
+        ("%Y%j %k:%M:%S", "%Y%j %k:%M:%S", 0, false),
+        ("%G-W%V-%u %T", "%G-W%V-%u %T", 0, false),
+        ("%Y %U %w %R:%S", "%Y %U %w %R:%S", 0, false),
+        ("%Y %W %a %X", "%Y %W %a %X", 0, false),
+        ("%c", "%c", 0, false),
+        ("%D %r", "%D %r", 0, false),
+        ("%v %T", "%v %T", 0, false),
+        ("%C%y%m%d%H%M%S", "%C%y%m%d%H%M%S", 0, false),
+        ("%s", "%s", 0, false),
+        ("%s.%6f", "%s.%f", 6, false),
+        ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%z", 0, true),
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Every directive reads back what chrono wrote, cut to the
+        /// digits the text holds.
+        #[test]
+        fn reads_back_what_chrono_writes(
+            // 1970..2068, where `%y` and `%D` are unambiguous.
+            secs in 0i64..3_124_137_600,
+            nanos in 0u32..1_000_000_000,
+            offset_minutes in -14i32 * 60..=14 * 60,
+            case in 0..ROUND_TRIPS.len(),
+        ) {
+            let (theirs, ours, digits, zoned) = ROUND_TRIPS[case];
+            let utc = chrono::DateTime::from_timestamp(secs, nanos).unwrap();
+            let text = if zoned {
+                let zone =
+                    chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
+                utc.with_timezone(&zone).format(theirs).to_string()
+            } else {
+                utc.format(theirs).to_string()
+            };
+            let cut = 10u32.pow(9 - digits);
+            let want = Timestamp::from_unix(secs, nanos / cut * cut);
+            let got = StrftimeFormat::compile(ours).unwrap().parse(&text);
+            proptest::prop_assert_eq!(got, want, "{} {}", ours, text);
+        }
+    }
 }
