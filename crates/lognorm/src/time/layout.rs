@@ -36,10 +36,9 @@
 //! Where this differs from Go: a layout without a year is an error (Go's
 //! year would be 0, outside 0001–9999, so no value could parse), and so
 //! is a layout that sets a field twice (`2006-01-01`: surely a typo; Go
-//! lets the last one win). Numbers are digits only (Go's two-digit year
-//! takes `+1`); hours must exist (Go accepts `15` with `PM` and 12 with no
-//! AM/PM as noon, and so does this); invalid dates fail (Go fails them
-//! too).
+//! lets the last one win). Numbers are ASCII digits only (Go's `06` would
+//! take `+1`). Like Go, `PM` adds 12 to hours below 12 and `AM` makes 12
+//! into 0, and a 12-hour `3` without AM/PM reads 12 as noon.
 
 use super::pattern::{
     Case, Dialect, Field, Fraction, Item, Names, Number, Offset, Pattern, Sep,
@@ -84,7 +83,8 @@ impl LayoutFormat {
                 Piece::Token(token, at) => (token, at),
             };
             flush(&mut literal, &mut items);
-            let text = layout.get(at..at + token.len()).unwrap_or_default();
+            let end = at.saturating_add(token.len());
+            let text = layout.get(at..end).unwrap_or_default();
             let what = token.what();
             if let Some(slot) = seen.get_mut(what as usize) {
                 if let Some((first, first_text)) = *slot {
@@ -379,7 +379,7 @@ fn tokenize(layout: &[u8]) -> Vec<Piece> {
         match token_at(layout.get(i..).unwrap_or_default()) {
             Some(token) => {
                 pieces.push(Piece::Token(token, i));
-                i += token.len();
+                i = i.saturating_add(token.len());
             }
             None => {
                 pieces.push(Piece::Byte(b));
