@@ -36,9 +36,11 @@
 //!   [`Scratch`] gives the same outcome as a fresh one; JSON validity
 //!   agrees with serde_json.
 //! - `time_parse`: every time format, fed text and numbers, agrees with
-//!   an independent oracle (chrono for RFC 3339 and strftime, exact
-//!   decimal arithmetic for the unix formats), and the row's timestamp
-//!   re-parses to `event_time()`.
+//!   an independent oracle (chrono for RFC 3339 and for strftime where
+//!   chrono's dialect and Panther's agree, a plain fraction split for
+//!   `%f`, hand-written readers for the Go layouts, exact decimal
+//!   arithmetic for the unix formats, `%s` and `cloudflare`), and the
+//!   row's timestamp re-parses to `event_time()`.
 
 use std::fmt::Write as _;
 use std::sync::LazyLock;
@@ -1509,7 +1511,7 @@ fn parse_checked(
 // ---------------------------------------------------------------------
 
 /// The formats `time_parse` checks, each in a log type of its own.
-const TIME_FORMATS: [&str; 9] = [
+const TIME_FORMATS: [&str; 13] = [
     "rfc3339",
     "unix",
     "unix_ms",
@@ -1519,6 +1521,10 @@ const TIME_FORMATS: [&str; 9] = [
     "%d/%b/%Y:%H:%M:%S %z",
     "%Y-%m-%dT%H:%M:%S%.f%:z",
     "%s",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "layout=01/02/2006 15:04:05.999",
+    "layout=2006-01-02 15:04:05 MST",
+    "cloudflare",
 ];
 
 fn time_schema(name: &str, formats: &[&str]) -> String {
@@ -1537,7 +1543,7 @@ fn time_schema(name: &str, formats: &[&str]) -> String {
     )
 }
 
-/// Log types `Fuzz.Time0..8` (one format each), `Fuzz.TimeAll` (all, in
+/// Log types `Fuzz.Time0..12` (one format each), `Fuzz.TimeAll` (all, in
 /// order) and `Fuzz.TimeDefault` (no `timeFormats`), with their plans.
 static TIME: LazyLock<(Registry, Vec<Plan>)> = LazyLock::new(|| {
     let mut schemas: Vec<String> = TIME_FORMATS
@@ -1649,10 +1655,238 @@ fn decimal_nanos(
     Some(Timestamp::from_unix_nanos(if neg { -nanos } else { nanos }))
 }
 
+/// Whether chrono's strftime reading of `s` may stand for Panther's:
+/// chrono lets a pattern's space match any run of whitespace (or none),
+/// skips whitespace before numbers and reads a `+` before a year;
+/// Panther's dialect matches text exactly. Without whitespace and `+`,
+/// the two read the same.
+fn chrono_reads_like_panther(s: &str) -> bool {
+    !s.contains('+') && !s.contains(char::is_whitespace)
+}
+
+/// Panther's `%Y-%m-%d %H:%M:%S` (no fraction) by chrono, where chrono's
+/// dialect agrees (the date and the time, each read alone); `None` when
+/// it has no opinion.
+fn plain_strftime(s: &str) -> Option<Option<Timestamp>> {
+    use chrono::{NaiveDate, NaiveTime};
+    let Some((date, time)) = s.split_once(' ') else {
+        // The pattern's space is not there.
+        return Some(None);
+    };
+    if !chrono_reads_like_panther(date) || !chrono_reads_like_panther(time) {
+        return None;
+    }
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok();
+    let time = NaiveTime::parse_from_str(time, "%H:%M:%S").ok();
+    Some(
+        date.zip(time).and_then(|(d, t)| {
+            Timestamp::from_chrono(d.and_time(t).and_utc())
+        }),
+    )
+}
+
+/// The nanoseconds of fraction digits `f` (any count, nine kept); `None`
+/// unless `f` is one or more ASCII digits.
+fn fraction_nanos(f: &str) -> Option<u32> {
+    if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let nine = format!("{:0<9}", &f[..f.len().min(9)]);
+    nine.parse().ok()
+}
+
+/// Adds `nanos` to a whole-second instant.
+fn with_nanos(t: Option<Timestamp>, nanos: u32) -> Option<Timestamp> {
+    t.and_then(|t| Timestamp::from_unix(t.unix_seconds(), nanos))
+}
+
+/// `%Y-%m-%d %H:%M:%S.%f`: the text after the last `.` is the fraction,
+/// 1 to 6 digits (Panther's `%f`); the rest is read as above.
+fn fraction_strftime(s: &str) -> Option<Option<Timestamp>> {
+    let Some((head, frac)) = s.rsplit_once('.') else {
+        return Some(None);
+    };
+    let whole = plain_strftime(head)?;
+    match fraction_nanos(frac) {
+        Some(nanos) if frac.len() <= 6 => Some(with_nanos(whole, nanos)),
+        _ => Some(None),
+    }
+}
+
+/// `%s`: an optional `-` and 1 to 19 digits of seconds.
+fn strftime_unix(s: &str) -> Option<Timestamp> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.is_empty()
+        || digits.len() > 19
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    Timestamp::from_unix(s.parse::<i64>().ok()?, 0)
+}
+
+/// A plain cursor over text, for the hand-written layout readers.
+struct Cursor<'a> {
+    rest: &'a str,
+}
+
+impl Cursor<'_> {
+    /// Exactly `n` ASCII digits.
+    fn digits(&mut self, n: usize) -> Option<u32> {
+        let d = self.rest.get(..n)?;
+        if !d.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        self.rest = &self.rest[n..];
+        d.parse().ok()
+    }
+
+    /// One or two ASCII digits, as many as there are.
+    fn one_or_two(&mut self) -> Option<u32> {
+        let n =
+            self.rest.bytes().take(2).take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return None;
+        }
+        self.digits(n)
+    }
+
+    fn text(&mut self, t: &str) -> Option<()> {
+        self.rest = self.rest.strip_prefix(t)?;
+        Some(())
+    }
+
+    /// Go's layout space: one or more spaces, or none at the end.
+    fn spaces(&mut self) -> Option<()> {
+        let trimmed = self.rest.trim_start_matches(' ');
+        if trimmed.len() == self.rest.len() && !self.rest.is_empty() {
+            return None;
+        }
+        self.rest = trimmed;
+        Some(())
+    }
+
+    /// Go's fraction after seconds: `.` or `,` and digits, if there.
+    fn fraction(&mut self) -> Option<u32> {
+        let Some(after) = self
+            .rest
+            .strip_prefix('.')
+            .or_else(|| self.rest.strip_prefix(','))
+        else {
+            return Some(0);
+        };
+        let n = after.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return Some(0);
+        }
+        self.rest = &after[n..];
+        fraction_nanos(&after[..n])
+    }
+}
+
+/// A date and time of day in UTC, if they exist and are in range.
+fn civil(
+    (y, mo, d): (u32, u32, u32),
+    (h, mi, s): (u32, u32, u32),
+    nanos: u32,
+) -> Option<Timestamp> {
+    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, mo, d)?;
+    let dt = date.and_hms_nano_opt(h, mi, s, nanos)?;
+    if s > 59 {
+        return None;
+    }
+    Timestamp::from_chrono(dt.and_utc())
+}
+
+/// `layout=01/02/2006 15:04:05.999`, read by hand from Go's rules.
+fn layout_crowdstrike(s: &str) -> Option<Timestamp> {
+    let mut c = Cursor { rest: s };
+    let month = c.digits(2)?;
+    c.text("/")?;
+    let day = c.digits(2)?;
+    c.text("/")?;
+    let year = c.digits(4)?;
+    c.spaces()?;
+    let hour = c.one_or_two()?;
+    c.text(":")?;
+    let minute = c.digits(2)?;
+    c.text(":")?;
+    let second = c.digits(2)?;
+    let nanos = c.fraction()?;
+    if !c.rest.is_empty() || hour > 23 || minute > 59 || month == 0 {
+        return None;
+    }
+    civil((year, month, day), (hour, minute, second), nanos)
+}
+
+/// Whether `z` is all of a zone name Go's `MST` reads.
+fn go_zone_name(z: &str) -> bool {
+    let signed_hours = |t: &str| {
+        let d = t.strip_prefix(['+', '-']);
+        d.is_some_and(|d| {
+            !d.is_empty()
+                && d.bytes().all(|b| b.is_ascii_digit())
+                && d.trim_start_matches('0').len() <= 2
+                && d.parse::<u32>().is_ok_and(|v| v <= 23)
+        })
+    };
+    let capitals = z.bytes().all(|b| b.is_ascii_uppercase());
+    match z {
+        "UTC" | "GMT" | "ChST" | "MeST" | "WITA" => true,
+        _ if z.starts_with("GMT") => signed_hours(&z[3..]),
+        _ if z.starts_with(['+', '-']) => signed_hours(z),
+        _ if !capitals || z.starts_with("UTC") => false,
+        _ => match z.len() {
+            3 => true,
+            4 | 5 => z.ends_with('T'),
+            _ => false,
+        },
+    }
+}
+
+/// `layout=2006-01-02 15:04:05 MST`, read by hand from Go's rules (a
+/// zone name never moves the instant).
+fn layout_onelogin(s: &str) -> Option<Timestamp> {
+    let mut c = Cursor { rest: s };
+    let year = c.digits(4)?;
+    c.text("-")?;
+    let month = c.digits(2)?;
+    c.text("-")?;
+    let day = c.digits(2)?;
+    c.spaces()?;
+    let hour = c.one_or_two()?;
+    c.text(":")?;
+    let minute = c.digits(2)?;
+    c.text(":")?;
+    let second = c.digits(2)?;
+    let nanos = c.fraction()?;
+    c.spaces()?;
+    if !go_zone_name(c.rest) || hour > 23 || minute > 59 || month == 0 {
+        return None;
+    }
+    civil((year, month, day), (hour, minute, second), nanos)
+}
+
+/// `cloudflare` on integer text `-?digits`: seconds when they are a
+/// second within 0001..=9999, else nanoseconds; `None` (no opinion) for
+/// other text.
+fn cloudflare_integer(s: &str) -> Option<Option<Timestamp>> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let Ok(v) = s.parse::<i128>() else { return Some(None) };
+    let secs = Timestamp::MIN.unix_seconds()..=Timestamp::MAX.unix_seconds();
+    Some(match i64::try_from(v) {
+        Ok(v) if secs.contains(&v) => Timestamp::from_unix(v, 0),
+        _ => Timestamp::from_unix_nanos(v),
+    })
+}
+
 /// The independent expectation for text `s` in `format`; `None` when the
 /// oracle has no opinion.
 fn expected_text(format: &str, s: &str) -> Option<Option<Timestamp>> {
-    use chrono::{DateTime, NaiveDateTime};
+    use chrono::DateTime;
     let from = |dt: DateTime<chrono::Utc>| Timestamp::from_chrono(dt);
     match format {
         "unix" => Some(decimal_nanos(s, 1_000_000_000, true).unwrap_or(None)),
@@ -1668,17 +1902,48 @@ fn expected_text(format: &str, s: &str) -> Option<Option<Timestamp>> {
             }
             Some(from(dt.to_utc()))
         }
+        "cloudflare" => cloudflare_integer(s),
         _ if s.starts_with(char::is_whitespace) => Some(None),
-        "%Y-%m-%d %H:%M:%S" => Some(
-            NaiveDateTime::parse_from_str(s, format)
-                .ok()
-                .and_then(|d| from(d.and_utc())),
-        ),
-        "%d/%b/%Y:%H:%M:%S %z" | "%Y-%m-%dT%H:%M:%S%.f%:z" => Some(
-            DateTime::parse_from_str(s, format)
-                .ok()
-                .and_then(|d| from(d.to_utc())),
-        ),
+        "%Y-%m-%d %H:%M:%S" => plain_strftime(s),
+        "%Y-%m-%d %H:%M:%S.%f" => fraction_strftime(s),
+        "%s" => Some(strftime_unix(s)),
+        "layout=01/02/2006 15:04:05.999" => Some(layout_crowdstrike(s)),
+        "layout=2006-01-02 15:04:05 MST" => Some(layout_onelogin(s)),
+        "%d/%b/%Y:%H:%M:%S %z" => {
+            // chrono's `%z` also takes `±hh:mm` and `±hh mm`; Panther's
+            // `Z` and `±hh`. Both read `±hhmm`.
+            let (head, zone) = s.rsplit_once(' ')?;
+            let numeric = zone.len() == 5
+                && zone.starts_with(['+', '-'])
+                && zone[1..].bytes().all(|b| b.is_ascii_digit());
+            if !numeric || !chrono_reads_like_panther(head) {
+                return None;
+            }
+            Some(
+                DateTime::parse_from_str(s, format)
+                    .ok()
+                    .and_then(|d| from(d.to_utc())),
+            )
+        }
+        "%Y-%m-%dT%H:%M:%S%.f%:z" => {
+            // chrono's `%:z` also takes `±hhmm`; Panther's `Z`. Both read
+            // `±hh:mm`.
+            let cut = s.len().checked_sub(6)?;
+            let (head, zone) = (s.get(..cut)?, s.get(cut..)?);
+            let b = zone.as_bytes();
+            let numeric = b.len() == 6
+                && matches!(b[0], b'+' | b'-')
+                && b[3] == b':'
+                && [1, 2, 4, 5].iter().all(|&i| b[i].is_ascii_digit());
+            if !numeric || !chrono_reads_like_panther(head) {
+                return None;
+            }
+            Some(
+                DateTime::parse_from_str(s, format)
+                    .ok()
+                    .and_then(|d| from(d.to_utc())),
+            )
+        }
         _ => None,
     }
 }
@@ -1713,6 +1978,9 @@ pub fn time_parse(data: &[u8]) {
             assert_eq!(got, Ok(None), "`\"\"` is absent for {format}");
         } else if let Some(want) = expected_text(format, s) {
             assert_eq!(got.ok().flatten(), want, "{format} on {s:?}");
+        } else if *format == "cloudflare" {
+            // Text that is not an integer is RFC 3339.
+            assert_eq!(got, results[0], "cloudflare on {s:?} vs rfc3339");
         }
         if *format == "rfc3339"
             && let Ok(Some(t)) = got

@@ -8,10 +8,12 @@
 //! - `time/rfc3339/parse`: `Timestamp::parse_rfc3339` directly, on a mix
 //!   of layouts (`T` or space, 0/3/6/9 fraction digits, `Z` or an offset);
 //! - `time/<format>/normalize` for `rfc3339`, `unix`, `unix_ms`,
-//!   `unix_us`, `unix_ns` and `strftime` (`%d/%b/%Y:%H:%M:%S %z`): the
-//!   formats other than RFC 3339 are only reachable through a schema, so
-//!   each normalizes one-field records `{"t":…}` with a schema declaring
-//!   `t` a timestamp of that format and `isEventTime`;
+//!   `unix_us`, `unix_ns`, `strftime` (`%d/%b/%Y:%H:%M:%S %z`),
+//!   `strftime_f` (`%Y-%m-%d %H:%M:%S.%f`) and `layout`
+//!   (`layout=01/02/2006 15:04:05.999`): the formats other than RFC 3339
+//!   are only reachable through a schema, so each normalizes one-field
+//!   records `{"t":…}` with a schema declaring `t` a timestamp of that
+//!   format and `isEventTime`;
 //! - `time/none/normalize`: the RFC 3339 records with `t` declared a
 //!   `string`: everything of the above but the time format, so the
 //!   difference is the format's cost (parse and write the timestamp);
@@ -165,6 +167,40 @@ fn strftime_samples(rng: &mut XorShift, n: usize) -> Vec<Sample> {
         .collect()
 }
 
+/// `n` instants in UTC with microseconds, `2024-06-03 14:22:05.123456`
+/// (`%Y-%m-%d %H:%M:%S.%f`), or in milliseconds as Go's
+/// `01/02/2006 15:04:05.999` writes them (`06/03/2024 14:22:05.12`,
+/// trailing zeros dropped) when `layout`.
+fn fraction_samples(
+    rng: &mut XorShift,
+    n: usize,
+    layout: bool,
+) -> Vec<Sample> {
+    (0..n)
+        .map(|_| {
+            let secs = rng.range(FROM, TO) as i64;
+            let ((y, mo, d), (h, mi, s)) = civil(secs);
+            let (text, nanos) = if layout {
+                let ms = rng.below(1000) as i64;
+                let frac = format!(".{ms:03}");
+                let frac = frac.trim_end_matches('0').trim_end_matches('.');
+                (
+                    format!("\"{mo:02}/{d:02}/{y:04} {h:02}:{mi:02}:{s:02}{frac}\""),
+                    ms * 1_000_000,
+                )
+            } else {
+                let us = rng.below(1_000_000) as i64;
+                (
+                    format!("\"{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{us:06}\""),
+                    us * 1000,
+                )
+            };
+            let want = ts(i128::from(secs) * 1_000_000_000 + i128::from(nanos));
+            Sample { text, want }
+        })
+        .collect()
+}
+
 /// A one-field schema: `t`, of `kind` (YAML for the type and its keys).
 fn schema(name: &str, kind: &str) -> String {
     format!("schema: Bench.{name}\nfields:\n  - name: t\n    {kind}\n")
@@ -282,6 +318,18 @@ fn time(c: &mut Criterion) {
             "strftime",
             timestamp_schema("Strftime", "%d/%b/%Y:%H:%M:%S %z"),
             strftime_samples(&mut rng, n),
+            false,
+        ),
+        (
+            "strftime_f",
+            timestamp_schema("StrftimeF", "%Y-%m-%d %H:%M:%S.%f"),
+            fraction_samples(&mut rng, n, false),
+            false,
+        ),
+        (
+            "layout",
+            timestamp_schema("Layout", "layout=01/02/2006 15:04:05.999"),
+            fraction_samples(&mut rng, n, true),
             false,
         ),
     ];

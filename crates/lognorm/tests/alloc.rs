@@ -246,6 +246,73 @@ fn steady_state_events_do_not_allocate_for_every_shipped_type() {
     assert!(total_errors > 30, "{total_errors} errors");
 }
 
+/// One timestamp field per kind of time format, each read from text and
+/// (where the format takes them) from numbers.
+const TIMES_YAML: &str = r#"
+schema: Alloc.Times
+fields:
+  - name: rfc
+    type: timestamp
+  - name: unix
+    type: timestamp
+    timeFormat: unix
+  - name: clf
+    type: timestamp
+    timeFormat: '%d/%b/%Y:%H:%M:%S %z'
+  - name: frac
+    type: timestamp
+    timeFormats: ['%Y-%m-%d %H:%M:%S.%f %Z', '%s']
+  - name: week
+    type: timestamp
+    timeFormat: '%G-W%V-%u %r'
+  - name: go
+    type: timestamp
+    timeFormat: 'layout=Mon, 02 Jan 2006 15:04:05.999 -07:00 MST'
+  - name: cf
+    type: timestamp
+    timeFormat: cloudflare
+    isEventTime: true
+"#;
+
+#[test]
+fn every_time_format_reads_without_allocating() {
+    let mut b = Registry::builder();
+    b.add_yaml("times.yml", TIMES_YAML).unwrap();
+    let registry = b.build();
+    let times = registry.log_type("Alloc.Times").unwrap();
+    let payload = concat!(
+        r#"{"rfc":"2024-01-02T03:04:05.123456789+01:00","unix":1702857600.5,"#,
+        r#""clf":"10/Oct/2000:13:55:36 -0700","frac":"2024-01-02 03:04:05.123456 UTC","#,
+        r#""week":"2024-W01-1 01:02:03 PM","#,
+        r#""go":"Fri, 21 Oct 2016 07:28:00,25 +02:00 CEST","cf":1600368586194526741}"#,
+        "\n",
+        r#"{"unix":"1702857600","frac":1702857600,"cf":"2020-09-17T18:00:01Z","#,
+        r#""go":"fri, 21 OCT 2016 07:28:00 -00:30 GMT+3"}"#,
+        "\n",
+        r#"{"cf":1600365601,"frac":"2024-01-02 03:04:05.5 PST"}"#,
+        "\n",
+    )
+    .as_bytes();
+    let mut ctx = context();
+    let mut scratch = Scratch::new();
+    for _ in 0..2 {
+        for record in times.split(payload) {
+            let row = times
+                .normalize(record, &mut ctx, &mut scratch)
+                .map(|e| e.row().len());
+            assert!(row.is_ok(), "{row:?}");
+        }
+    }
+    let mut events = 0;
+    for record in times.split(payload) {
+        let before = allocations();
+        let event = times.normalize(record, &mut ctx, &mut scratch).unwrap();
+        assert_eq!(allocations() - before, 0, "{}", event.row());
+        events += 1;
+    }
+    assert_eq!(events, 3);
+}
+
 /// A Wiz.Audit record of about `size` bytes whose bulk is `shape`:
 /// 0 a long string, 1 a dense array of numbers in a `json` field, 2 an
 /// object of many short keys in a `json` field, 3 escaped text.

@@ -174,15 +174,41 @@ const CASES: &[(&str, &str)] = &[
         "%s with leading zeros",
     ),
     (
-        // `2023-12-18 \r1:12:03`: a strftime space matches a `\r`
-        // (whitespace follows chrono, as documented in time/strftime.rs).
+        // `2023-12-18 \r1:12:03`: a strftime space next to a `\r`. It
+        // matched while strftime followed chrono; in Panther's dialect a
+        // space matches one space, so the value fails.
         "time_parse/input-76d2ac1ef4dd0c5d11d63a248df00e7bf38c2978",
-        "strftime space matching a carriage return",
+        "strftime space next to a carriage return",
     ),
     (
         // `1/Oct/2000:13:55:36 -1400`: one-digit day and a -14:00 offset.
         "time_parse/input-a1a3fb4c4389bdd99c0c786ab5a402639b973eee",
         "strftime %z with -1400",
+    ),
+    (
+        // `2024-01-02 03:04:05.123456`: `%f` reads six digits as
+        // microseconds (issue 15), against the fraction-split oracle.
+        "time_parse/input-948f336287b8f5fcba603be059d8f27020aa68a9",
+        "strftime %f with six digits",
+    ),
+    (
+        // `05/24/2020 23:50:06,1234567891`: Go's `.999` takes a comma and
+        // ten digits (nine kept).
+        "time_parse/input-3d92a39379f5897485ffb3d45d051789c34fdfe9",
+        "layout fraction with a comma and ten digits",
+    ),
+    (
+        // `2020-04-09  18:37:33.5 GMT+3`: Go's layout space takes two,
+        // a fraction the layout does not show, and a `GMT+3` zone name
+        // that leaves the instant alone.
+        "time_parse/input-65547a48a35b1cc8ac68bbb51e187cd831794367",
+        "layout spaces, unannounced fraction, GMT+3",
+    ),
+    (
+        // `1600368586194526741`: Cloudflare nanoseconds (Panther's
+        // Cloudflare.Spectrum test value), as text and as a number.
+        "time_parse/input-569c011674f0d05f93919ebfeaef80040f0c699c",
+        "cloudflare nanoseconds",
     ),
 ];
 

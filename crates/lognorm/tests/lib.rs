@@ -15,4 +15,5 @@ mod hostile;
 mod limits;
 mod props;
 mod schemas;
+mod time_formats;
 mod util;

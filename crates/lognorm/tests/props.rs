@@ -112,6 +112,18 @@ fields:
     type: timestamp
     timeFormats: ['%Y-%m-%dT%H:%M:%S%.f%:z']
     isEventTime: true
+  - name: frac
+    type: timestamp
+    timeFormats: ['%Y-%m-%d %H:%M:%S.%f']
+    isEventTime: true
+  - name: go
+    type: timestamp
+    timeFormats: ['layout=2006-01-02T15:04:05.999999999Z07:00']
+    isEventTime: true
+  - name: cf
+    type: timestamp
+    timeFormats: [cloudflare]
+    isEventTime: true
 "#;
 
 const INDICATORS_YAML: &str = r#"
@@ -1172,6 +1184,60 @@ fn write_time(field: &str, nanos: i128, style: u8) -> (String, i128) {
             format!("\"{}\"", local.format("%d/%b/%Y:%H:%M:%S %z")),
             per(1_000_000_000) * 1_000_000_000,
         ),
+        "frac" => {
+            // `%f`: 1 to 6 digits, a fraction of a second (issue 15).
+            let digits = usize::from(style % 6) + 1;
+            let cut = 10i128.pow(9 - digits as u32);
+            let kept = nanos.div_euclid(cut) * cut;
+            let frac = format!("{:09}", kept.rem_euclid(1_000_000_000));
+            let text = format!(
+                "\"{}.{}\"",
+                utc.format("%Y-%m-%d %H:%M:%S"),
+                &frac[..digits]
+            );
+            (text, kept)
+        }
+        "go" => {
+            // Go's `.999999999`: no fraction or 1 to 9 digits after `.` or
+            // `,`; `Z07:00`: `Z` for UTC or `±hh:mm`.
+            let digits = usize::from(style % 10);
+            let cut = 10i128.pow(9 - digits as u32);
+            let kept = nanos.div_euclid(cut) * cut;
+            let frac = format!("{:09}", kept.rem_euclid(1_000_000_000));
+            let sep = if style.is_multiple_of(3) { "," } else { "." };
+            let frac = if digits == 0 {
+                String::new()
+            } else {
+                format!("{sep}{}", &frac[..digits])
+            };
+            let zone = if offset_minutes == 0 {
+                "Z".to_owned()
+            } else {
+                local.format("%:z").to_string()
+            };
+            let wall = local.format("%Y-%m-%dT%H:%M:%S");
+            (format!("\"{wall}{frac}{zone}\""), kept)
+        }
+        "cf" => {
+            // Cloudflare: unix seconds, unixnano or RFC 3339. Nanoseconds
+            // that look like seconds are written as seconds.
+            let secs_range = -62_135_596_800..=253_402_300_799;
+            match style % 3 {
+                0 if i64::try_from(nanos).is_ok()
+                    && !secs_range.contains(&nanos) =>
+                {
+                    (q(nanos.to_string()), nanos)
+                }
+                1 => (
+                    format!("\"{}\"", utc.format("%Y-%m-%dT%H:%M:%S%.fZ")),
+                    nanos,
+                ),
+                _ => (
+                    q(per(1_000_000_000).to_string()),
+                    per(1_000_000_000) * 1_000_000_000,
+                ),
+            }
+        }
         _ => {
             (format!("\"{}\"", local.format("%Y-%m-%dT%H:%M:%S%.f%:z")), nanos)
         }
@@ -1182,8 +1248,9 @@ fn utc_text(nanos: i128) -> String {
     Timestamp::from_unix_nanos(nanos).unwrap().to_string()
 }
 
-const TIME_FIELDS: [&str; 8] =
-    ["rfc", "unix", "ms", "us", "ns", "plain", "clf", "iso"];
+const TIME_FIELDS: [&str; 11] = [
+    "rfc", "unix", "ms", "us", "ns", "plain", "clf", "iso", "frac", "go", "cf",
+];
 
 proptest! {
     #![proptest_config(cases(256))]
@@ -1192,8 +1259,8 @@ proptest! {
     fn timestamps_read_back_to_the_instant_written(
         // Years 0002..=9998, so no offset takes a local time out of range.
         nanos in -62_104_060_800_000_000_000i128..253_370_764_800_000_000_000,
-        present in prop::collection::vec(any::<bool>(), 8),
-        styles in prop::collection::vec(any::<u8>(), 8),
+        present in prop::collection::vec(any::<bool>(), 11),
+        styles in prop::collection::vec(any::<u8>(), 11),
     ) {
         let t = log_type("Props.Times");
         let mut fields = Vec::new();

@@ -660,7 +660,8 @@ fn time_format(
         let msg = match e.kind() {
             TimeFormatErrorKind::UnknownFormat(_) => format!(
                 "unknown time format {}, expected `rfc3339`, `unix`, \
-                 `unix_ms`, `unix_us`, `unix_ns` or a strftime pattern",
+                 `unix_ms`, `unix_us`, `unix_ns`, `cloudflare`, \
+                 `layout=` and a Go layout, or a strftime pattern",
                 quote(&node.value)
             ),
             _ => format!("time format {}: {e}", quote(&node.value)),

@@ -9,13 +9,21 @@
 //!   (hot path);
 //! - `unix.rs`: `unix`, `unix_ms`, `unix_us` and `unix_ns` from text and
 //!   JSON numbers;
-//! - `strftime.rs`: strftime patterns, compiled once with chrono.
+//! - `cloudflare.rs`: `cloudflare`, Cloudflare's seconds, nanoseconds or
+//!   RFC 3339;
+//! - `pattern.rs`: the items strftime patterns and Go layouts compile to,
+//!   and the reader that matches values against them (hot path);
+//! - `strftime.rs`: strftime patterns, in Panther's dialect;
+//! - `layout.rs`: `layout=` Go reference layouts.
 //!
 //! Every reader returns `None` on failure: the caller knows the field and
 //! the value and builds the record error itself.
 
 mod civil;
+mod cloudflare;
+mod layout;
 mod output;
+mod pattern;
 
 /// The 29 bytes of a timestamp's text in a row.
 pub(crate) type TimeText = [u8; output::LEN];
@@ -29,6 +37,7 @@ mod unix;
 use std::fmt;
 use std::str::FromStr;
 
+pub(crate) use layout::LayoutFormat;
 pub(crate) use output::DayCache;
 pub(crate) use strftime::StrftimeFormat;
 use unix::Unit;
@@ -326,20 +335,26 @@ pub(crate) enum TimeFormat {
     UnixUs,
     /// `unix_ns`: whole nanoseconds since the epoch.
     UnixNs,
+    /// `cloudflare`: Cloudflare's `unix` or `unixnano` integers, or RFC
+    /// 3339 text (see `cloudflare.rs`).
+    Cloudflare,
     /// A strftime pattern, such as `%d/%b/%Y:%H:%M:%S %z`.
     Strftime(StrftimeFormat),
+    /// A Go reference layout, such as `layout=2006-01-02 15:04:05 MST`.
+    Layout(LayoutFormat),
 }
 
 impl TimeFormat {
     /// Compiles a `timeFormat` value: `rfc3339`, `unix`, `unix_ms`,
-    /// `unix_us`, `unix_ns` (exact, lowercase), or a strftime pattern (any
-    /// text containing `%`).
+    /// `unix_us`, `unix_ns`, `cloudflare` (exact, lowercase), a Go layout
+    /// (`layout=` and the layout), or a strftime pattern (any other text
+    /// containing `%`).
     ///
     /// # Errors
     ///
-    /// A pattern with an unknown or incomplete directive (the error carries
-    /// its byte offset in `spec`), or text without `%` that is not one of
-    /// the named formats.
+    /// A pattern with an unknown or incomplete directive, a layout without
+    /// a year or with a field given twice (the error carries its byte
+    /// offset in `spec`), or text that is none of these.
     pub(crate) fn compile(spec: &str) -> Result<TimeFormat, TimeFormatError> {
         Ok(match spec {
             "rfc3339" => TimeFormat::Rfc3339,
@@ -347,6 +362,10 @@ impl TimeFormat {
             "unix_ms" => TimeFormat::UnixMs,
             "unix_us" => TimeFormat::UnixUs,
             "unix_ns" => TimeFormat::UnixNs,
+            "cloudflare" => TimeFormat::Cloudflare,
+            _ if spec.starts_with(layout::PREFIX) => {
+                TimeFormat::Layout(LayoutFormat::compile(spec)?)
+            }
             _ if spec.contains('%') => {
                 TimeFormat::Strftime(StrftimeFormat::compile(spec)?)
             }
@@ -362,7 +381,9 @@ impl TimeFormat {
             TimeFormat::UnixMs => "unix_ms",
             TimeFormat::UnixUs => "unix_us",
             TimeFormat::UnixNs => "unix_ns",
+            TimeFormat::Cloudflare => "cloudflare",
             TimeFormat::Strftime(f) => f.spec(),
+            TimeFormat::Layout(f) => f.spec(),
         }
     }
 
@@ -379,6 +400,10 @@ impl TimeFormat {
     /// nine fraction digits, the others take integers only); no
     /// whitespace, `+` or exponent. Returns `None` if `s` does not parse
     /// or the instant is outside the years 0001..=9999.
+    ///
+    /// # Complexity
+    ///
+    /// Linear in the length of `s`; no allocation.
     #[inline]
     pub(crate) fn parse_str_cached(
         &self,
@@ -391,15 +416,18 @@ impl TimeFormat {
             TimeFormat::UnixMs => unix::parse_integer(s.as_bytes(), Unit::Ms),
             TimeFormat::UnixUs => unix::parse_integer(s.as_bytes(), Unit::Us),
             TimeFormat::UnixNs => unix::parse_integer(s.as_bytes(), Unit::Ns),
+            TimeFormat::Cloudflare => cloudflare::parse_str(s, day),
             TimeFormat::Strftime(f) => f.parse(s),
+            TimeFormat::Layout(f) => f.parse(s),
         }
     }
 
     /// Reads a JSON integer.
     ///
-    /// The unix formats take it in their unit. A strftime pattern reads the
-    /// integer's decimal text (so `%s` or `%Y%m%d` take numbers too);
-    /// `rfc3339` takes no numbers.
+    /// The unix formats take it in their unit, `cloudflare` as seconds or
+    /// nanoseconds. A strftime pattern or Go layout reads the integer's
+    /// decimal text (so `%s` or `%Y%m%d` take numbers too); `rfc3339`
+    /// takes no numbers.
     pub(crate) fn parse_i64(&self, v: i64) -> Option<Timestamp> {
         self.parse_integer(v.into())
     }
@@ -416,7 +444,9 @@ impl TimeFormat {
             TimeFormat::UnixMs => unix::from_integer(v, Unit::Ms),
             TimeFormat::UnixUs => unix::from_integer(v, Unit::Us),
             TimeFormat::UnixNs => unix::from_integer(v, Unit::Ns),
+            TimeFormat::Cloudflare => cloudflare::from_integer(v),
             TimeFormat::Strftime(f) => f.parse(itoa::Buffer::new().format(v)),
+            TimeFormat::Layout(f) => f.parse(itoa::Buffer::new().format(v)),
         }
     }
 
@@ -424,9 +454,11 @@ impl TimeFormat {
     ///
     /// `unix` takes fractional seconds: the float's shortest round-trip
     /// decimal text is read, so `1702857600.123` gives exactly 123 ms.
-    /// `unix_ms`, `unix_us`, `unix_ns` and strftime patterns take a float
-    /// only if it is integral (`1.7e12` for `unix_ms`), then read it as an
-    /// integer; `rfc3339` takes no numbers. NaN and infinities fail.
+    /// `cloudflare` reads an integral float as an integer, others as
+    /// `unix` does. `unix_ms`, `unix_us`, `unix_ns`, strftime patterns and
+    /// Go layouts take a float only if it is integral (`1.7e12` for
+    /// `unix_ms`), then read it as an integer; `rfc3339` takes no numbers.
+    /// NaN and infinities fail.
     pub(crate) fn parse_f64(&self, v: f64) -> Option<Timestamp> {
         match self {
             TimeFormat::Rfc3339 => None,
@@ -434,7 +466,13 @@ impl TimeFormat {
             TimeFormat::UnixMs => unix::from_integral_float(v, Unit::Ms),
             TimeFormat::UnixUs => unix::from_integral_float(v, Unit::Us),
             TimeFormat::UnixNs => unix::from_integral_float(v, Unit::Ns),
+            TimeFormat::Cloudflare => cloudflare::from_f64(v),
             TimeFormat::Strftime(f) => {
+                let v = unix::integral_float(v)?;
+                let v = i64::try_from(v).ok()?;
+                f.parse(itoa::Buffer::new().format(v))
+            }
+            TimeFormat::Layout(f) => {
                 let v = unix::integral_float(v)?;
                 let v = i64::try_from(v).ok()?;
                 f.parse(itoa::Buffer::new().format(v))
@@ -446,7 +484,9 @@ impl TimeFormat {
 /// Why a `timeFormat` did not compile.
 ///
 /// Display: ``unknown directive `%Q` at byte 3``,
-/// ``incomplete directive `%` at byte 8`` or ``unknown time format `foo` ``.
+/// ``incomplete directive `%` at byte 8``,
+/// ``month given twice: `01` at byte 12 and `01` at byte 15`` (a layout)
+/// or ``unknown time format `foo` ``.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct TimeFormatError {
     kind: TimeFormatErrorKind,
@@ -456,13 +496,17 @@ pub(crate) struct TimeFormatError {
 /// The kinds of [`TimeFormatError`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum TimeFormatErrorKind {
-    /// Text without `%` that is not a named format; holds the text.
+    /// Text that is not a named format, a layout or a strftime pattern;
+    /// holds the text.
     UnknownFormat(Box<str>),
-    /// A directive chrono does not know; holds the directive's text.
+    /// A strftime directive that is not in the dialect; holds the
+    /// directive's text.
     UnknownDirective(Box<str>),
     /// A `%` (possibly with modifiers) at the end of the pattern; holds
     /// the directive's text.
     IncompleteDirective(Box<str>),
+    /// A Go layout that cannot read any value; holds the message.
+    Layout(Box<str>),
 }
 
 impl TimeFormatError {
@@ -500,6 +544,7 @@ impl fmt::Display for TimeFormatError {
             TimeFormatErrorKind::IncompleteDirective(d) => {
                 write!(f, "incomplete directive `{d}` at byte {}", self.offset)
             }
+            TimeFormatErrorKind::Layout(message) => f.write_str(message),
         }
     }
 }
@@ -605,11 +650,20 @@ mod tests {
         assert_eq!(compile("unix_ms"), TimeFormat::UnixMs);
         assert_eq!(compile("unix_us"), TimeFormat::UnixUs);
         assert_eq!(compile("unix_ns"), TimeFormat::UnixNs);
-        for name in ["rfc3339", "unix", "unix_ms", "unix_us", "unix_ns"] {
+        assert_eq!(compile("cloudflare"), TimeFormat::Cloudflare);
+        for name in
+            ["rfc3339", "unix", "unix_ms", "unix_us", "unix_ns", "cloudflare"]
+        {
             assert_eq!(compile(name).name(), name);
         }
         let f = compile("%Y-%m-%d %H:%M:%S");
         assert_eq!(f.name(), "%Y-%m-%d %H:%M:%S");
+        assert!(matches!(f, TimeFormat::Strftime(_)));
+        let f = compile("layout=2006-01-02 15:04:05 MST");
+        assert_eq!(f.name(), "layout=2006-01-02 15:04:05 MST");
+        assert!(matches!(f, TimeFormat::Layout(_)));
+        // `layout=` wins over `%`: a layout may hold a `%`.
+        assert!(matches!(compile("layout=2006%"), TimeFormat::Layout(_)));
     }
 
     #[test]
@@ -629,6 +683,30 @@ mod tests {
             &TimeFormatErrorKind::UnknownDirective("%Q".into())
         );
         assert_eq!(TimeFormat::compile("foo").unwrap_err().offset(), 0);
+        // Near misses of the named formats and of `layout=`.
+        assert_eq!(
+            compile_err("Cloudflare"),
+            "unknown time format `Cloudflare`"
+        );
+        assert_eq!(
+            compile_err("layout:2006-01-02 15:04:05.000"),
+            "unknown time format `layout:2006-01-02 15:04:05.000`"
+        );
+        assert_eq!(
+            compile_err("2006-01-02"),
+            "unknown time format `2006-01-02`"
+        );
+        assert_eq!(
+            compile_err("layout=15:04"),
+            "no year in layout, expected `2006` or `06`"
+        );
+        let err = TimeFormat::compile("layout=2006-01-01").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "month given twice: `01` at byte 12 and `01` at byte 15"
+        );
+        assert_eq!(err.offset(), 15);
+        assert!(matches!(err.kind(), TimeFormatErrorKind::Layout(_)));
     }
 
     #[test]
@@ -717,10 +795,48 @@ mod tests {
         assert_eq!(f.parse_u64(1_702_857_600), want);
         assert_eq!(f.parse_f64(1_702_857_600.0), want);
         assert_eq!(f.parse_f64(1_702_857_600.5), None);
-        assert_eq!(f.parse_i64(-1), None); // chrono's `%s` is unsigned
+        // `%s` takes a sign, as Panther's.
+        assert_eq!(f.parse_i64(-1), Some(ts(-1, 0)));
         let d = compile("%Y%m%d");
         assert_eq!(d.parse_u64(20_231_218), want);
         assert_eq!(d.parse_i64(20_230_230), None);
+    }
+
+    #[test]
+    fn layout_by_kind() {
+        let f = compile("layout=20060102");
+        let want = Some(ts(1_702_857_600, 0));
+        assert_eq!(f.parse_str("20231218"), want);
+        assert_eq!(f.parse_i64(20_231_218), want);
+        assert_eq!(f.parse_u64(20_231_218), want);
+        assert_eq!(f.parse_f64(20_231_218.0), want);
+        assert_eq!(f.parse_f64(20_231_218.5), None);
+        assert_eq!(f.parse_i64(-20_231_218), None);
+    }
+
+    #[test]
+    fn cloudflare_by_kind() {
+        let f = compile("cloudflare");
+        let secs = Some(ts(1_600_365_601, 0));
+        assert_eq!(f.parse_i64(1_600_365_601), secs);
+        assert_eq!(f.parse_u64(1_600_365_601), secs);
+        assert_eq!(f.parse_f64(1_600_365_601.0), secs);
+        assert_eq!(f.parse_str("1600365601"), secs);
+        assert_eq!(f.parse_str("2020-09-17T18:00:01Z"), secs);
+        let nanos = Some(ts(1_600_368_586, 194_526_741));
+        assert_eq!(f.parse_i64(1_600_368_586_194_526_741), nanos);
+        assert_eq!(f.parse_u64(1_600_368_586_194_526_741), nanos);
+        assert_eq!(f.parse_str("1600368586194526741"), nanos);
+        assert_eq!(
+            f.parse_f64(1_600_365_601.5),
+            Some(ts(1_600_365_601, 500_000_000))
+        );
+        assert_eq!(
+            text(f.parse_u64(u64::MAX)).as_deref(),
+            Some("2554-07-21 23:34:33.709551615")
+        );
+        assert_eq!(f.parse_str("99999999999999999999999"), None);
+        assert_eq!(f.parse_str("nope"), None);
     }
 
     fn arb_timestamp() -> impl Strategy<Value = Timestamp> {

@@ -76,12 +76,18 @@ fn split<const PER_SEC: i64>(v: i64) -> Option<Timestamp> {
 
 /// Reads `-?digits` as a count of `unit`s.
 pub(super) fn parse_integer(s: &[u8], unit: Unit) -> Option<Timestamp> {
+    from_integer(integer_text(s)?, unit)
+}
+
+/// Reads `-?digits` exactly; `None` for other text or more than `i128`
+/// holds.
+pub(super) fn integer_text(s: &[u8]) -> Option<i128> {
     let (negative, digits) = split_sign(s);
     let (magnitude, rest) = integer(digits)?;
     if !rest.is_empty() {
         return None;
     }
-    from_integer(if negative { -magnitude } else { magnitude }, unit)
+    Some(if negative { -magnitude } else { magnitude })
 }
 
 /// Reads `-?digits(.digits)?` as seconds; fraction digits past the ninth
