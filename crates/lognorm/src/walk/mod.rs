@@ -218,6 +218,7 @@ impl<'a, S: Sink> Walker<'a, S> {
 
     /// Writes the declared fields of the root object of a parsed JSON
     /// record (the sink's record is begun by the caller).
+    #[inline]
     pub fn root(
         &mut self,
         plan: &ObjectPlan,
