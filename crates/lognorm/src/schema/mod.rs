@@ -1,6 +1,6 @@
 //! Validated, immutable schemas: the plan the normalizer walks.
 //!
-//! A [`Schema`] is built once from YAML by [`compile`] and never mutated:
+//! A [`Schema`] is built once from YAML by [`compile()`] and never mutated:
 //! each object knows its fields in output order, a lookup from input key
 //! to field, and a range of *slots* (per-record scratch cells where the
 //! walker notes where each field's value is in the parsed record). Each
