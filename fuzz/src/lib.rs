@@ -26,8 +26,10 @@
 //! - `split_payload`: for every [`Framing`], records are non-empty slices
 //!   of the payload at their offsets, numbered from 1, in order, not
 //!   overlapping, and the bytes between them are only what SPEC §2 allows
-//!   to drop; lines and NDJSON equal a naive splitter; `Auto` picks the
-//!   documented framing; correctly counted frames come back exactly.
+//!   to drop; lines and NDJSON-shaped payloads equal a naive splitter, a
+//!   JSON record over several lines is a value that takes in only
+//!   indented lines; `Auto` picks the documented framing; correctly
+//!   counted frames come back exactly.
 //! - `normalize_json`, `normalize_text`: one outcome per record; an
 //!   error hands back the record's bytes, number and offset; a row is one
 //!   JSON object with unique keys, the declared columns in schema order
@@ -782,6 +784,61 @@ fn is_frame_start(p: &[u8], i: usize) -> bool {
     (1..=20).contains(&digits) && rest.get(digits..digits + 2) == Some(b" <")
 }
 
+/// Whether a line starting with `c` ends a JSON value still open before
+/// it (SPEC §2: anything but whitespace or a closing bracket).
+fn cuts(c: u8) -> bool {
+    !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'}' | b']')
+}
+
+/// JSON payloads that are not arrays: a record over several lines is one
+/// value (it starts with `{` or `[`) whose later lines are indented or
+/// start with a closing bracket, so a damaged value never takes in the
+/// lines after it; and a payload shaped like NDJSON (no line indented or
+/// starting with a closing bracket, no value followed by another on a
+/// line) splits exactly like a naive line splitter.
+fn check_json_lines(p: &[u8], body: usize, json: &[Record<'_>]) {
+    for r in json {
+        let b = r.bytes();
+        for (i, _) in b.iter().enumerate().filter(|&(_, &c)| c == b'\n') {
+            assert!(
+                matches!(b[0], b'{' | b'['),
+                "json: record {} spans lines but is not a value",
+                r.number()
+            );
+            if let Some(&c) = b.get(i + 1) {
+                assert!(
+                    !cuts(c),
+                    "json: record {} runs on into a line starting {c:#04x}",
+                    r.number()
+                );
+            }
+        }
+    }
+    let text = &p[body..];
+    let lines_start_cut = text
+        .split(|&c| c == b'\n')
+        .all(|line| line.iter().all(|&c| is_json_ws(c)) || cuts(line[0]));
+    let mut after_value = false;
+    let mut two_values = false;
+    for &c in text {
+        if after_value && matches!(c, b'{' | b'[') {
+            two_values = true;
+        }
+        if matches!(c, b'}' | b']') {
+            after_value = true;
+        } else if !matches!(c, b' ' | b'\t' | b'\r') {
+            after_value = false;
+        }
+    }
+    if lines_start_cut && !two_values {
+        assert_eq!(
+            as_pairs(json),
+            naive_lines(p, is_json_ws),
+            "json: NDJSON-shaped payload not split into its lines"
+        );
+    }
+}
+
 /// The `split_payload` target: properties of [`lognorm::split`] for every
 /// framing on any payload, then exact frames for a body built with
 /// correct octet counts from the input's NUL-separated messages.
@@ -811,17 +868,7 @@ pub fn split_payload(data: &[u8]) {
             );
         }
     } else {
-        let ndjson = naive_lines(p, is_json_ws);
-        let got = as_pairs(&json);
-        let single =
-            first.is_some_and(|i| p[i] == b'{') && got.len() == 1 && {
-                let end = p
-                    .iter()
-                    .rposition(|&b| !is_json_ws(b))
-                    .map_or(0, |k| k + 1);
-                first.map(|i| (i, &p[i..end])) == Some(got[0])
-            };
-        assert!(single || got == ndjson, "json: not NDJSON lines: {got:?}");
+        check_json_lines(p, body, &json);
     }
     // Lines.
     let lines: Vec<Record<'_>> = lognorm::split(p, Framing::Lines).collect();

@@ -323,22 +323,9 @@ impl LogType {
     ) -> Result<Event<'s>, RecordError> {
         let limits = &self.limits;
         let bytes = record.bytes();
-        if record.past_limit() {
-            return Err(self.error(
-                record,
-                FieldError::new(
-                    K::Limit,
-                    format!(
-                        "a payload of at most {} bytes",
-                        limits.payload_bytes()
-                    ),
-                    format!(
-                        "{} more bytes from byte {} on (not split)",
-                        bytes.len(),
-                        record.offset()
-                    ),
-                ),
-            ));
+        // Past the payload limit, or longer than a reader's limit.
+        if let Some(e) = record.limit_error() {
+            return Err(self.error(record, e));
         }
         if bytes.len() > limits.record_bytes() {
             return Err(self.error(

@@ -1,7 +1,9 @@
 //! Property tests with oracles (STYLE §9):
 //!
-//! - (a) split + normalize: N generated records, in every framing, give
-//!   exactly N outcomes in order, of the kind the generator intended,
+//! - (a) split + normalize: N generated records, in every framing
+//!   (NDJSON, concatenated pretty-printed JSON, arrays, lines,
+//!   octet-counted frames; whole and streamed), give exactly N outcomes in
+//!   order, of the kind the generator intended,
 //!   each error with its record's exact bytes, number and offset;
 //! - (b) normalizing is deterministic and the scratch carries nothing
 //!   from one record to the next: the same record gives the same row
@@ -421,6 +423,47 @@ fn ndjson_case() -> impl Strategy<Value = (Vec<Gen>, Vec<&'static [u8]>)> {
         })
 }
 
+/// Concatenated values, as `jq .` writes them (pretty-printed, one after
+/// the other) or Kinesis Firehose (back to back): the first record is a
+/// pretty-printed event, so every value is a record; the others are
+/// pretty-printed when they are JSON, or as generated. Records that do not
+/// start a value (`nope…`, `"str"`, `123`) run to the end of their line,
+/// so a newline follows them.
+fn stream_case() -> impl Strategy<Value = Vec<(Gen, &'static [u8])>> {
+    let sep = prop::sample::select(vec![
+        &b"\n"[..],
+        b"",
+        b" ",
+        b"\n\n",
+        b"\r\n",
+        b"\t",
+    ]);
+    (
+        wiz_record().prop_filter("an event first", |g| g.want == Want::Event),
+        prop::collection::vec((wiz_record(), any::<bool>(), sep), 0..10),
+    )
+        .prop_map(|(first, rest)| {
+            let pretty = |g: &Gen| -> Gen {
+                let v: Value = serde_json::from_slice(&g.bytes).unwrap();
+                make(serde_json::to_string_pretty(&v).unwrap(), g.want)
+            };
+            let mut records = vec![(pretty(&first), &b"\n"[..])];
+            for (g, p, sep) in rest {
+                let json = serde_json::from_slice::<Value>(&g.bytes)
+                    .is_ok_and(|v| v.is_object());
+                let g = if json && p { pretty(&g) } else { g };
+                records.push((g, sep));
+            }
+            // After a record that is not a value, a line ending.
+            for i in 1..records.len() {
+                if !matches!(records[i - 1].0.bytes[0], b'{' | b'[') {
+                    records[i].1 = b"\n";
+                }
+            }
+            records
+        })
+}
+
 proptest! {
     #![proptest_config(cases(64))]
 
@@ -428,6 +471,22 @@ proptest! {
     fn ndjson_records_each_get_their_outcome((records, seps) in ndjson_case()) {
         let t = log_type("Wiz.Audit");
         let (payload, want) = assemble(b"", &records, &seps, b"\n");
+        prop_assert_eq!(outcomes(t, &payload, None), want);
+    }
+
+    #[test]
+    fn concatenated_json_values_each_get_their_outcome(records in stream_case()) {
+        let t = log_type("Wiz.Audit");
+        let mut payload = Vec::new();
+        let mut want = Vec::new();
+        for (i, (g, sep)) in records.iter().enumerate() {
+            if i > 0 {
+                payload.extend_from_slice(sep);
+            }
+            want.push((g.bytes.clone(), i as u64 + 1, payload.len(), g.want));
+            payload.extend_from_slice(&g.bytes);
+        }
+        payload.push(b'\n');
         prop_assert_eq!(outcomes(t, &payload, None), want);
     }
 
