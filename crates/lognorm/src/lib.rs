@@ -110,6 +110,7 @@ pub use error::{
 pub use event::{Event, OwnedEvent};
 pub use indicators::{Indicator, IndicatorSet};
 pub use input::split::{Framing, Record, Split, split};
+pub use input::stream::SplitReader;
 pub use input::text::fastmatch;
 pub use limits::Limits;
 pub use registry::{LogType, Registry, RegistryBuilder};

@@ -171,8 +171,9 @@ impl<'a> Record<'a> {
 
     /// Whether the record is longer than the limit of the
     /// [`SplitReader`](crate::SplitReader) that found it: its
-    /// [`bytes`](Record::bytes) are then only its first bytes (at most
-    /// 1,024), [`full_len`](Record::full_len) says how long it is, and
+    /// [`bytes`](Record::bytes) are then only its first bytes (1,024, or
+    /// the limit if less), [`full_len`](Record::full_len) says how long
+    /// it is, and
     /// normalizing it fails with a
     /// [`Limit`](crate::RecordErrorKind::Limit) error.
     #[inline]
