@@ -269,9 +269,9 @@ impl LogType {
     }
 
     /// Splits a payload into records the way this log type expects: for
-    /// JSON types a single object, an array of objects or NDJSON; for text
-    /// types lines, or syslog octet-counted frames when the payload starts
-    /// with one (SPEC §2).
+    /// JSON types an array, NDJSON or concatenated values (pretty-printed
+    /// or not: see [`Framing::Json`]); for text types lines, or syslog
+    /// octet-counted frames when the payload starts with one (SPEC §2).
     ///
     /// ```
     /// let registry = lognorm::Registry::builtin();

@@ -620,15 +620,17 @@ fn last_line_start(p: &[u8], from: usize) -> Option<usize> {
 /// While only whitespace has been seen from `body`: the lines before the
 /// last are blank whatever the framing turns out to be, so the state
 /// moves past them (holding only the last line), or waits for more.
+/// `from..at` is what this try scanned (the bytes before had no line
+/// ending, or the state would have moved past it).
 fn blank_lines(
     p: &[u8],
-    body: usize,
+    from: usize,
     at: usize,
     state: fn(usize) -> State,
 ) -> Step {
-    match last_line_start(p, body) {
-        Some(next) if next > body => Ok((state(next), None)),
-        _ => Err(Progress { phase: Phase::Ws, at, ..Progress::default() }),
+    match last_line_start(p, from) {
+        Some(next) => Ok((state(next), None)),
+        None => Err(Progress { phase: Phase::Ws, at, ..Progress::default() }),
     }
 }
 
@@ -645,7 +647,7 @@ fn auto_step<const EOF: bool>(p: &[u8], body: usize, prog: Progress) -> Step {
         if EOF {
             return Ok((lines, None));
         }
-        return blank_lines(p, body, first, |body| State::AutoStart { body });
+        return blank_lines(p, from, first, |body| State::AutoStart { body });
     }
     match frame_start::<EOF>(p, first) {
         Ok(Some(_)) => Ok((State::Octet { pos: body }, None)),
@@ -675,7 +677,7 @@ fn json_start_step<const EOF: bool>(
             Ok((State::Json { pos: body, split: None, mid: false }, None))
         }
         None if EOF => Ok((State::Done, None)),
-        None => blank_lines(p, body, start, |body| State::JsonStart { body }),
+        None => blank_lines(p, from, start, |body| State::JsonStart { body }),
     }
 }
 
@@ -712,9 +714,11 @@ fn json_step<const EOF: bool>(
         if EOF {
             return Ok((State::Done, None));
         }
-        return match last_line_start(p, pos) {
+        // Scanned `from..s` (no line ending before `from`, or the state
+        // would have moved past it).
+        return match last_line_start(p, from) {
             // Blank lines: done with.
-            Some(next) if next > pos => {
+            Some(next) => {
                 Ok((State::Json { pos: next, split, mid: false }, None))
             }
             // Whitespace that no record will hold.
