@@ -1,6 +1,6 @@
 //! Input that is not in memory → records: [`SplitReader`].
 //!
-//! The reader runs the splitter's state machine ([`step`]) over a window
+//! The reader runs the splitter's state machine ([`step_in_place`]) over a window
 //! of the input held in one reused buffer: when a step's answer turns on
 //! bytes not read yet, the reader reads more and tries again, resuming the
 //! step's scan where it stopped (so input that trickles in a byte at a
@@ -19,7 +19,7 @@ use std::io::{self, Read};
 
 use crate::input::split::{
     Cut, Framing, MAX_LEN_DIGITS, Progress, Record, Span, State, cuts,
-    is_json_ws, is_text_ws, step,
+    is_json_ws, is_text_ws, step_in_place,
 };
 use crate::limits::Limits;
 
@@ -243,19 +243,19 @@ impl<R: Read> SplitReader<R> {
                 continue;
             }
             let p = self.buf.get(..self.filled).unwrap_or_default();
+            let (state, prog) = (&mut self.state, self.prog);
             let found = if self.eof {
-                step::<true>(p, self.state, self.prog)
+                step_in_place::<true>(p, state, prog)
             } else {
-                step::<false>(p, self.state, self.prog)
+                step_in_place::<false>(p, state, prog)
             };
             match found {
-                Ok((state, record)) => {
-                    self.state = state;
+                Ok(record) => {
                     self.prog = Progress::default();
                     if let Some(span) = record {
                         return Ok(Some(self.window_record(span)));
                     }
-                    if state == State::Done {
+                    if self.state == State::Done {
                         return Ok(None);
                     }
                 }
