@@ -26,8 +26,12 @@
 //! - `split_payload`: for every [`Framing`], records are non-empty slices
 //!   of the payload at their offsets, numbered from 1, in order, not
 //!   overlapping, and the bytes between them are only what SPEC §2 allows
-//!   to drop; lines and NDJSON equal a naive splitter; `Auto` picks the
-//!   documented framing; correctly counted frames come back exactly.
+//!   to drop; lines and NDJSON-shaped payloads equal a naive splitter, a
+//!   JSON record over several lines is a value that takes in only
+//!   indented lines; `Auto` picks the documented framing; correctly
+//!   counted frames come back exactly. Streamed through a `SplitReader`
+//!   in reads whose sizes come from the input: the same records; with a
+//!   small limit, longer records oversize and nothing else lost.
 //! - `normalize_json`, `normalize_text`: one outcome per record; an
 //!   error hands back the record's bytes, number and offset; a row is one
 //!   JSON object with unique keys, the declared columns in schema order
@@ -784,6 +788,62 @@ fn is_frame_start(p: &[u8], i: usize) -> bool {
     (1..=20).contains(&digits) && rest.get(digits..digits + 2) == Some(b" <")
 }
 
+/// Whether a line starting with `c` ends a JSON value still open before
+/// it (SPEC §2: a line that starts a value, `{` or `[` in its first
+/// column).
+fn cuts(c: u8) -> bool {
+    matches!(c, b'{' | b'[')
+}
+
+/// JSON payloads that are not arrays: a record over several lines is one
+/// value (it starts with `{` or `[`) none of whose later lines starts
+/// with `{` or `[`, so a damaged value never takes in the values after
+/// it; and a payload shaped like NDJSON (every non-blank line starting
+/// with `{` or `[`, no value followed by another on a line) splits
+/// exactly like a naive line splitter.
+fn check_json_lines(p: &[u8], body: usize, json: &[Record<'_>]) {
+    for r in json {
+        let b = r.bytes();
+        for (i, _) in b.iter().enumerate().filter(|&(_, &c)| c == b'\n') {
+            assert!(
+                matches!(b[0], b'{' | b'['),
+                "json: record {} spans lines but is not a value",
+                r.number()
+            );
+            if let Some(&c) = b.get(i + 1) {
+                assert!(
+                    !cuts(c),
+                    "json: record {} runs on into a line starting {c:#04x}",
+                    r.number()
+                );
+            }
+        }
+    }
+    let text = &p[body..];
+    let lines_start_cut = text
+        .split(|&c| c == b'\n')
+        .all(|line| line.iter().all(|&c| is_json_ws(c)) || cuts(line[0]));
+    let mut after_value = false;
+    let mut two_values = false;
+    for &c in text {
+        if after_value && matches!(c, b'{' | b'[') {
+            two_values = true;
+        }
+        if matches!(c, b'}' | b']') {
+            after_value = true;
+        } else if !matches!(c, b' ' | b'\t' | b'\r') {
+            after_value = false;
+        }
+    }
+    if lines_start_cut && !two_values {
+        assert_eq!(
+            as_pairs(json),
+            naive_lines(p, is_json_ws),
+            "json: NDJSON-shaped payload not split into its lines"
+        );
+    }
+}
+
 /// The `split_payload` target: properties of [`lognorm::split`] for every
 /// framing on any payload, then exact frames for a body built with
 /// correct octet counts from the input's NUL-separated messages.
@@ -813,17 +873,7 @@ pub fn split_payload(data: &[u8]) {
             );
         }
     } else {
-        let ndjson = naive_lines(p, is_json_ws);
-        let got = as_pairs(&json);
-        let single =
-            first.is_some_and(|i| p[i] == b'{') && got.len() == 1 && {
-                let end = p
-                    .iter()
-                    .rposition(|&b| !is_json_ws(b))
-                    .map_or(0, |k| k + 1);
-                first.map(|i| (i, &p[i..end])) == Some(got[0])
-            };
-        assert!(single || got == ndjson, "json: not NDJSON lines: {got:?}");
+        check_json_lines(p, body, &json);
     }
     // Lines.
     let lines: Vec<Record<'_>> = lognorm::split(p, Framing::Lines).collect();
@@ -879,6 +929,105 @@ pub fn split_payload(data: &[u8]) {
             .map(|r| (r.offset(), r.bytes().to_vec()))
             .collect();
     assert_eq!(got, frames, "correctly counted frames");
+    // Streamed through a SplitReader.
+    for framing in
+        [Framing::Json, Framing::Lines, Framing::OctetCounted, Framing::Auto]
+    {
+        check_streamed(p, framing);
+    }
+}
+
+/// A reader that hands out its bytes in pieces of the given sizes.
+struct Pieces<'a> {
+    data: &'a [u8],
+    sizes: Vec<usize>,
+    reads: usize,
+}
+
+impl std::io::Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let size = self.sizes.get(self.reads % self.sizes.len().max(1));
+        let size = size.copied();
+        self.reads += 1;
+        let n = size.unwrap_or(1).max(1).min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// A streamed record: number, offset, full length, bytes, oversize.
+type Streamed = (u64, usize, usize, Vec<u8>, bool);
+
+fn stream(p: &[u8], framing: Framing, limit: usize) -> Vec<Streamed> {
+    // Read sizes and the chunk from the input's first bytes.
+    let sizes: Vec<usize> =
+        p.iter().take(3).map(|&b| 1 + usize::from(b % 17)).collect();
+    let chunk = 1 + p.get(3).map_or(0, |&b| usize::from(b % 29));
+    let reader = Pieces { data: p, sizes, reads: 0 };
+    let mut records = lognorm::SplitReader::new(reader, framing)
+        .max_record_bytes(limit)
+        .chunk_bytes(chunk);
+    let mut out = Vec::new();
+    while let Some(r) = records.next_record().unwrap() {
+        let rec = (r.number(), r.offset(), r.full_len(), r.bytes().to_vec());
+        out.push((rec.0, rec.1, rec.2, rec.3, r.is_oversize()));
+    }
+    out
+}
+
+/// What a SplitReader with `limit` must hand out for the records of the
+/// whole payload: the same, a longer record oversize with its first
+/// bytes (1,024 or the limit if less, at least one).
+fn with_limit(p: &[u8], framing: Framing, limit: usize) -> Vec<Streamed> {
+    lognorm::split(p, framing)
+        .map(|r| {
+            let (b, len) = (r.bytes(), r.bytes().len());
+            let over = len > limit;
+            let keep =
+                if over { len.min(1024).min(limit.max(1)) } else { len };
+            (r.number(), r.offset(), len, b[..keep].to_vec(), over)
+        })
+        .collect()
+}
+
+/// Streaming (SplitReader) finds the records of the whole payload, in
+/// any reads; with a small limit (from the input) the records are in
+/// order, numbered, their bytes the payload's, longer ones oversize, and
+/// only what splitting may drop lies between them; text lines exactly as
+/// the whole payload's.
+fn check_streamed(p: &[u8], framing: Framing) {
+    assert_eq!(
+        stream(p, framing, p.len()),
+        with_limit(p, framing, p.len()),
+        "streamed {framing:?}"
+    );
+    let limit = usize::from(p.get(4).copied().unwrap_or(0) % 48);
+    let got = stream(p, framing, limit);
+    let mut pos = 0;
+    let mut gap = Vec::new();
+    for (i, (number, offset, len, bytes, over)) in got.iter().enumerate() {
+        assert_eq!(*number, i as u64 + 1, "streamed numbers");
+        assert!(*offset >= pos && *len > 0 && offset + len <= p.len());
+        assert_eq!(*over, *len > limit, "streamed oversize");
+        assert!(!bytes.is_empty() && bytes.len() <= *len);
+        assert_eq!(Some(&bytes[..]), p.get(*offset..offset + bytes.len()));
+        gap.extend(pos..*offset);
+        pos = offset + len;
+    }
+    gap.extend(pos..p.len());
+    let body = body_start(p);
+    for i in gap.into_iter().filter(|&i| i >= body) {
+        let b = p[i];
+        let ok = match framing {
+            Framing::Json => is_json_ws(b) || matches!(b, b'[' | b',' | b']'),
+            _ => is_text_ws(b),
+        };
+        assert!(ok, "streamed {framing:?}: byte {i} ({b:#04x}) dropped");
+    }
+    if framing == Framing::Lines {
+        assert_eq!(got, with_limit(p, framing, limit), "streamed lines");
+    }
 }
 
 /// `write!` into a byte vector.

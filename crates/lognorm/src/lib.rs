@@ -79,7 +79,10 @@
 //! Records larger or deeper than the [`Limits`] are ordinary record
 //! errors. Every record of a payload yields exactly one outcome, and every
 //! error names the record, the field path, what was expected and what was
-//! found, and hands back the raw record.
+//! found, and hands back the raw record. Input that is not in memory (a
+//! file, a socket) is split by a [`SplitReader`]
+//! ([`LogType::split_reader`]), which holds one record at a time: the
+//! input's size is bounded by the disk, not by memory.
 //!
 //! # Schema tests
 //!
@@ -120,6 +123,7 @@ pub use error::{
 pub use event::{Event, OwnedEvent};
 pub use indicators::{Indicator, IndicatorSet};
 pub use input::split::{Framing, Record, Split, split};
+pub use input::stream::SplitReader;
 pub use input::text::fastmatch;
 pub use limits::Limits;
 pub use registry::{LogType, OnDuplicate, Registry, RegistryBuilder};

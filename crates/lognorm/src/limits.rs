@@ -70,6 +70,8 @@ impl Limits {
     /// split out: the rest of the payload becomes one last record, which
     /// fails with a [`Limit`](crate::RecordErrorKind::Limit) error (and
     /// carries those bytes), so nothing is dropped unseen.
+    /// Input read with [`LogType::split_reader`](crate::LogType::split_reader)
+    /// has no payload limit: it is never held whole.
     pub const fn max_payload_bytes(mut self, n: usize) -> Limits {
         self.payload_bytes = n;
         self
@@ -102,7 +104,10 @@ impl Limits {
         self
     }
 
-    /// Sets the largest record, in bytes.
+    /// Sets the largest record, in bytes. A
+    /// [`SplitReader`](crate::SplitReader) made by
+    /// [`LogType::split_reader`](crate::LogType::split_reader) holds no
+    /// longer record: it hands it out oversize.
     pub const fn max_record_bytes(mut self, n: usize) -> Limits {
         self.record_bytes = n;
         self

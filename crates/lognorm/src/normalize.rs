@@ -109,16 +109,9 @@ pub(crate) fn normalize<'s>(
 #[inline]
 fn check_size(record: Record<'_>, limits: &Limits) -> Result<(), FieldError> {
     let bytes = record.bytes();
-    if record.past_limit() {
-        return Err(FieldError::new(
-            K::Limit,
-            format!("a payload of at most {} bytes", limits.payload_bytes()),
-            format!(
-                "{} more bytes from byte {} on (not split)",
-                bytes.len(),
-                record.offset()
-            ),
-        ));
+    // Past the payload limit, or longer than a reader's limit.
+    if let Some(e) = record.limit_error() {
+        return Err(e);
     }
     if bytes.len() > limits.record_bytes() {
         return Err(FieldError::new(
@@ -229,7 +222,7 @@ mod tests {
             [
                 r#"{"a":1"#,
                 "error: record 2 (byte 0): expected valid JSON, found \
-                 invalid JSON at byte 5 (`1`)",
+                 unexpected end of input at byte 6",
                 "error: record 3 (byte 0): field `a`: expected int, found \
                  `\"x\"`",
                 "error: record 4 (byte 0): expected a record of at most 12 \

@@ -7,6 +7,7 @@ use crate::context::Context;
 use crate::error::{RecordError, SchemaError, SchemaErrorKind};
 use crate::event::Event;
 use crate::input::split::{Framing, Record, Split, split};
+use crate::input::stream::SplitReader;
 use crate::limits::Limits;
 use crate::schema::{self, Schema};
 use crate::scratch::Scratch;
@@ -432,9 +433,9 @@ impl LogType {
     }
 
     /// Splits a payload into records the way this log type expects: for
-    /// JSON types a single object, an array of objects or NDJSON; for text
-    /// types lines, or syslog octet-counted frames when the payload starts
-    /// with one (SPEC §2).
+    /// JSON types an array, NDJSON or concatenated values (pretty-printed
+    /// or not: see [`Framing::Json`]); for text types lines, or syslog
+    /// octet-counted frames when the payload starts with one (SPEC §2).
     ///
     /// ```
     /// let registry = lognorm::Registry::builtin();
@@ -445,9 +446,32 @@ impl LogType {
     /// assert_eq!((records[1].number(), records[1].offset()), (2, 9));
     /// ```
     pub fn split<'p>(&self, payload: &'p [u8]) -> Split<'p> {
-        let framing =
-            if self.is_text() { Framing::Auto } else { Framing::Json };
-        split(payload, framing).with_limit(self.limits.payload_bytes())
+        split(payload, self.framing()).with_limit(self.limits.payload_bytes())
+    }
+
+    /// Splits input read from `reader` the way [`split`](Self::split)
+    /// does, without holding it in memory: a [`SplitReader`] with this
+    /// log type's framing and record limit ([`Limits::record_bytes`]).
+    ///
+    /// ```
+    /// let registry = lognorm::Registry::builtin();
+    /// let heroku = registry.log_type("Heroku.Runtime").unwrap();
+    /// let body: &[u8] = b"9 <1>1 a\nb\n7 <2>1 c\n";
+    /// let mut records = heroku.split_reader(body);
+    /// assert_eq!(records.next_record()?.unwrap().bytes(), b"9 <1>1 a\nb");
+    /// let second = records.next_record()?.unwrap();
+    /// assert_eq!((second.number(), second.offset()), (2, 11));
+    /// assert!(records.next_record()?.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn split_reader<R: std::io::Read>(&self, reader: R) -> SplitReader<R> {
+        SplitReader::new(reader, self.framing())
+            .max_record_bytes(self.limits.record_bytes())
+    }
+
+    /// How payloads of this log type are framed.
+    fn framing(&self) -> Framing {
+        if self.is_text() { Framing::Auto } else { Framing::Json }
     }
 
     /// Normalizes one record into an event, or says why it cannot.

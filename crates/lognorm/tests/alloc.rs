@@ -451,3 +451,45 @@ fn memory_is_bounded_by_the_largest_record() {
     // The rows themselves are most of what the caller keeps.
     assert!(row_bytes > 18 << 20, "{row_bytes}");
 }
+
+#[test]
+fn streamed_input_holds_one_record_and_allocates_nothing_per_record() {
+    // 32 MiB of NDJSON made as it is read (never in memory), lines of 300
+    // bytes and every 200th of 2 MiB, through a SplitReader with a 256 KiB
+    // record limit and 16 KiB reads: the reader's buffer stays near the
+    // limit plus two reads, and once it has grown, records cost nothing.
+    const LIMIT: usize = 256 << 10;
+    const CHUNK: usize = 16 << 10;
+    // The lines are made before measuring; the reader copies them.
+    let short = format!("{}\n", wiz_record(0, 300, 0));
+    let long = format!("{}\n", wiz_record(0, 2 << 20, 0));
+    let n = (32 << 20) / ((long.len() + 199 * short.len()) / 200);
+    let line = |i: usize, out: &mut Vec<u8>| {
+        let text = if i % 200 == 199 { &long } else { &short };
+        out.extend_from_slice(text.as_bytes());
+    };
+    let mut reader = crate::util::made(n, 1 << 20, line);
+    reader.pending.reserve(long.len());
+    let mut records =
+        lognorm::SplitReader::new(reader, lognorm::Framing::Json)
+            .max_record_bytes(LIMIT)
+            .chunk_bytes(CHUNK);
+    let base = reset_peak();
+    let (mut seen, mut oversize, mut steady) = (0, 0, u64::MAX);
+    while let Some(record) = records.next_record().unwrap() {
+        seen += 1;
+        oversize += usize::from(record.is_oversize());
+        // After the first long record, the buffer is as large as it gets.
+        if seen == 400 {
+            steady = allocations();
+        }
+    }
+    let steady = allocations() - steady;
+    let held = peak() - base;
+    println!(
+        "streamed {n} records, {oversize} oversize: peak {held} bytes, {steady} allocations after warm-up"
+    );
+    assert_eq!((seen, oversize), (n, n / 200));
+    assert_eq!(steady, 0);
+    assert!(held <= (LIMIT + 64 + 3 * CHUNK + 64) as i64, "{held}");
+}

@@ -38,6 +38,12 @@ fields:
   - name: ip
     type: string
     indicators: [ip]
+  - name: e
+    type: object
+    isEmbeddedJSON: true
+    fields:
+      - name: x
+        type: int
 "#;
 
 static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
@@ -551,8 +557,9 @@ fn bom_at_the_start_of_a_payload_is_skipped() {
 fn bom_anywhere_else_before_a_record_fails_it() {
     // At the start of an NDJSON line other than the first, of an array
     // element, after leading whitespace, or a second BOM: the record
-    // fails (nothing is dropped). The message shows the BOM's first byte
-    // as `ï` (simd-json reports a byte, lognorm prints it as a char).
+    // fails (nothing is dropped). The message shows the character at
+    // fault, U+FEFF, escaped (simd-json reported its first byte, which
+    // lognorm printed as `ï`).
     assert_eq!(
         outcomes(
             edge(),
@@ -561,7 +568,7 @@ fn bom_anywhere_else_before_a_record_fails_it() {
         [
             r#"{"s":"a"}"#,
             "error: record 2 (byte 10): expected valid JSON, found invalid \
-             JSON at byte 0 (`ï`)"
+             JSON at byte 0 (`\\u{feff}`)"
         ]
     );
     assert_eq!(
@@ -572,18 +579,18 @@ fn bom_anywhere_else_before_a_record_fails_it() {
         [
             r#"{"s":"a"}"#,
             "error: record 2 (byte 11): expected valid JSON, found invalid \
-             JSON at byte 0 (`ï`)"
+             JSON at byte 0 (`\\u{feff}`)"
         ]
     );
     assert_eq!(
         outcomes(edge(), format!(r#" {BOM}{{"s":"a"}}"#).as_bytes()),
         ["error: record 1 (byte 0): expected valid JSON, found invalid \
-          JSON at byte 1 (`ï`)"]
+          JSON at byte 1 (`\\u{feff}`)"]
     );
     assert_eq!(
         outcomes(edge(), format!(r#"{BOM}{BOM}{{"s":"a"}}"#).as_bytes()),
         ["error: record 1 (byte 3): expected valid JSON, found invalid \
-          JSON at byte 0 (`ï`)"]
+          JSON at byte 0 (`\\u{feff}`)"]
     );
 }
 
@@ -687,4 +694,40 @@ fields:
             r#"{"d":[1.0,{"x":0.10}],"o":{"s":"-0"}"#,
         ]
     );
+}
+
+#[test]
+fn syntax_errors_name_the_end_of_input_and_the_bytes_after_the_value() {
+    // A record cut short fails where the input ended (not at the start of
+    // its last string); bytes after the value are named at the first of
+    // them (not at the value's last byte). NDJSON lines, so `{…}{…}` on a
+    // later line is one record.
+    assert_eq!(
+        outcomes(
+            edge(),
+            b"{\"s\":\"a\"}\n{\"s\":\"a\",\"j\":\"x\n\
+              {\"s\":\"b\"}{\"s\":\"c\"}\n{\"s\":\"d\"} x\n{\"s\":\"e\"}}\n"
+        ),
+        [
+            r#"{"s":"a"}"#,
+            "error: record 2 (byte 10): expected valid JSON, found \
+             unexpected end of input at byte 15",
+            "error: record 3 (byte 26): expected valid JSON, found bytes \
+             after the value at byte 9 (`{`)",
+            "error: record 4 (byte 45): expected valid JSON, found bytes \
+             after the value at byte 10 (`x`)",
+            "error: record 5 (byte 57): expected valid JSON, found bytes \
+             after the value at byte 9 (`}`)",
+        ]
+    );
+    // The same words for embedded JSON text.
+    assert_eq!(
+        one(br#"{"e":"{\"x\":1"}"#),
+        err(
+            InvalidValue,
+            "record 1 (byte 0): field `e`: expected object as embedded JSON \
+             text, found invalid JSON (unexpected end of input at byte 6)"
+        )
+    );
+    assert_eq!(one(br#"{"e":"{\"x\":1}"}"#), ok(r#"{"e":{"x":1}}"#));
 }

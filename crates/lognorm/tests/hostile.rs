@@ -3,7 +3,7 @@
 use lognorm::{RecordErrorKind, Registry, Scratch};
 use proptest::prelude::*;
 
-use crate::util::context;
+use crate::util::{context, made};
 
 /// Normalizes every record; returns (records, events, errors).
 fn run(name: &str, payload: &[u8]) -> (usize, usize, usize) {
@@ -557,4 +557,146 @@ fn deep_schemas_fit_a_thread_stack() {
             .join()
             .unwrap();
     }
+}
+
+// ---- streamed input (SplitReader) ----
+
+#[test]
+fn streamed_input_is_bounded_by_the_disk_not_the_memory() {
+    // 64 MiB in release (8 in debug) of NDJSON made as it is read: every
+    // 500th record a 3 MiB line, past a 1 MiB record limit. Each comes out
+    // oversize with its number, offset and length; the others normalize;
+    // offsets run on over the whole stream.
+    let mib = if cfg!(debug_assertions) { 8 } else { 64 };
+    let limits = lognorm::Limits::new().max_record_bytes(1 << 20);
+    let registry =
+        Registry::builder().limits(limits).add_builtin().unwrap().build();
+    let wiz = registry.log_type("Wiz.Audit").unwrap();
+    let line = |i: usize, out: &mut Vec<u8>| {
+        let pad = if i % 500 == 499 { 3 << 20 } else { 0 };
+        out.extend_from_slice(
+            format!(
+                "{{\"id\":\"{i}\",\"action\":\"a\",\"timestamp\":\"2024-01-01T00:00:00Z\",\"userAgent\":\"{}\"}}\n",
+                "u".repeat(pad)
+            )
+            .as_bytes(),
+        );
+    };
+    let n = (mib << 20) / (3 << 20) * 500;
+    let mut records = wiz.split_reader(made(n, 1 << 16, line));
+    let mut ctx = context();
+    let mut scratch = Scratch::new();
+    let (mut events, mut oversize, mut offset) = (0, 0, 0);
+    let mut text = Vec::new();
+    while let Some(record) = records.next_record().unwrap() {
+        let i = usize::try_from(record.number()).unwrap() - 1;
+        text.clear();
+        line(i, &mut text);
+        assert_eq!(record.offset(), offset);
+        assert_eq!(record.full_len(), text.len() - 1);
+        offset += text.len();
+        match wiz.normalize(record, &mut ctx, &mut scratch) {
+            Ok(_) => events += 1,
+            Err(e) => {
+                assert_eq!(i % 500, 499, "{e}");
+                assert!(record.is_oversize());
+                assert_eq!(
+                    e.to_string(),
+                    format!(
+                        "record {} (byte {}): expected a record of at most \
+                         1048576 bytes, found {} bytes",
+                        i + 1,
+                        record.offset(),
+                        text.len() - 1
+                    )
+                );
+                assert_eq!(e.raw(), &text[..1024]);
+                oversize += 1;
+            }
+        }
+    }
+    assert_eq!((events + oversize, oversize), (n, n / 500));
+}
+
+#[test]
+fn a_ten_mb_line_streamed_without_a_newline() {
+    // As `ten_mb_line_without_a_newline`, read through a SplitReader: one
+    // oversize record of the same length and message, 1 KiB of it kept.
+    let registry = Registry::builtin();
+    let x = "x".repeat(10_000_000);
+    let unterminated = format!(r#"{{"id":"{x}"#);
+    for (name, payload) in [
+        ("Heroku.Runtime", x.as_bytes()),
+        ("Wiz.Audit", x.as_bytes()),
+        ("Wiz.Audit", unterminated.as_bytes()),
+    ] {
+        let t = registry.log_type(name).unwrap();
+        let mut records = t.split_reader(payload);
+        let record = records.next_record().unwrap().unwrap();
+        assert_eq!(
+            (record.full_len(), record.bytes()),
+            (payload.len(), &payload[..1024])
+        );
+        let err = t
+            .normalize(record, &mut context(), &mut Scratch::new())
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            first(t, payload).unwrap_err().to_string()
+        );
+        assert!(records.next_record().unwrap().is_none());
+    }
+}
+
+#[test]
+fn input_read_a_byte_at_a_time_is_split_in_linear_time() {
+    // A reader that returns one byte a read: each step resumes its scan
+    // where the last one stopped, so these take about a second in a debug
+    // build; a splitter that rescans what it holds at every read takes
+    // minutes (340 s when the blank-line scan of one state rescanned).
+    let started = std::time::Instant::now();
+    let big = "v".repeat(256 << 10);
+    let pretty = format!(
+        "{{\n  \"a\": \"{big}\",\n  \"b\": [\n    1\n  ]\n}}\n{{\"c\":1}}\n"
+    );
+    let array = format!("[{{\"a\":\"{big}\"}},{{\"c\":1}}]");
+    let frame = format!("{} <1>{big}\n5 <2>c\n", big.len() + 4);
+    let spaces = " ".repeat(256 << 10);
+    let indented = format!("{spaces}{{\"c\":1}}\n{{}}");
+    let blank = format!("{spaces}\n{spaces}x\n");
+    let closed = format!("[1]{spaces}\n");
+    let rest = format!("{{\"a\":1}}{spaces}{{}}\n");
+    let garbage = format!("x{big}\n{{}}");
+    let wrong = format!("9 <1>{big}\n5 <2>c\n");
+    for (payload, framing) in [
+        (pretty.as_bytes(), lognorm::Framing::Json),
+        (array.as_bytes(), lognorm::Framing::Json),
+        (frame.as_bytes(), lognorm::Framing::OctetCounted),
+        (big.as_bytes(), lognorm::Framing::Lines),
+        (indented.as_bytes(), lognorm::Framing::Json),
+        (blank.as_bytes(), lognorm::Framing::Json),
+        (blank.as_bytes(), lognorm::Framing::Auto),
+        (closed.as_bytes(), lognorm::Framing::Json),
+        (rest.as_bytes(), lognorm::Framing::Json),
+        (garbage.as_bytes(), lognorm::Framing::Json),
+        (wrong.as_bytes(), lognorm::Framing::OctetCounted),
+    ] {
+        let pieces = payload.chunks(1).map(<[u8]>::to_vec).collect::<Vec<_>>();
+        let mut k = 0;
+        let reader = made(pieces.len(), 1, move |_, out: &mut Vec<u8>| {
+            out.extend_from_slice(&pieces[k]);
+            k += 1;
+        });
+        let mut records = lognorm::SplitReader::new(reader, framing);
+        let mut got = Vec::new();
+        while let Some(r) = records.next_record().unwrap() {
+            got.push((r.offset(), r.bytes().to_vec()));
+        }
+        let want: Vec<_> = lognorm::split(payload, framing)
+            .map(|r| (r.offset(), r.bytes().to_vec()))
+            .collect();
+        assert_eq!(got, want);
+    }
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(60), "{took:?}");
 }

@@ -1,7 +1,9 @@
 //! Property tests with oracles (STYLE §9):
 //!
-//! - (a) split + normalize: N generated records, in every framing, give
-//!   exactly N outcomes in order, of the kind the generator intended,
+//! - (a) split + normalize: N generated records, in every framing
+//!   (NDJSON, concatenated pretty-printed JSON, arrays, lines,
+//!   octet-counted frames; whole and streamed), give exactly N outcomes in
+//!   order, of the kind the generator intended,
 //!   each error with its record's exact bytes, number and offset;
 //! - (b) normalizing is deterministic and the scratch carries nothing
 //!   from one record to the next: the same record gives the same row
@@ -395,6 +397,57 @@ fn outcomes(
         .collect()
 }
 
+/// As [`outcomes`], read through the log type's [`SplitReader`] in reads
+/// of `chunk` bytes.
+///
+/// [`SplitReader`]: lognorm::SplitReader
+fn outcomes_streamed(
+    t: &LogType,
+    payload: &[u8],
+    framing: Option<Framing>,
+    chunk: usize,
+) -> Vec<Found> {
+    let records = match framing {
+        Some(f) => lognorm::SplitReader::new(payload, f)
+            .max_record_bytes(LIMITS.record_bytes()),
+        None => t.split_reader(payload),
+    };
+    let mut records = records.chunk_bytes(chunk);
+    let mut ctx = context();
+    let mut scratch = Scratch::new();
+    let mut out = Vec::new();
+    while let Some(r) = records.next_record().unwrap() {
+        let want = match t.normalize(r, &mut ctx, &mut scratch) {
+            Ok(_) => Want::Event,
+            Err(e) => {
+                assert_eq!(e.raw(), r.bytes(), "{e}");
+                assert_eq!(e.record_number(), r.number());
+                assert_eq!(e.offset(), r.offset());
+                Want::Error(e.kind())
+            }
+        };
+        out.push((r.bytes().to_vec(), r.number(), r.offset(), want));
+    }
+    out
+}
+
+/// What a [`SplitReader`] hands out for `want`: a record longer than the
+/// record limit keeps its first 1,024 bytes (and fails as too long).
+///
+/// [`SplitReader`]: lognorm::SplitReader
+fn streamed(want: &[Found]) -> Vec<Found> {
+    want.iter()
+        .map(|(bytes, n, offset, w)| {
+            let keep = if bytes.len() > LIMITS.record_bytes() {
+                1024
+            } else {
+                bytes.len()
+            };
+            (bytes[..keep].to_vec(), *n, *offset, *w)
+        })
+        .collect()
+}
+
 /// Joins records with separators; returns the payload and, per record,
 /// (bytes, number, offset, outcome) as the split must find them.
 fn assemble(
@@ -433,14 +486,79 @@ fn ndjson_case() -> impl Strategy<Value = (Vec<Gen>, Vec<&'static [u8]>)> {
         })
 }
 
+/// Concatenated values, as `jq .` writes them (pretty-printed, one after
+/// the other) or Kinesis Firehose (back to back): the first record is a
+/// pretty-printed event, so every value is a record; the others are
+/// pretty-printed when they are JSON, or as generated. Records that do not
+/// start a value (`nope…`, `"str"`, `123`) run to the end of their line,
+/// so a newline follows them.
+fn stream_case() -> impl Strategy<Value = Vec<(Gen, &'static [u8])>> {
+    let sep = prop::sample::select(vec![
+        &b"\n"[..],
+        b"",
+        b" ",
+        b"\n\n",
+        b"\r\n",
+        b"\t",
+    ]);
+    (
+        wiz_record().prop_filter("an event first", |g| g.want == Want::Event),
+        prop::collection::vec((wiz_record(), any::<bool>(), sep), 0..10),
+    )
+        .prop_map(|(first, rest)| {
+            let pretty = |g: &Gen| -> Gen {
+                let v: Value = serde_json::from_slice(&g.bytes).unwrap();
+                make(serde_json::to_string_pretty(&v).unwrap(), g.want)
+            };
+            let mut records = vec![(pretty(&first), &b"\n"[..])];
+            for (g, p, sep) in rest {
+                let json = serde_json::from_slice::<Value>(&g.bytes)
+                    .is_ok_and(|v| v.is_object());
+                let g = if json && p { pretty(&g) } else { g };
+                records.push((g, sep));
+            }
+            // After a record that is not a value, a line ending.
+            for i in 1..records.len() {
+                if !matches!(records[i - 1].0.bytes[0], b'{' | b'[') {
+                    records[i].1 = b"\n";
+                }
+            }
+            records
+        })
+}
+
 proptest! {
     #![proptest_config(cases(64))]
 
     #[test]
-    fn ndjson_records_each_get_their_outcome((records, seps) in ndjson_case()) {
+    fn ndjson_records_each_get_their_outcome(
+        (records, seps) in ndjson_case(),
+        chunk in 1usize..300,
+    ) {
         let t = log_type("Wiz.Audit");
         let (payload, want) = assemble(b"", &records, &seps, b"\n");
-        prop_assert_eq!(outcomes(t, &payload, None), want);
+        prop_assert_eq!(outcomes(t, &payload, None), want.clone());
+        prop_assert_eq!(outcomes_streamed(t, &payload, None, chunk), streamed(&want));
+    }
+
+    #[test]
+    fn concatenated_json_values_each_get_their_outcome(
+        records in stream_case(),
+        chunk in 1usize..300,
+    ) {
+        let t = log_type("Wiz.Audit");
+        let mut payload = Vec::new();
+        let mut want = Vec::new();
+        for (i, (g, sep)) in records.iter().enumerate() {
+            if i > 0 {
+                payload.extend_from_slice(sep);
+            }
+            want.push((g.bytes.clone(), i as u64 + 1, payload.len(), g.want));
+            payload.extend_from_slice(&g.bytes);
+        }
+        payload.push(b'\n');
+        prop_assert_eq!(outcomes(t, &payload, None), want.clone());
+        prop_assert_eq!(outcomes_streamed(t, &payload, None, chunk), streamed(&want));
     }
 
     #[test]
@@ -451,11 +569,13 @@ proptest! {
             1..3,
         ),
         bom in any::<bool>(),
+        chunk in 1usize..300,
     ) {
         let t = log_type("Wiz.Audit");
         let prefix: &[u8] = if bom { b"\xEF\xBB\xBF[ " } else { b"[" };
         let (payload, want) = assemble(prefix, &records, &seps, b"\n]\n");
-        prop_assert_eq!(outcomes(t, &payload, None), want);
+        prop_assert_eq!(outcomes(t, &payload, None), want.clone());
+        prop_assert_eq!(outcomes_streamed(t, &payload, None, chunk), streamed(&want));
     }
 
     #[test]
@@ -465,15 +585,19 @@ proptest! {
             prop::sample::select(vec![&b"\n"[..], b"\r\n", b"\n\n", b"\n \t\n"]),
             1..3,
         ),
+        chunk in 1usize..300,
     ) {
         let t = log_type("Heroku.Runtime");
         let (payload, want) = assemble(b"", &records, &seps, b"\r\n");
-        prop_assert_eq!(outcomes(t, &payload, Some(Framing::Lines)), want);
+        let lines = Some(Framing::Lines);
+        prop_assert_eq!(outcomes(t, &payload, lines), want.clone());
+        prop_assert_eq!(outcomes_streamed(t, &payload, lines, chunk), streamed(&want));
     }
 
     #[test]
     fn octet_counted_frames_each_get_their_outcome(
         messages in prop::collection::vec(heroku_message(true), 1..10),
+        chunk in 1usize..300,
     ) {
         // `LEN SP MSG\n` with LEN counting MSG and its newline: every
         // count is right, so every frame is one record, newlines and
@@ -488,7 +612,8 @@ proptest! {
             })
             .collect();
         let (payload, want) = assemble(b"", &frames, &[b"\n"], b"\n");
-        prop_assert_eq!(outcomes(t, &payload, None), want);
+        prop_assert_eq!(outcomes(t, &payload, None), want.clone());
+        prop_assert_eq!(outcomes_streamed(t, &payload, None, chunk), streamed(&want));
     }
 }
 

@@ -62,3 +62,41 @@ pub fn normalize_lines(log_type: &LogType, payload: &[u8]) -> Vec<String> {
     }
     lines
 }
+
+/// An `io::Read` that makes its bytes as they are read, never holding
+/// more than one line: line `i` is `line(i)`, for `i` below `n`. Reads
+/// return at most `most` bytes.
+pub struct Made<F> {
+    line: F,
+    n: usize,
+    next: usize,
+    pub pending: Vec<u8>,
+    at: usize,
+    most: usize,
+}
+
+impl<F: FnMut(usize, &mut Vec<u8>)> std::io::Read for Made<F> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.pending.len() {
+            if self.next == self.n {
+                return Ok(0);
+            }
+            self.pending.clear();
+            (self.line)(self.next, &mut self.pending);
+            self.next += 1;
+            self.at = 0;
+        }
+        let k = buf.len().min(self.most).min(self.pending.len() - self.at);
+        buf[..k].copy_from_slice(&self.pending[self.at..self.at + k]);
+        self.at += k;
+        Ok(k)
+    }
+}
+
+pub fn made<F: FnMut(usize, &mut Vec<u8>)>(
+    n: usize,
+    most: usize,
+    line: F,
+) -> Made<F> {
+    Made { line, n, next: 0, pending: Vec::new(), at: 0, most }
+}
