@@ -63,11 +63,15 @@ enum Command {
     /// with `raw_base64` in place of `raw` when the record is not valid
     /// UTF-8, so its exact bytes can be replayed.
     ///
+    /// Inputs are streamed: memory holds one read and the largest record,
+    /// not the file. A record over `--max-record-bytes` is one dead letter
+    /// whose `raw` holds its first bytes; the records around it go on.
+    ///
     /// Exit status: 0 when every record normalized, 1 when some failed
     /// (every good row is still written), 2 for usage, schema and I/O
     /// errors.
     #[command(verbatim_doc_comment)]
-    Normalize(normalize::Args),
+    Normalize(Box<normalize::Args>),
     /// Load and compile schemas; print every error
     ///
     /// Each SCHEMA is a YAML file or a directory of `*.yml`/`*.yaml`

@@ -5,7 +5,10 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
-use lognorm::{Context, Framing, LogType, Registry, Scratch, Timestamp};
+use lognorm::{
+    Context, Framing, Limits, LogType, Registry, Scratch, SplitReader,
+    Timestamp,
+};
 
 use crate::{Status, dead_letter, schemas};
 
@@ -51,6 +54,58 @@ pub(crate) struct Args {
     /// Files to normalize, in order (none or `-`: standard input)
     #[arg(value_name = "INPUT")]
     inputs: Vec<PathBuf>,
+
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// The record limits (`lognorm::Limits`); inputs are streamed, so a file
+/// is bounded by the disk, not by memory: a record over
+/// `--max-record-bytes` is one dead letter, read past without keeping it.
+#[derive(Debug, clap::Args)]
+pub(crate) struct LimitArgs {
+    /// Longest record, in bytes [default: 8 MiB]
+    #[arg(long, value_name = "BYTES")]
+    max_record_bytes: Option<usize>,
+
+    /// Deepest JSON nesting [default: 128]
+    #[arg(long, value_name = "LEVELS")]
+    max_depth: Option<usize>,
+
+    /// Longest string value, in bytes
+    #[arg(long, value_name = "BYTES")]
+    max_string_bytes: Option<usize>,
+
+    /// Most object members in one record
+    #[arg(long, value_name = "N")]
+    max_record_fields: Option<usize>,
+
+    /// Most indicator values in one event
+    #[arg(long, value_name = "N")]
+    max_indicator_values: Option<usize>,
+}
+
+impl LimitArgs {
+    /// The limits: the library's defaults, with the flags given.
+    fn limits(&self) -> Limits {
+        let mut l = Limits::new();
+        if let Some(n) = self.max_record_bytes {
+            l = l.max_record_bytes(n);
+        }
+        if let Some(n) = self.max_depth {
+            l = l.max_depth(n);
+        }
+        if let Some(n) = self.max_string_bytes {
+            l = l.max_string_bytes(n);
+        }
+        if let Some(n) = self.max_record_fields {
+            l = l.max_record_fields(n);
+        }
+        if let Some(n) = self.max_indicator_values {
+            l = l.max_indicator_values(n);
+        }
+        l
+    }
 }
 
 /// `--framing`'s values.
@@ -89,7 +144,8 @@ fn parse_time(s: &str) -> Result<Timestamp, String> {
 ///
 /// A one-line message for usage, schema and I/O errors (exit status 2).
 pub(crate) fn run(args: &Args) -> Result<Status, String> {
-    let registry = registry(&args.schemas)?;
+    let limits = args.limits.limits();
+    let registry = registry(&args.schemas, limits)?;
     let log_type = find_log_type(&registry, &args.log_type)?;
 
     let parse_time = args.parse_time.unwrap_or_else(now);
@@ -113,21 +169,23 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
     let mut scratch = Scratch::new();
     let mut all_ok = true;
     for input in inputs {
-        // The seam for streaming input: today each input is read whole
-        // and split in memory. A streaming split (records cut from a
-        // reader as it fills a buffer) replaces `read_whole` and the
-        // `split` below; the loop over records stays as it is.
-        let (name, payload) = read_whole(input)?;
-        let records = match args.framing {
-            Some(f) => lognorm::split(&payload, f.into()),
-            None => log_type.split(&payload),
+        // Streamed: records are cut from the input as it is read, so
+        // memory holds one read and the largest record, not the file.
+        let (name, source) = open(input)?;
+        let mut records = match args.framing {
+            Some(f) => SplitReader::new(source, f.into())
+                .max_record_bytes(limits.record_bytes()),
+            None => log_type.split_reader(source),
         };
-        for record in records {
+        while let Some(record) = records
+            .next_record()
+            .map_err(|e| format!("reading {name}: {e}"))?
+        {
             match log_type.normalize(record, &mut ctx, &mut scratch) {
                 Ok(event) => rows.line(event.row_bytes())?,
                 Err(e) => {
                     all_ok = false;
-                    dead.dead_letter(&name, &e)?;
+                    dead.dead_letter(&input_name(input), &e)?;
                 }
             }
         }
@@ -156,9 +214,10 @@ fn not_an_input(
     }
 }
 
-/// The shipped log types and those of every `--schema`.
-fn registry(args: &[PathBuf]) -> Result<Registry, String> {
+/// The shipped log types and those of every `--schema`, held to `limits`.
+fn registry(args: &[PathBuf], limits: Limits) -> Result<Registry, String> {
     let mut b = Registry::builder();
+    b.limits(limits);
     b.add_builtin().map_err(|e| e.to_string())?;
     for arg in args {
         for file in schemas::files(arg)? {
@@ -190,22 +249,23 @@ fn find_log_type<'r>(
     ))
 }
 
-/// Reads an input whole; `-` is standard input. Gives the name dead
-/// letters carry and the bytes.
-fn read_whole(path: &Path) -> Result<(String, Vec<u8>), String> {
-    let mut payload = Vec::new();
+/// The name dead letters carry for an input: its path, or `-`.
+fn input_name(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Opens an input for reading; `-` is standard input. Gives the name I/O
+/// errors use and the reader.
+fn open(path: &Path) -> Result<(String, Box<dyn Read>), String> {
     if path == Path::new("-") {
-        io::stdin()
-            .lock()
-            .read_to_end(&mut payload)
-            .map_err(|e| format!("reading standard input: {e}"))?;
-        return Ok(("-".to_owned(), payload));
+        return Ok((
+            "standard input".to_owned(),
+            Box::new(io::stdin().lock()),
+        ));
     }
-    let name = path.display().to_string();
-    File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut payload))
-        .map_err(|e| format!("reading `{name}`: {e}"))?;
-    Ok((name, payload))
+    let name = format!("`{}`", path.display());
+    let file = File::open(path).map_err(|e| format!("reading {name}: {e}"))?;
+    Ok((name, Box::new(file)))
 }
 
 fn now() -> Timestamp {

@@ -430,3 +430,52 @@ lognorm: 3 errors in 4 schema files
 ",
     );
 }
+
+/// Inputs are streamed: a record over `--max-record-bytes` is one dead
+/// letter (its first bytes as `raw`), read past without keeping it, and
+/// the records around it normalize.
+#[test]
+fn an_oversize_record_is_one_dead_letter_between_good_rows() {
+    let dir = scratch("oversize");
+    let input = dir.join("stream.jsonl");
+    let big = format!(r#"{{"id":"big","action":"{}"}}"#, "x".repeat(300));
+    std::fs::write(
+        &input,
+        format!(
+            "{}\n{big}\n{}\n",
+            r#"{"id":"a","action":"Login","timestamp":"2024-01-01T00:00:00Z"}"#,
+            r#"{"id":"c","action":"Logout","timestamp":"2024-01-01T00:00:01Z"}"#
+        ),
+    )
+    .unwrap();
+    let out = lognorm(&[
+        "normalize",
+        "--log-type",
+        "Wiz.Audit",
+        "--parse-time",
+        PARSE_TIME,
+        "--max-record-bytes",
+        "100",
+        input.to_str().unwrap(),
+    ]);
+    let rows = concat!(
+        r#"{"id":"a","action":"Login","timestamp":"2024-01-01 00:00:00.000000000","#,
+        r#""p_log_type":"Wiz.Audit","p_row_id":"6c6f676e6f7280e8c792cc3100","#,
+        r#""p_event_time":"2024-01-01 00:00:00.000000000","#,
+        r#""p_parse_time":"2024-01-01 00:00:00.000000000"}"#,
+        "\n",
+        r#"{"id":"c","action":"Logout","timestamp":"2024-01-01 00:00:01.000000000","#,
+        r#""p_log_type":"Wiz.Audit","p_row_id":"6c6f676e6f7280e8c792cc3101","#,
+        r#""p_event_time":"2024-01-01 00:00:01.000000000","#,
+        r#""p_parse_time":"2024-01-01 00:00:00.000000000"}"#,
+        "\n",
+    );
+    let dead = format!(
+        "{{\"input\":\"{}\",\"record\":2,\"offset\":63,\"log_type\":\
+         \"Wiz.Audit\",\"error\":\"record 2 (byte 63): expected a record of \
+         at most 100 bytes, found 324 bytes\",\"raw\":\"{}\"}}\n",
+        input.display(),
+        big[..100].replace('"', "\\\"")
+    );
+    assert_output(&out, 1, rows, &dead);
+}
