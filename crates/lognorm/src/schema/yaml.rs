@@ -135,12 +135,12 @@ pub(crate) struct FieldSpec {
     pub indicators: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub validate: Option<Spanned<ValidateSpec>>,
-    // Panther's field transformations (SPEC §10), in the order Panther
-    // applies them.
-    #[serde(default)]
-    pub rename: Option<Spanned<FromSpec>>,
+    // Panther's field transformations (SPEC §10). (The order of the
+    // keys is the one error messages list.)
     #[serde(default)]
     pub copy: Option<Spanned<FromSpec>>,
+    #[serde(default)]
+    pub rename: Option<Spanned<FromSpec>>,
     #[serde(default)]
     pub concat: Option<Spanned<ConcatSpec>>,
     #[serde(default)]
