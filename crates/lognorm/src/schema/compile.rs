@@ -896,7 +896,7 @@ fn mask(
         return Err(err(
             K::Misplaced,
             at(m),
-            &mpath,
+            mpath,
             format!(
                 "`mask` writes text, so it needs a field of type `string`, \
                  found `{}`",
@@ -917,7 +917,7 @@ fn mask(
         return Err(err(
             K::MissingKey,
             at(m),
-            &mpath,
+            mpath,
             "missing `to`, the text that replaces the value (`to: \"****\"`)",
         ));
     };

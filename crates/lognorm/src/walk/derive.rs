@@ -369,13 +369,12 @@ impl<S: Sink> Walker<'_, S> {
             };
             let c = col(&e);
             let shadowed = next.is_some_and(|x| col(x) == c);
-            if shadowed
+            if (shadowed
                 || columns::is_reserved_column(c)
-                || discovery.declared.contains(c)
+                || discovery.declared.contains(c))
+                && let Some(e) = d.entries.get_mut(k)
             {
-                if let Some(e) = d.entries.get_mut(k) {
-                    e.at = usize::MAX;
-                }
+                e.at = usize::MAX;
             }
         }
         d.entries.retain(|e| e.at != usize::MAX);
