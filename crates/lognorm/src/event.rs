@@ -4,6 +4,7 @@ use std::ops::Range;
 
 use crate::indicators::{Collector, IndicatorSet};
 use crate::time::Timestamp;
+use crate::walk::derive::{Derived, DiscoveredType};
 
 /// A normalized event, borrowing the caller's [`Scratch`](crate::Scratch).
 ///
@@ -19,6 +20,7 @@ pub struct Event<'s> {
     event_time: Timestamp,
     parse_time: Timestamp,
     indicators: &'s Collector,
+    derived: &'s Derived,
 }
 
 impl<'s> Event<'s> {
@@ -28,6 +30,7 @@ impl<'s> Event<'s> {
         event_time: Timestamp,
         parse_time: Timestamp,
         indicators: &'s Collector,
+        derived: &'s Derived,
     ) -> Event<'s> {
         Event {
             row,
@@ -35,7 +38,43 @@ impl<'s> Event<'s> {
             event_time,
             parse_time,
             indicators,
+            derived,
         }
+    }
+
+    /// The fields this record gave that its schema does not declare,
+    /// as `(column, type)` in the order the row has them: kept only when
+    /// the schema says `fieldDiscoveryEnabled: true` (empty otherwise).
+    /// A pipeline adds them to the log type's discovered schema (Panther
+    /// keeps it apart from the declared one).
+    ///
+    /// ```
+    /// use lognorm::{Context, DiscoveredType, Registry, Scratch};
+    ///
+    /// let registry = Registry::builder()
+    ///     .add_yaml("app.yml", "schema: Custom.App\nfieldDiscoveryEnabled: true\n\
+    ///                           fields:\n  - name: user\n    type: string\n")?
+    ///     .build();
+    /// let log_type = registry.log_type("Custom.App").unwrap();
+    /// let mut ctx = Context::new("2024-05-01T00:00:00Z".parse()?, *b"node01");
+    /// let mut scratch = Scratch::new();
+    /// let payload = br#"{"user":"ana","Login-Count":3,"at":"2024-04-30T23:59:59Z"}"#;
+    /// let record = log_type.split(payload).next().unwrap();
+    /// let event = log_type.normalize(record, &mut ctx, &mut scratch)?;
+    /// assert!(event.row().starts_with(
+    ///     r#"{"user":"ana","Login_Count":3,"at":"2024-04-30 23:59:59.000000000","#
+    /// ));
+    /// let found: Vec<(&str, DiscoveredType)> = event.discovered().collect();
+    /// assert_eq!(
+    ///     found,
+    ///     [("Login_Count", DiscoveredType::Bigint), ("at", DiscoveredType::Timestamp)]
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn discovered(
+        &self,
+    ) -> impl ExactSizeIterator<Item = (&'s str, DiscoveredType)> + 's {
+        self.derived.discovered()
     }
 
     /// The normalized row: one JSON object on one line.

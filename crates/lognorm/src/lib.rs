@@ -130,6 +130,7 @@ pub use registry::{LogType, OnDuplicate, Registry, RegistryBuilder};
 pub use rowid::RowIdGenerator;
 pub use scratch::Scratch;
 pub use time::{ParseTimestampError, Timestamp};
+pub use walk::derive::DiscoveredType;
 
 /// The README's examples run as doctests.
 #[cfg(doctest)]

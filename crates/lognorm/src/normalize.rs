@@ -45,6 +45,7 @@ pub(crate) fn normalize<'s>(
         literals,
         text,
         day,
+        derived,
         ..
     } = scratch;
     let mut sink = JsonRow::new(&log_type.json, out, day);
@@ -64,6 +65,7 @@ pub(crate) fn normalize<'s>(
                 indicators,
                 stack,
                 limits,
+                derived,
             );
             let result = w.root(&schema.root, t);
             let (event_time, sink) = w.finish();
@@ -79,6 +81,7 @@ pub(crate) fn normalize<'s>(
                 indicators,
                 stack,
                 limits,
+                derived,
             );
             let result = walk_text(&mut w, schema, parser, text, bytes);
             let (event_time, sink) = w.finish();
@@ -102,7 +105,7 @@ pub(crate) fn normalize<'s>(
     );
     let parse_time = ctx.parse_time();
     let event_time = event_time.unwrap_or(parse_time);
-    Ok(Event::new(out, row_id, event_time, parse_time, indicators))
+    Ok(Event::new(out, row_id, event_time, parse_time, indicators, derived))
 }
 
 /// The record's size against the limits.
@@ -153,6 +156,20 @@ pub(crate) fn walk_text<S: Sink>(
     }
     let sources = schema.text_sources.iter();
     let mut wrote = false;
+    if schema.root.transforms {
+        // Only `mask` (and `rename`, which only moves the source).
+        for (field, &source) in schema.root.fields.iter().zip(sources) {
+            let found = match parser.get(captures, line, source as usize) {
+                Some(value) => Found::Text(value),
+                None => Found::Missing,
+            };
+            wrote |= match field.transform.as_deref() {
+                Some(t) => w.finish_field(field, t, found, wrote)?,
+                None => w.field(field, found, wrote)?,
+            };
+        }
+        return Ok(());
+    }
     for (field, &source) in schema.root.fields.iter().zip(sources) {
         let found = match parser.get(captures, line, source as usize) {
             Some(value) => Found::Text(value),

@@ -44,6 +44,8 @@ pub struct Scratch {
     pub(crate) text: TextCaptures,
     /// The date of the last timestamp written (see `DayCache`).
     pub(crate) day: crate::time::DayCache,
+    /// Transformed and discovered fields (SPEC §10).
+    pub(crate) derived: crate::walk::derive::Derived,
 }
 
 impl Scratch {
@@ -62,6 +64,7 @@ impl Scratch {
             indicators: Collector::new(),
             text: TextCaptures::default(),
             day: crate::time::DayCache::new(),
+            derived: crate::walk::derive::Derived::default(),
         }
     }
 
@@ -82,6 +85,7 @@ impl Scratch {
             self.buffers_depth = limits.depth();
         }
         self.indicators.clear();
+        self.derived.clear();
         self.indicators.set_max_values(limits.indicator_values());
     }
 }

@@ -313,6 +313,67 @@ fn every_time_format_reads_without_allocating() {
     assert_eq!(events, 3);
 }
 
+/// Every transformation, and field discovery (SPEC §10).
+const TRANSFORMS_YAML: &str = r#"
+schema: Alloc.Transforms
+fieldDiscoveryEnabled: true
+fields:
+  - name: userId
+    type: string
+    rename: {from: PIN}
+    mask: {type: redact, to: "****"}
+  - name: uid
+    type: bigint
+    copy: {from: user.id}
+  - name: full
+    type: string
+    concat: {paths: [host, port, user.name], separator: ":"}
+  - name: port2
+    type: int
+    split: {from: addr, separator: ":", index: 1}
+  - name: user
+    type: object
+    fields:
+      - name: id
+        type: bigint
+"#;
+
+#[test]
+fn transformations_and_discovery_do_not_allocate() {
+    let mut b = Registry::builder();
+    b.add_yaml("transforms.yml", TRANSFORMS_YAML).unwrap();
+    let registry = b.build();
+    let lt = registry.log_type("Alloc.Transforms").unwrap();
+    let payload = concat!(
+        r#"{"PIN":"1234","user":{"id":7,"name":"ana"},"host":"h","port":443,"#,
+        r#""addr":"h:8080","extra-1":"x","t":"2024-01-02T03:04:05Z","n":1.5,"#,
+        r#""o":{"a":[1,2]},"b":true,"z":-4}"#,
+        "\n",
+        r#"{"z":1,"y":2,"x":3,"w":"2024-01-02T03:04:05Z","host":"only"}"#,
+        "\n",
+    )
+    .as_bytes();
+    let mut ctx = context();
+    let mut scratch = Scratch::new();
+    for _ in 0..2 {
+        for record in lt.split(payload) {
+            let row = lt
+                .normalize(record, &mut ctx, &mut scratch)
+                .map(|e| e.row().len());
+            assert!(row.is_ok(), "{row:?}");
+        }
+    }
+    let mut discovered = 0;
+    for record in lt.split(payload) {
+        let before = allocations();
+        let event = lt.normalize(record, &mut ctx, &mut scratch).unwrap();
+        discovered += event.discovered().len();
+        assert_eq!(allocations() - before, 0, "{}", event.row());
+    }
+    // Keys read only by `copy`, `concat` and `split` are undeclared too.
+    assert_eq!(discovered, 9 + 5);
+}
+
 /// A Wiz.Audit record of about `size` bytes whose bulk is `shape`:
 /// 0 a long string, 1 a dense array of numbers in a `json` field, 2 an
 /// object of many short keys in a `json` field, 3 escaped text.

@@ -16,4 +16,5 @@ mod limits;
 mod props;
 mod schemas;
 mod time_formats;
+mod transforms;
 mod util;

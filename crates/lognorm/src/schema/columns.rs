@@ -49,12 +49,19 @@ pub(crate) fn is_reserved_column(column: &str) -> bool {
 /// `a_at_sign_b` and `user.name` is `user_name`).
 pub(crate) fn column_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 8);
+    push_column_name(name, &mut out);
+    out
+}
+
+/// Appends [`column_name`]`(name)` to `out` (allocating only to grow it).
+pub(crate) fn push_column_name(name: &str, out: &mut String) {
+    let start = out.len();
     let mut chars = name.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             'a'..='z' | 'A'..='Z' | '0'..='9' | '_' => out.push(c),
             '@' => {
-                if !out.is_empty() && !out.ends_with('_') {
+                if out.len() > start && !out.ends_with('_') {
                     out.push('_');
                 }
                 out.push_str("at_sign");
@@ -65,7 +72,6 @@ pub(crate) fn column_name(name: &str) -> String {
             _ => out.push('_'),
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use ahash::AHashMap;
 
 use super::yaml::{self, ElementSpec, FieldSpec, SchemaSpec, Spanned, at};
 use super::{
-    FieldPlan, IntKind, IpVersion, KeyIndex, Kind, ObjectPlan, Schema,
-    StringPlan, TimestampPlan, Validate, ValuePlan,
+    DiscoveryPlan, FieldPlan, IntKind, IpVersion, KeyIndex, Kind, ObjectPlan,
+    Schema, Source, StringPlan, TimestampPlan, Transform, Validate, ValuePlan,
 };
 use crate::error::{Location, SchemaError, SchemaErrorKind as K, quote};
 use crate::indicators::Indicator;
@@ -248,20 +248,36 @@ impl<'l> Compiler<'l> {
                 ),
             ));
         }
+        if text.is_some() {
+            text_transforms(&spec.fields.value)?;
+        }
         // Parser field names are distinct, so each root field has at most
-        // one source.
+        // one source (its key: its name, or where `rename` reads it from).
         let text_sources = text.as_ref().map_or_else(Box::default, |p| {
             let names = p.field_names();
-            root.fields
+            spec.fields
+                .value
                 .iter()
                 .map(|f| {
+                    let key = input_key(f).unwrap_or_default();
                     names
                         .iter()
-                        .position(|n| **n == *f.name)
+                        .position(|n| **n == *key)
                         .map_or(u32::MAX, |i| i as u32)
                 })
                 .collect()
         });
+        let mut root = root;
+        // Discovery reads undeclared keys of a JSON record's root object;
+        // a text record has none.
+        if spec.field_discovery_enabled == Some(true) && text.is_none() {
+            let declared = root
+                .fields
+                .iter()
+                .filter_map(|f| self.columns.get(f.column as usize).cloned())
+                .collect();
+            root.discovery = Some(Box::new(DiscoveryPlan { declared }));
+        }
         Ok(Schema {
             text_sources,
             name: name.into(),
@@ -369,6 +385,7 @@ impl<'l> Compiler<'l> {
             .map(|f| columns::column_name(&f.name.value))
             .collect();
         let mut by_name: AHashMap<&str, usize> = AHashMap::with_capacity(n);
+        let mut by_key: AHashMap<&str, usize> = AHashMap::with_capacity(n);
         let mut by_column: AHashMap<&str, usize> = AHashMap::with_capacity(n);
         let mut plans = Vec::with_capacity(n);
         for ((i, f), column) in fields.value.iter().enumerate().zip(&columns) {
@@ -383,6 +400,18 @@ impl<'l> Compiler<'l> {
                     &plan.name,
                 ));
             }
+            if let Some(key) = input_key(f) {
+                if let Some(&first) = by_key.get(key) {
+                    return Err(duplicate(
+                        &fields.value[first],
+                        f,
+                        &fpath,
+                        "input key",
+                        key,
+                    ));
+                }
+                by_key.insert(key, i);
+            }
             if let Some(&first) = by_column.get(column.as_str()) {
                 return Err(duplicate(
                     &fields.value[first],
@@ -396,8 +425,17 @@ impl<'l> Compiler<'l> {
             by_column.insert(column, i);
             plans.push(plan);
         }
-        let index = KeyIndex::new(plans.iter().map(|f| f.name.clone()));
-        Ok(ObjectPlan { fields: plans.into(), index, slot_base })
+        let index = KeyIndex::with_gaps(
+            fields.value.iter().map(|f| input_key(f).map(Into::into)),
+        );
+        let transforms = plans.iter().any(|f| f.transform.is_some());
+        Ok(ObjectPlan {
+            fields: plans.into(),
+            index,
+            slot_base,
+            transforms,
+            discovery: None,
+        })
     }
 
     /// Compiles one field; `column` is its output column.
@@ -408,26 +446,6 @@ impl<'l> Compiler<'l> {
         path: &Path<'_>,
         depth: usize,
     ) -> Result<FieldPlan, SchemaError> {
-        let transforms = [
-            ("copy", &f.copy),
-            ("rename", &f.rename),
-            ("concat", &f.concat),
-            ("split", &f.split),
-            ("mask", &f.mask),
-        ];
-        for (key, node) in transforms {
-            if let Some(node) = node {
-                return Err(err(
-                    K::Unsupported,
-                    at(node),
-                    path.key(key),
-                    format!(
-                        "the `{key}` transformation is not supported by \
-                         lognorm yet"
-                    ),
-                ));
-            }
-        }
         let name = f.name.value.as_str();
         if name.is_empty() {
             return Err(err(
@@ -454,11 +472,13 @@ impl<'l> Compiler<'l> {
         let id = u32::try_from(self.columns.len()).unwrap_or(u32::MAX);
         self.columns.push(column.into());
         let value = self.value(&ValueKeys::of_field(f), path, depth)?;
+        let transform = transform(f, &value, path)?;
         Ok(FieldPlan {
             name: name.into(),
             column: id,
             required: f.required,
             value,
+            transform,
         })
     }
 
@@ -668,6 +688,240 @@ fn time_format(
         };
         err(K::TimeFormat, at(node), path, msg)
     })
+}
+
+/// The key a field's value is read from in its object: `rename: {from}`,
+/// else its name; `None` when a `copy`, `concat` or `split` gives the
+/// value instead.
+fn input_key(f: &FieldSpec) -> Option<&str> {
+    if f.copy.is_some() || f.concat.is_some() || f.split.is_some() {
+        return None;
+    }
+    Some(match &f.rename {
+        Some(r) => r.value.from.value.as_str(),
+        None => f.name.value.as_str(),
+    })
+}
+
+/// A text log type's fields come from its parser by name: `copy`,
+/// `concat` and `split` have no object to read from.
+fn text_transforms(fields: &[FieldSpec]) -> Result<(), SchemaError> {
+    for (i, f) in fields.iter().enumerate() {
+        let derived = [
+            ("copy", f.copy.as_ref().and_then(at)),
+            ("concat", f.concat.as_ref().and_then(at)),
+            ("split", f.split.as_ref().and_then(at)),
+        ];
+        for (key, loc) in derived {
+            let present = match key {
+                "copy" => f.copy.is_some(),
+                "concat" => f.concat.is_some(),
+                _ => f.split.is_some(),
+            };
+            if present {
+                return Err(err(
+                    K::Unsupported,
+                    loc,
+                    Path::Top("fields").item(i).key(key),
+                    format!(
+                        "the `{key}` transformation reads a JSON record's \
+                         keys; a text log type's fields come from its \
+                         parser (use `rename` or `mask`)"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A path of keys, `a.b` read as key `a`, then its key `b`.
+fn key_path(
+    node: &Spanned<String>,
+    path: &Path<'_>,
+) -> Result<Box<[Box<str>]>, SchemaError> {
+    let keys: Box<[Box<str>]> =
+        node.value.split('.').map(Into::into).collect();
+    if keys.iter().any(|k| k.is_empty()) {
+        return Err(err(
+            K::InvalidValue,
+            at(node),
+            path,
+            format!(
+                "expected a key or a path of keys joined by `.` (`user.id`), \
+                 found {}",
+                quote(&node.value)
+            ),
+        ));
+    }
+    Ok(keys)
+}
+
+/// Compiles a field's transformations (SPEC §10).
+fn transform(
+    f: &FieldSpec,
+    value: &ValuePlan,
+    path: &Path<'_>,
+) -> Result<Option<Box<Transform>>, SchemaError> {
+    let given: Vec<(&'static str, Option<Location>)> = [
+        ("rename", f.rename.as_ref().map(at)),
+        ("copy", f.copy.as_ref().map(at)),
+        ("concat", f.concat.as_ref().map(at)),
+        ("split", f.split.as_ref().map(at)),
+    ]
+    .into_iter()
+    .filter_map(|(k, loc)| loc.map(|loc| (k, loc)))
+    .collect();
+    if let [(first, _), (second, loc), ..] = given.as_slice() {
+        return Err(err(
+            K::Misplaced,
+            *loc,
+            path.key(second),
+            format!(
+                "`{second}` and `{first}` on one field: a field's value \
+                 comes from at most one of `rename`, `copy`, `concat`, \
+                 `split`"
+            ),
+        ));
+    }
+    let type_name = value.kind.type_name();
+    let string_only = |key: &'static str, loc: Option<Location>| {
+        if matches!(value.kind, Kind::String(_)) {
+            Ok(())
+        } else {
+            Err(err(
+                K::Misplaced,
+                loc,
+                path.key(key),
+                format!(
+                    "`{key}` gives text, so it needs a field of type \
+                     `string`, found `{type_name}`"
+                ),
+            ))
+        }
+    };
+    let source = if let Some(r) = &f.rename {
+        if r.value.from.value.is_empty() {
+            return Err(err(
+                K::InvalidValue,
+                at(&r.value.from),
+                path.key("rename").key("from"),
+                "expected the key to read the field from, found an empty \
+                 string",
+            ));
+        }
+        None
+    } else if let Some(c) = &f.copy {
+        let copy = path.key("copy");
+        let from = key_path(&c.value.from, &copy.key("from"))?;
+        Some(Source::Copy(from))
+    } else if let Some(c) = &f.concat {
+        string_only("concat", at(c))?;
+        let concat = path.key("concat");
+        let cpath = concat.key("paths");
+        if c.value.paths.value.is_empty() {
+            return Err(err(
+                K::MissingKey,
+                at(&c.value.paths),
+                cpath,
+                "expected at least one path to concatenate, found an empty \
+                 list",
+            ));
+        }
+        let paths = c
+            .value
+            .paths
+            .value
+            .iter()
+            .enumerate()
+            .map(|(i, p)| key_path(p, &cpath.item(i)))
+            .collect::<Result<_, _>>()?;
+        Some(Source::Concat {
+            paths,
+            separator: c.value.separator.as_str().into(),
+        })
+    } else if let Some(sp) = &f.split {
+        let spath = path.key("split");
+        let from = key_path(&sp.value.from, &spath.key("from"))?;
+        if sp.value.separator.value.is_empty() {
+            return Err(err(
+                K::InvalidValue,
+                at(&sp.value.separator),
+                spath.key("separator"),
+                "expected a separator to split at, found an empty string",
+            ));
+        }
+        Some(Source::Split {
+            from,
+            separator: sp.value.separator.value.as_str().into(),
+            index: sp.value.index,
+        })
+    } else {
+        None
+    };
+    let mask = match &f.mask {
+        None => None,
+        Some(m) => Some(mask(f, m, value, path)?),
+    };
+    if source.is_none() && mask.is_none() {
+        // No transformation, or only `rename`, which the key index does.
+        return Ok(None);
+    }
+    Ok(Some(Box::new(Transform {
+        source: source.unwrap_or(Source::Key),
+        mask,
+    })))
+}
+
+/// `mask: {type: redact, to: TEXT}`.
+fn mask(
+    f: &FieldSpec,
+    m: &Spanned<yaml::MaskSpec>,
+    value: &ValuePlan,
+    path: &Path<'_>,
+) -> Result<Box<str>, SchemaError> {
+    let mpath = path.key("mask");
+    if m.value.ty.value != "redact" {
+        return Err(err(
+            K::Unsupported,
+            at(&m.value.ty),
+            mpath.key("type"),
+            format!(
+                "unsupported mask type {}, expected `redact`",
+                quote(&m.value.ty.value)
+            ),
+        ));
+    }
+    if !matches!(value.kind, Kind::String(_)) {
+        return Err(err(
+            K::Misplaced,
+            at(m),
+            mpath,
+            format!(
+                "`mask` writes text, so it needs a field of type `string`, \
+                 found `{}`",
+                value.kind.type_name()
+            ),
+        ));
+    }
+    if let Some(ind) = &f.indicators {
+        return Err(err(
+            K::Misplaced,
+            at(ind),
+            path.key("indicators"),
+            "`indicators` on a masked field would store in `p_any_*` the \
+             value the mask hides",
+        ));
+    }
+    let Some(to) = &m.value.to else {
+        return Err(err(
+            K::MissingKey,
+            at(m),
+            mpath,
+            "missing `to`, the text that replaces the value (`to: \"****\"`)",
+        ));
+    };
+    Ok(to.as_str().into())
 }
 
 fn duplicate(

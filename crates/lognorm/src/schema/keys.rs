@@ -32,16 +32,42 @@ pub(crate) struct KeyIndex {
 
 impl KeyIndex {
     /// Indexes `keys` (field `i` is `keys[i]`; keys are distinct).
+    #[cfg(test)]
     pub fn new(keys: impl IntoIterator<Item = Box<str>>) -> KeyIndex {
-        let keys: Box<[Box<str>]> = keys.into_iter().collect();
+        KeyIndex::with_gaps(keys.into_iter().map(Some))
+    }
+
+    /// Indexes `keys`, where field `i` with no key (`None`: its value is
+    /// not read from a key of its own) is never found.
+    pub fn with_gaps(
+        keys: impl IntoIterator<Item = Option<Box<str>>>,
+    ) -> KeyIndex {
+        let keys: Vec<Option<Box<str>>> = keys.into_iter().collect();
+        let indexed: Vec<bool> = keys.iter().map(Option::is_some).collect();
+        let keys: Box<[Box<str>]> =
+            keys.into_iter().map(Option::unwrap_or_default).collect();
         let len = (keys.len() * 2).next_power_of_two().max(8);
         let mut table = vec![0u32; len].into_boxed_slice();
         let shift = 64 - len.trailing_zeros();
         let mask = len - 1;
         let mut max_probes = 1;
+        // A field without a key gets words no key has (its length), so
+        // that a hint naming it never matches either.
         let words: Box<[(u64, u64, usize)]> =
-            keys.iter().map(|k| words_of(k.as_bytes())).collect();
+            keys.iter()
+                .zip(&indexed)
+                .map(|(k, &on)| {
+                    if on {
+                        words_of(k.as_bytes())
+                    } else {
+                        (0, 0, usize::MAX)
+                    }
+                })
+                .collect();
         for (i, &w) in words.iter().enumerate() {
+            if !indexed.get(i).copied().unwrap_or(false) {
+                continue;
+            }
             let mut slot = hash(w, shift);
             let mut probes = 1;
             while let Some(cell) = table.get_mut(slot)

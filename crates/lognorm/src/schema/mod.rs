@@ -40,6 +40,15 @@ pub(crate) struct Schema {
     pub text_sources: Box<[u32]>,
 }
 
+/// `fieldDiscoveryEnabled: true`: what the walk needs to keep the root
+/// object's undeclared keys (see `walk::discover`).
+#[derive(Debug)]
+pub(crate) struct DiscoveryPlan {
+    /// The root's declared columns: a discovered key whose column is one
+    /// of these is skipped.
+    pub declared: ahash::AHashSet<Box<str>>,
+}
+
 /// The fields of one object.
 #[derive(Debug)]
 pub(crate) struct ObjectPlan {
@@ -48,6 +57,11 @@ pub(crate) struct ObjectPlan {
     pub index: KeyIndex,
     /// The first of this object's slots; field `i` uses `slot_base + i`.
     pub slot_base: usize,
+    /// Some field of this object has a transformation (SPEC §10); the
+    /// walk takes the slower loop only then.
+    pub transforms: bool,
+    /// The root object of a schema with `fieldDiscoveryEnabled: true`.
+    pub discovery: Option<Box<DiscoveryPlan>>,
 }
 
 impl ObjectPlan {
@@ -67,6 +81,33 @@ pub(crate) struct FieldPlan {
     pub column: u32,
     pub required: bool,
     pub value: ValuePlan,
+    /// Its transformations, if any (SPEC §10).
+    pub transform: Option<Box<Transform>>,
+}
+
+/// A field's transformations, resolved when the schema is compiled.
+#[derive(Debug)]
+pub(crate) struct Transform {
+    /// Where the value comes from.
+    pub source: Source,
+    /// `mask: {type: redact, to}`: the text written instead of a value.
+    pub mask: Option<Box<str>>,
+}
+
+/// Where a transformed field's value comes from. Paths are keys from
+/// the field's own object down, split at `.`.
+#[derive(Debug)]
+pub(crate) enum Source {
+    /// Its key in the object (its name, or `rename: {from}`: the key
+    /// index holds the key).
+    Key,
+    /// `copy: {from}`: the value at a path.
+    Copy(Box<[Box<str>]>),
+    /// `concat: {paths, separator}`: the scalars at the paths, as text,
+    /// joined.
+    Concat { paths: Box<[Box<[Box<str>]>]>, separator: Box<str> },
+    /// `split: {from, separator, index}`: one piece of the text at a path.
+    Split { from: Box<[Box<str>]>, separator: Box<str>, index: usize },
 }
 
 /// How one value is read and written.

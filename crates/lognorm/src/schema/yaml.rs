@@ -67,9 +67,8 @@ pub(crate) struct SchemaSpec {
     pub description: Option<String>,
     #[serde(default, rename = "referenceURL")]
     pub reference_url: Option<String>,
-    /// Only steers Panther's UI; accepted and ignored.
+    /// Keep undeclared top-level keys (SPEC §10).
     #[serde(default)]
-    #[allow(dead_code, reason = "accepted for compatibility, no effect")]
     pub field_discovery_enabled: Option<bool>,
     #[serde(default)]
     pub parser: Option<Spanned<ParserSpec>>,
@@ -136,18 +135,54 @@ pub(crate) struct FieldSpec {
     pub indicators: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub validate: Option<Spanned<ValidateSpec>>,
-    // Panther's field transformations, which lognorm does not support
-    // yet: read so that the error can say exactly that.
+    // Panther's field transformations (SPEC §10). (The order of the
+    // keys is the one error messages list.)
     #[serde(default)]
-    pub copy: Option<Spanned<IgnoredAny>>,
+    pub copy: Option<Spanned<FromSpec>>,
     #[serde(default)]
-    pub rename: Option<Spanned<IgnoredAny>>,
+    pub rename: Option<Spanned<FromSpec>>,
     #[serde(default)]
-    pub concat: Option<Spanned<IgnoredAny>>,
+    pub concat: Option<Spanned<ConcatSpec>>,
     #[serde(default)]
-    pub split: Option<Spanned<IgnoredAny>>,
+    pub split: Option<Spanned<SplitSpec>>,
     #[serde(default)]
-    pub mask: Option<Spanned<IgnoredAny>>,
+    pub mask: Option<Spanned<MaskSpec>>,
+}
+
+/// `rename:` and `copy:`: where the value is read from.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FromSpec {
+    pub from: Spanned<String>,
+}
+
+/// `concat:`: the values of `paths`, joined by `separator`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConcatSpec {
+    pub paths: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub separator: String,
+}
+
+/// `split:`: element `index` of the value at `from` split by `separator`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SplitSpec {
+    pub from: Spanned<String>,
+    pub separator: Spanned<String>,
+    #[serde(default)]
+    pub index: usize,
+}
+
+/// `mask:`: what replaces the value.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MaskSpec {
+    #[serde(rename = "type")]
+    pub ty: Spanned<String>,
+    #[serde(default)]
+    pub to: Option<String>,
 }
 
 /// An array's `element:` (a value schema: a field without a name).

@@ -12,6 +12,7 @@
 //! ```text
 //! begin_record
 //!   key(column, first)  value            for each declared field kept
+//!   discovered_key(column, first) value  for each discovered field
 //!   value := null | boolean | int | int_text | uint | float
 //!          | number_text | string | timestamp
 //!          | begin_object (key value)* end_object        declared object
@@ -54,6 +55,10 @@ pub(crate) trait Sink {
     /// The declared field with column id `column` follows; `first` when
     /// no field of its object was kept before it.
     fn key(&mut self, column: u32, first: bool);
+    /// A discovered field (SPEC §10) follows, under `column` (a column
+    /// name: ASCII letters, digits and `_`), after the declared fields;
+    /// `first` when no field was written before it.
+    fn discovered_key(&mut self, column: &str, first: bool);
     /// The element or member separator of arrays and `json` objects:
     /// nothing before the `first`.
     fn separator(&mut self, first: bool);

@@ -17,6 +17,7 @@
 //! writer's calls inline into it as if it wrote bytes itself.
 
 pub(crate) mod coerce;
+pub(crate) mod derive;
 
 use simd_json::{Node, StaticNode};
 
@@ -127,6 +128,8 @@ pub(crate) struct Walker<'a, S> {
     pub fields_left: usize,
     /// Which strings of the tape need no escaping.
     pub strings: Strings<'a>,
+    /// Scratch of transformed and discovered fields.
+    pub derived: &'a mut derive::Derived,
 }
 
 /// The number of tape nodes of the value at `i` (1 for scalars).
@@ -194,6 +197,7 @@ impl<'a, S: Sink> Walker<'a, S> {
         indicators: &'a mut Collector,
         stack: &'a mut Vec<Frame>,
         limits: &'a Limits,
+        derived: &'a mut derive::Derived,
     ) -> Walker<'a, S> {
         Walker {
             sink,
@@ -207,6 +211,7 @@ impl<'a, S: Sink> Walker<'a, S> {
             event_time: None,
             fields_left: limits.record_fields(),
             strings,
+            derived,
         }
     }
 
@@ -240,7 +245,10 @@ impl<'a, S: Sink> Walker<'a, S> {
                 found.to_owned(),
             ));
         }
-        self.fields(plan, tape, 0)?;
+        let wrote = self.fields(plan, tape, 0)?;
+        if let Some(discovery) = &plan.discovery {
+            self.discover(plan, discovery, tape, wrote)?;
+        }
         Ok(())
     }
 
@@ -289,6 +297,9 @@ impl<'a, S: Sink> Walker<'a, S> {
                 prev = f;
             }
             i += span(tape, i);
+        }
+        if plan.transforms {
+            return self.transformed_fields(plan, tape, at);
         }
         let mut wrote = false;
         for (f, field) in plan.fields.iter().enumerate() {
@@ -813,6 +824,9 @@ mod tests {
         fn key(&mut self, column: u32, first: bool) {
             self.push(format!("key{column}{}", if first { "!" } else { "" }));
         }
+        fn discovered_key(&mut self, column: &str, first: bool) {
+            self.push(format!("new:{column}{}", if first { "!" } else { "" }));
+        }
         fn separator(&mut self, first: bool) {
             if !first {
                 self.push(",");
@@ -924,6 +938,7 @@ fields:
         let mut hints = vec![u32::MAX; schema.slots];
         let mut indicators = Collector::new();
         let mut stack = Vec::new();
+        let mut derived = derive::Derived::default();
         let mut sink = Recorder::new();
         sink.begin_record();
         let mut w = Walker::new(
@@ -935,6 +950,7 @@ fields:
             &mut indicators,
             &mut stack,
             &limits,
+            &mut derived,
         );
         let result = w.root(&schema.root, &tape.0);
         let (event_time, mut sink) = w.finish();
@@ -1030,6 +1046,7 @@ fields:
         let mut hints = vec![u32::MAX; s.slots];
         let mut indicators = Collector::new();
         let mut stack = Vec::new();
+        let mut derived = derive::Derived::default();
         let mut w = Walker::new(
             Recorder::new(),
             None,
@@ -1039,6 +1056,7 @@ fields:
             &mut indicators,
             &mut stack,
             &limits,
+            &mut derived,
         );
         let values = [
             Found::Text("a"),

@@ -132,6 +132,16 @@ impl Sink for JsonRow<'_> {
         }
     }
 
+    #[inline]
+    fn discovered_key(&mut self, column: &str, first: bool) {
+        if !first {
+            self.out.push(b',');
+        }
+        self.out.push(b'"');
+        self.out.extend_from_slice(column.as_bytes());
+        self.out.extend_from_slice(b"\":");
+    }
+
     #[inline(always)]
     fn separator(&mut self, first: bool) {
         if !first {
