@@ -417,30 +417,36 @@ impl<'a, S: Sink> Walker<'a, S> {
             {
                 self.value(plan, &[Node::String(s)], 0)
             }
+            // Written out, not with `map` closures: the closures went out
+            // of line (with the string writer behind them) once the
+            // driver grew, +150 instructions a Heroku line.
             Kind::Timestamp(ts) => {
-                coerce::timestamp_str(ts, s, self.sink.day_cache())
-                    .map(|t| self.time(ts, t))
+                match coerce::timestamp_str(ts, s, self.sink.day_cache()) {
+                    Ok(t) => Ok(self.time(ts, t)),
+                    Err(e) => Err(e),
+                }
             }
             Kind::String(plan) => {
-                coerce::string(plan, s, self.indicators, self.limits).map(
-                    |()| {
+                match coerce::string(plan, s, self.indicators, self.limits) {
+                    Ok(()) => {
                         self.sink.string(s, Strings::Unknown);
-                        Outcome::Written
-                    },
-                )
+                        Ok(Outcome::Written)
+                    }
+                    Err(e) => Err(e),
+                }
             }
-            kind => coerce::scalar(
+            kind => match coerce::scalar(
                 kind,
                 coerce::Scalar::Str(s),
                 self.indicators,
                 self.limits,
-            )
-            .map(|c| emit(&mut self.sink, c, Strings::Unknown))
-            .map_err(|e| {
-                e.unwrap_or_else(|| {
-                    wrong_type(describe(&[Node::String(s)], 0), plan)
-                })
-            }),
+            ) {
+                Ok(c) => Ok(emit(&mut self.sink, c, Strings::Unknown)),
+                Err(Some(e)) => Err(e),
+                Err(None) => {
+                    Err(wrong_type(describe(&[Node::String(s)], 0), plan))
+                }
+            },
         };
         self.settle(field, mark, result)
     }
@@ -582,7 +588,7 @@ impl<'a, S: Sink> Walker<'a, S> {
 
     /// Writes a parsed timestamp (`None`: an empty value) and keeps it
     /// if it is the best event time so far.
-    #[inline]
+    #[inline(always)]
     fn time(&mut self, ts: &TimestampPlan, t: Option<Timestamp>) -> Outcome {
         let Some(t) = t else { return Outcome::Absent };
         let best = match ts.event_rank {

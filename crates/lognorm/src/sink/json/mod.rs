@@ -195,7 +195,7 @@ impl Sink for JsonRow<'_> {
         write_json_str(self.out, s, strings);
     }
 
-    #[inline]
+    #[inline(always)]
     fn timestamp(&mut self, t: Timestamp, event_time: bool) {
         self.out.push(b'"');
         if event_time {
