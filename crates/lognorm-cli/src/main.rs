@@ -50,7 +50,7 @@ enum Command {
     /// it is `-`), splits it into records and writes one row per record
     /// as a JSON line. The shipped log types are always loaded; each
     /// `--schema` adds a file, or every `*.yml` and `*.yaml` file of a
-    /// directory. `--parse-time` pins `p_parse_time` and the start of the
+    /// directory; a schema with a shipped log type's name replaces it. `--parse-time` pins `p_parse_time` and the start of the
     /// row ids, so the output is reproducible.
     ///
     /// A record that fails becomes a dead letter, a JSON line on standard

@@ -219,6 +219,10 @@ fn registry(args: &[PathBuf], limits: Limits) -> Result<Registry, String> {
     let mut b = Registry::builder();
     b.limits(limits);
     b.add_builtin().map_err(|e| e.to_string())?;
+    // A `--schema` of a shipped log type's name is the user's version of
+    // it and replaces the shipped one; of the user's own schemas, the
+    // last one given for a name wins.
+    b.on_duplicate(lognorm::OnDuplicate::Replace);
     for arg in args {
         for file in schemas::files(arg)? {
             schemas::add(&mut b, &file)?;

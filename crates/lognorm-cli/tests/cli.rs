@@ -479,3 +479,40 @@ fn an_oversize_record_is_one_dead_letter_between_good_rows() {
     );
     assert_output(&out, 1, rows, &dead);
 }
+
+/// A user's schema of a shipped log type's name replaces the shipped one
+/// (issue: a new user's first hour, 11).
+#[test]
+fn a_schema_of_a_shipped_name_replaces_it() {
+    let dir = scratch("replace");
+    let schema = dir.join("wiz.yml");
+    std::fs::write(
+        &schema,
+        "schema: Wiz.Audit\nfields:\n  - name: id\n    type: string\n",
+    )
+    .unwrap();
+    let out = lognorm_with_stdin(
+        &[
+            "normalize",
+            "--log-type",
+            "Wiz.Audit",
+            "--parse-time",
+            PARSE_TIME,
+            "--schema",
+            schema.to_str().unwrap(),
+        ],
+        br#"{"id":"x","action":"Login"}"#,
+    );
+    assert_output(
+        &out,
+        0,
+        concat!(
+            r#"{"id":"x","p_log_type":"Wiz.Audit","#,
+            r#""p_row_id":"6c6f676e6f7280e8c792cc3100","#,
+            r#""p_event_time":"2024-01-01 00:00:00.000000000","#,
+            r#""p_parse_time":"2024-01-01 00:00:00.000000000"}"#,
+            "\n"
+        ),
+        "",
+    );
+}

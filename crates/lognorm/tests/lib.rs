@@ -7,6 +7,7 @@
 
 mod alloc;
 mod conformance;
+mod docs;
 mod edge;
 mod fastmatch;
 mod fuzz;
