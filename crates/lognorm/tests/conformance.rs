@@ -252,6 +252,8 @@ fn panther_schema_tests() {
     let mut loaded: HashMap<&str, Result<Registry, SchemaError>> =
         HashMap::new();
     let mut load_table: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // The schemas that are not `native` and do not load: file -> error.
+    let mut refused: BTreeMap<String, String> = BTreeMap::new();
     for s in &schemas {
         let result = load(s);
         let outcome = match &result {
@@ -265,6 +267,11 @@ fn panther_schema_tests() {
             && !matches!(&result, Err(e) if e.path() == "parser.native")
         {
             problems.push(format!("{}: native schema not refused", s.file));
+        }
+        if s.parser != "native"
+            && let Err(e) = &result
+        {
+            refused.insert(s.file.clone(), e.to_string());
         }
         *load_table.entry((s.parser.clone(), outcome)).or_default() += 1;
         loaded.insert(&s.file, result);
@@ -291,6 +298,7 @@ fn panther_schema_tests() {
         }
     }
     eprintln!("{}", report(&outcomes, &load_table));
+    check_refused(&refused, &mut problems);
 
     if std::env::var_os("BLESS").is_some() {
         bless(&outcomes);
@@ -458,4 +466,53 @@ fn shipped_log_types_pass_their_schema_tests() {
     assert!(counted.iter().all(|(_, n)| *n >= 2), "{counted:?}");
     let files = fs::read_dir(testdata().join("tests")).unwrap().count();
     assert_eq!(files, counted.len(), "a test file without a shipped log type");
+}
+
+fn refused_path() -> PathBuf {
+    testdata().join("conformance-refused-schemas.txt")
+}
+
+/// The second ratchet: every schema of the data that is not `native`
+/// loads, except those listed in `testdata/conformance-refused-schemas.txt`
+/// (`file | exact error`), each refused with exactly that error. A new
+/// refusal, a listed schema that loads, or another error fails the test;
+/// `BLESS=1` rewrites the list (keeping its leading comment).
+fn check_refused(
+    refused: &BTreeMap<String, String>,
+    problems: &mut Vec<String>,
+) {
+    let path = refused_path();
+    let text = fs::read_to_string(&path).unwrap_or_default();
+    let header: String = text
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    if std::env::var_os("BLESS").is_some() {
+        let mut out = header.clone();
+        for (file, error) in refused {
+            let _ = writeln!(out, "{file} | {error}");
+        }
+        fs::write(&path, out).unwrap();
+        return;
+    }
+    let listed: BTreeMap<&str, &str> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once(" | "))
+        .collect();
+    for (file, error) in refused {
+        match listed.get(file.as_str()) {
+            None => problems.push(format!("{file}: refused, not listed: {error}")),
+            Some(want) if want != error => problems.push(format!(
+                "{file}: refused with another error:\n  listed: {want}\n  now:    {error}"
+            )),
+            Some(_) => {}
+        }
+    }
+    for file in listed.keys() {
+        if !refused.contains_key(*file) {
+            problems.push(format!("{file}: listed as refused, but loads"));
+        }
+    }
 }
