@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::context::Context;
 use crate::error::{RecordError, SchemaError, SchemaErrorKind};
 use crate::event::Event;
-use crate::input::split::{Framing, Record, Split, split};
+use crate::input::split::{Framing, Record, Split, split, split_csv};
 use crate::limits::Limits;
 use crate::schema::{self, Schema};
 use crate::scratch::Scratch;
@@ -445,9 +445,13 @@ impl LogType {
     /// assert_eq!((records[1].number(), records[1].offset()), (2, 9));
     /// ```
     pub fn split<'p>(&self, payload: &'p [u8]) -> Split<'p> {
-        let framing =
-            if self.is_text() { Framing::Auto } else { Framing::Json };
-        split(payload, framing).with_limit(self.limits.payload_bytes())
+        let csv = self.schema.text.as_ref().and_then(|t| t.csv());
+        let split = match csv {
+            Some(p) => split_csv(payload, p.delimiter(), p.has_header()),
+            None if self.is_text() => split(payload, Framing::Auto),
+            None => split(payload, Framing::Json),
+        };
+        split.with_limit(self.limits.payload_bytes())
     }
 
     /// Normalizes one record into an event, or says why it cannot.

@@ -60,6 +60,8 @@ pub struct Record<'a> {
     bytes: &'a [u8],
     number: u64,
     offset: usize,
+    /// The csv header row of the record's payload (empty when none).
+    header: &'a [u8],
     /// The record starts past the payload limit: it is the unsplit rest
     /// of the payload, and normalizing it fails.
     past_limit: bool,
@@ -71,7 +73,7 @@ impl<'a> Record<'a> {
     #[inline]
     #[must_use]
     pub const fn new(bytes: &'a [u8], number: u64, offset: usize) -> Self {
-        Record { bytes, number, offset, past_limit: false }
+        Record { bytes, number, offset, past_limit: false, header: &[] }
     }
 
     /// Whether this is the unsplit rest of a payload larger than the
@@ -79,6 +81,12 @@ impl<'a> Record<'a> {
     #[inline]
     pub(crate) fn past_limit(&self) -> bool {
         self.past_limit
+    }
+
+    /// The csv header row of the record's payload (empty when none).
+    #[inline]
+    pub(crate) fn header(&self) -> &'a [u8] {
+        self.header
     }
 
     /// The bytes of the record, borrowed from the payload.
@@ -220,6 +228,8 @@ pub struct Split<'a> {
     /// A record starting at or past this offset is not split out: the
     /// rest of the payload becomes one last record.
     limit: usize,
+    /// The rows of a csv log type (`input::csv_split`), when set.
+    csv: Option<Box<crate::input::csv_split::CsvSplit>>,
 }
 
 /// Where a [`Split`] is; every `usize` is an index into the payload.
@@ -279,7 +289,26 @@ pub fn split(payload: &[u8], framing: Framing) -> Split<'_> {
             }
         }
     };
-    Split { payload, state, emitted: 0, limit: usize::MAX }
+    Split { payload, state, emitted: 0, limit: usize::MAX, csv: None }
+}
+
+/// Splits a payload of a csv log type into rows (see
+/// `input::csv_split`).
+pub(crate) fn split_csv(
+    payload: &[u8],
+    delimiter: u8,
+    has_header: bool,
+) -> Split<'_> {
+    let body = if payload.starts_with(BOM) { BOM.len() } else { 0 };
+    let csv =
+        crate::input::csv_split::CsvSplit::new(delimiter, has_header, body);
+    Split {
+        payload,
+        state: State::Done,
+        emitted: 0,
+        limit: usize::MAX,
+        csv: Some(Box::new(csv)),
+    }
 }
 
 /// The first state for a JSON payload whose body starts at `body`.
@@ -314,6 +343,9 @@ impl Split<'_> {
 
     /// Moves to the next record and returns its span.
     fn advance(&mut self) -> Option<Span> {
+        if let Some(csv) = &mut self.csv {
+            return csv.advance(self.payload);
+        }
         loop {
             let (state, record) = step(self.payload, self.state);
             self.state = state;
@@ -476,7 +508,11 @@ impl<'a> Iterator for Split<'a> {
         // becoming a panic on input.
         let bytes = self.payload.get(start..end)?;
         self.emitted += 1;
-        Some(Record::new(bytes, self.emitted, start))
+        let mut record = Record::new(bytes, self.emitted, start);
+        if let Some(csv) = &self.csv {
+            record.header = csv.header(self.payload);
+        }
+        Some(record)
     }
 }
 
