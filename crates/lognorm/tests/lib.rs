@@ -15,5 +15,6 @@ mod hostile;
 mod limits;
 mod props;
 mod schemas;
+mod textparsers;
 mod time_formats;
 mod util;
