@@ -1031,15 +1031,15 @@ fn compile_csv(
              `hasHeader: true`",
         ));
     }
-    if let (Some(c), Some(node)) = (&columns, &csv.columns) {
-        if c.is_empty() {
-            return Err(err(
-                K::MissingKey,
-                at(node),
-                "parser.csv.columns",
-                "expected at least one column, found an empty list",
-            ));
-        }
+    if let (Some(c), Some(node)) = (&columns, &csv.columns)
+        && c.is_empty()
+    {
+        return Err(err(
+            K::MissingKey,
+            at(node),
+            "parser.csv.columns",
+            "expected at least one column, found an empty list",
+        ));
     }
     let empty: Vec<&str> =
         csv.empty_values.iter().map(String::as_str).collect();
