@@ -171,7 +171,25 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
     for input in inputs {
         // Streamed: records are cut from the input as it is read, so
         // memory holds one read and the largest record, not the file.
-        let (name, source) = open(input)?;
+        let (name, mut source) = open(input)?;
+        if args.framing.is_none() && log_type.splits_whole() {
+            // csv: the header row names every row's columns, so the
+            // input is split whole.
+            let mut payload = Vec::new();
+            source
+                .read_to_end(&mut payload)
+                .map_err(|e| format!("reading {name}: {e}"))?;
+            for record in log_type.split(&payload) {
+                match log_type.normalize(record, &mut ctx, &mut scratch) {
+                    Ok(event) => rows.line(event.row_bytes())?,
+                    Err(e) => {
+                        all_ok = false;
+                        dead.dead_letter(&input_name(input), &e)?;
+                    }
+                }
+            }
+            continue;
+        }
         let mut records = match args.framing {
             Some(f) => SplitReader::new(source, f.into())
                 .max_record_bytes(limits.record_bytes()),

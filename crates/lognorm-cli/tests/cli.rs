@@ -516,3 +516,47 @@ fn a_schema_of_a_shipped_name_replaces_it() {
         "",
     );
 }
+
+/// A csv log type's input is split whole: its header names the columns
+/// and a quoted field may hold a line break.
+#[test]
+fn a_csv_input_is_split_by_its_header() {
+    let dir = scratch("csv");
+    let schema = dir.join("csv.yml");
+    std::fs::write(
+        &schema,
+        "schema: Custom.Export\nparser:\n  csv:\n    delimiter: ','\n    \
+         hasHeader: true\nfields:\n  - name: user\n    type: string\n  \
+         - name: note\n    type: string\n",
+    )
+    .unwrap();
+    let out = lognorm_with_stdin(
+        &[
+            "normalize",
+            "--log-type",
+            "Custom.Export",
+            "--parse-time",
+            PARSE_TIME,
+            "--schema",
+            schema.to_str().unwrap(),
+        ],
+        b"note,user\n\"two\nlines\",ana\nplain,bob\n",
+    );
+    assert_output(
+        &out,
+        0,
+        concat!(
+            r#"{"user":"ana","note":"two\nlines","p_log_type":"Custom.Export","#,
+            r#""p_row_id":"6c6f676e6f7280e8c792cc3100","#,
+            r#""p_event_time":"2024-01-01 00:00:00.000000000","#,
+            r#""p_parse_time":"2024-01-01 00:00:00.000000000"}"#,
+            "\n",
+            r#"{"user":"bob","note":"plain","p_log_type":"Custom.Export","#,
+            r#""p_row_id":"6c6f676e6f7280e8c792cc3101","#,
+            r#""p_event_time":"2024-01-01 00:00:00.000000000","#,
+            r#""p_parse_time":"2024-01-01 00:00:00.000000000"}"#,
+            "\n"
+        ),
+        "",
+    );
+}

@@ -9,7 +9,7 @@ use crate::error::{FieldError, RecordError, RecordErrorKind as K};
 use crate::event::Event;
 use crate::input::json::{Strings, with_tape};
 use crate::input::split::Record;
-use crate::input::text::{TextCaptures, TextParser};
+use crate::input::text::{Mismatch, TextCaptures, TextParser};
 use crate::limits::Limits;
 use crate::registry::LogType;
 use crate::schema::Schema;
@@ -83,7 +83,14 @@ pub(crate) fn normalize<'s>(
                 limits,
                 derived,
             );
-            let result = walk_text(&mut w, schema, parser, text, bytes);
+            let result = walk_text(
+                &mut w,
+                schema,
+                parser,
+                text,
+                bytes,
+                record.header(),
+            );
             let (event_time, sink) = w.finish();
             (result.map(|()| event_time), sink)
         }
@@ -137,6 +144,7 @@ pub(crate) fn walk_text<S: Sink>(
     parser: &TextParser,
     captures: &mut TextCaptures,
     bytes: &[u8],
+    header: &[u8],
 ) -> Result<(), FieldError> {
     // simdutf8: a SIMD check, several times faster than std's on lines
     // of a few hundred bytes.
@@ -147,13 +155,10 @@ pub(crate) fn walk_text<S: Sink>(
             "invalid UTF-8".to_owned(),
         ));
     };
-    if !parser.parse(line, captures) {
-        return Err(FieldError::new(
-            K::NoMatch,
-            "a line matching one of the schema's patterns",
-            crate::error::quote(line),
-        ));
-    }
+    let line = match parser.parse(line, header, captures) {
+        Ok(line) => line,
+        Err(m) => return Err(mismatch(m, line)),
+    };
     let sources = schema.text_sources.iter();
     let mut wrote = false;
     if schema.root.transforms {
@@ -194,6 +199,36 @@ fn transformed_text<S: Sink>(
         };
     }
     Ok(())
+}
+
+/// The error of a text record that gave no values.
+#[cold]
+#[inline(never)]
+fn mismatch(m: Mismatch, line: &str) -> FieldError {
+    match m {
+        Mismatch::NoMatch => FieldError::new(
+            K::NoMatch,
+            "a line matching one of the schema's patterns",
+            crate::error::quote(line),
+        ),
+        Mismatch::Columns { found, expected } => FieldError::new(
+            K::NoMatch,
+            format!("a csv row of {expected} columns"),
+            format!("{found} columns"),
+        ),
+        Mismatch::NoHeader => FieldError::new(
+            K::NoMatch,
+            "a csv row after the payload's header row",
+            "no header row (split the payload with `LogType::split`)"
+                .to_owned(),
+        ),
+        Mismatch::Rows => FieldError::new(
+            K::NoMatch,
+            "one csv row",
+            "more than one row (split the payload with `LogType::split`)"
+                .to_owned(),
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::context::Context;
 use crate::error::{RecordError, SchemaError, SchemaErrorKind};
 use crate::event::Event;
-use crate::input::split::{Framing, Record, Split, split};
+use crate::input::split::{Framing, Record, Split, split, split_csv};
 use crate::input::stream::SplitReader;
 use crate::limits::Limits;
 use crate::schema::{self, Schema};
@@ -446,12 +446,32 @@ impl LogType {
     /// assert_eq!((records[1].number(), records[1].offset()), (2, 9));
     /// ```
     pub fn split<'p>(&self, payload: &'p [u8]) -> Split<'p> {
-        split(payload, self.framing()).with_limit(self.limits.payload_bytes())
+        let csv = self.schema.text.as_ref().and_then(|t| t.csv());
+        let split = match csv {
+            Some(p) => split_csv(payload, p.delimiter(), p.has_header()),
+            None => split(payload, self.framing()),
+        };
+        split.with_limit(self.limits.payload_bytes())
+    }
+
+    /// True for log types whose payloads must be split whole with
+    /// [`split`](Self::split): csv log types, whose header row names the
+    /// columns of every row and whose quoted fields may hold line breaks,
+    /// which [`split_reader`](Self::split_reader) does not follow yet.
+    ///
+    /// ```
+    /// let registry = lognorm::Registry::builtin();
+    /// assert!(!registry.log_type("Heroku.Runtime").unwrap().splits_whole());
+    /// ```
+    pub fn splits_whole(&self) -> bool {
+        self.schema.text.as_ref().is_some_and(|t| t.csv().is_some())
     }
 
     /// Splits input read from `reader` the way [`split`](Self::split)
     /// does, without holding it in memory: a [`SplitReader`] with this
     /// log type's framing and record limit ([`Limits::record_bytes`]).
+    /// Not for csv log types ([`splits_whole`](Self::splits_whole)): it
+    /// splits them into lines.
     ///
     /// ```
     /// let registry = lognorm::Registry::builtin();

@@ -16,6 +16,7 @@ mod hostile;
 mod limits;
 mod props;
 mod schemas;
+mod textparsers;
 mod time_formats;
 mod transforms;
 mod util;

@@ -81,6 +81,8 @@ pub struct Record<'a> {
     number: u64,
     offset: usize,
     cut: Cut,
+    /// The csv header row of the record's payload (empty when none).
+    header: &'a [u8],
 }
 
 /// Whether a record is whole, and if not, why.
@@ -103,7 +105,13 @@ impl<'a> Record<'a> {
     #[inline]
     #[must_use]
     pub const fn new(bytes: &'a [u8], number: u64, offset: usize) -> Self {
-        Record { bytes, number, offset, cut: Cut::Whole }
+        Record { bytes, number, offset, cut: Cut::Whole, header: &[] }
+    }
+
+    /// The csv header row of the record's payload (empty when none).
+    #[inline]
+    pub(crate) fn header(&self) -> &'a [u8] {
+        self.header
     }
 
     /// A record with the given [`Cut`].
@@ -352,6 +360,8 @@ pub struct Split<'a> {
     /// A record starting at or past this offset is not split out: the
     /// rest of the payload becomes one last record.
     limit: usize,
+    /// The rows of a csv log type (`input::csv_split`), when set.
+    csv: Option<Box<crate::input::csv_split::CsvSplit>>,
 }
 
 /// Where the splitter is; every `usize` is an index into the bytes at
@@ -521,6 +531,26 @@ pub fn split(payload: &[u8], framing: Framing) -> Split<'_> {
         state: State::Start(framing),
         emitted: 0,
         limit: usize::MAX,
+        csv: None,
+    }
+}
+
+/// Splits a payload of a csv log type into rows (see
+/// `input::csv_split`).
+pub(crate) fn split_csv(
+    payload: &[u8],
+    delimiter: u8,
+    has_header: bool,
+) -> Split<'_> {
+    let body = if payload.starts_with(BOM) { BOM.len() } else { 0 };
+    let csv =
+        crate::input::csv_split::CsvSplit::new(delimiter, has_header, body);
+    Split {
+        payload,
+        state: State::Done,
+        emitted: 0,
+        limit: usize::MAX,
+        csv: Some(Box::new(csv)),
     }
 }
 
@@ -537,6 +567,9 @@ impl Split<'_> {
 
     /// Moves to the next record and returns its span.
     fn advance(&mut self) -> Option<Span> {
+        if let Some(csv) = &mut self.csv {
+            return csv.advance(self.payload);
+        }
         loop {
             let p = self.payload;
             let step =
@@ -1250,7 +1283,11 @@ impl<'a> Iterator for Split<'a> {
         // becoming a panic on input.
         let bytes = self.payload.get(start..end)?;
         self.emitted += 1;
-        Some(Record::new(bytes, self.emitted, start))
+        let mut record = Record::new(bytes, self.emitted, start);
+        if let Some(csv) = &self.csv {
+            record.header = csv.header(self.payload);
+        }
+        Some(record)
     }
 }
 

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::error::{Location, SchemaError, SchemaErrorKind as K, quote};
 use crate::indicators::Indicator;
-use crate::input::text::TextParser;
+use crate::input::text::{TextKind, TextParser};
 use crate::limits::Limits;
 use crate::time::{TimeFormat, TimeFormatErrorKind};
 
@@ -229,7 +229,15 @@ impl<'l> Compiler<'l> {
         }
         let text = match &spec.parser {
             None => None,
-            Some(p) => Some(self.parser(p)?),
+            Some(p) => {
+                let names: Vec<&str> = spec
+                    .fields
+                    .value
+                    .iter()
+                    .map(|f| f.name.value.as_str())
+                    .collect();
+                Some(self.parser(p, &names)?)
+            }
         };
         let root = self.object(&spec.fields, &Path::Top("fields"), 1)?;
         // Checked after the fields, so that a schema's other mistakes
@@ -293,6 +301,7 @@ impl<'l> Compiler<'l> {
     fn parser(
         &mut self,
         spec: &Spanned<yaml::ParserSpec>,
+        fields: &[&str],
     ) -> Result<TextParser, SchemaError> {
         let p = &spec.value;
         if let Some(node) = &p.native {
@@ -305,31 +314,55 @@ impl<'l> Compiler<'l> {
                  `fastmatch`, `regex`, `csv`, `script` or no parser (JSON)",
             ));
         }
-        let others =
-            [("regex", &p.regex), ("csv", &p.csv), ("script", &p.script)];
-        for (key, node) in others {
-            if let Some(node) = node {
-                return Err(err(
-                    K::Unsupported,
-                    at(node),
-                    format!("parser.{key}"),
-                    format!(
-                        "the `{key}` parser is not supported by lognorm yet; \
-                         supported: `fastmatch` (or no parser for JSON)"
-                    ),
-                ));
-            }
-        }
-        let Some(fm) = &p.fastmatch else {
+        if let Some(node) = &p.script {
             return Err(err(
-                K::MissingKey,
+                K::Unsupported,
+                at(node),
+                "parser.script",
+                "the `script` parser is not supported by lognorm yet; \
+                 supported: `fastmatch`, `regex`, `csv` (or no parser for \
+                 JSON)",
+            ));
+        }
+        let set = [p.fastmatch.is_some(), p.regex.is_some(), p.csv.is_some()];
+        if set.iter().filter(|&&b| b).count() > 1 {
+            return Err(err(
+                K::Unsupported,
                 at(spec),
                 "parser",
-                "expected exactly one parser key (`fastmatch`)",
+                "expected exactly one parser key, found several",
             ));
-        };
-        let fm = &fm.value;
-        compile_fastmatch(fm, self.limits).map(TextParser::Fastmatch)
+        }
+        if let Some(fm) = &p.fastmatch {
+            let fm = &fm.value;
+            let parser = compile_fastmatch(fm, self.limits)?;
+            return Ok(TextParser {
+                kind: TextKind::Fastmatch(parser),
+                skip_prefix: fm.skip_prefix.as_deref().unwrap_or("").into(),
+            });
+        }
+        if let Some(re) = &p.regex {
+            let re = &re.value;
+            let parser = compile_regex(re, self.limits)?;
+            return Ok(TextParser {
+                kind: TextKind::Regex(parser),
+                skip_prefix: re.skip_prefix.as_deref().unwrap_or("").into(),
+            });
+        }
+        if let Some(csv) = &p.csv {
+            let parser = compile_csv(csv, fields)?;
+            let csv = &csv.value;
+            return Ok(TextParser {
+                kind: TextKind::Csv(parser),
+                skip_prefix: csv.skip_prefix.as_deref().unwrap_or("").into(),
+            });
+        }
+        Err(err(
+            K::MissingKey,
+            at(spec),
+            "parser",
+            "expected exactly one parser key (`fastmatch`, `regex` or `csv`)",
+        ))
     }
 
     /// Compiles the fields of one object. `depth` counts object and array
@@ -1087,6 +1120,208 @@ fn compile_fastmatch(
             ),
         };
         err(K::Pattern, loc, &path, msg)
+    })
+}
+
+/// The patterns of a `match` list, checked against the limits.
+fn check_patterns(
+    patterns: &Spanned<Vec<Spanned<String>>>,
+    path: &str,
+    limits: &Limits,
+) -> Result<(), SchemaError> {
+    if patterns.value.is_empty() {
+        return Err(err(
+            K::MissingKey,
+            at(patterns),
+            path,
+            "expected at least one pattern, found an empty list",
+        ));
+    }
+    if patterns.value.len() > limits.patterns() {
+        return Err(err(
+            K::Limit,
+            at(patterns),
+            path,
+            format!(
+                "{} patterns, more than the limit of {}",
+                patterns.value.len(),
+                limits.patterns()
+            ),
+        ));
+    }
+    for (i, p) in patterns.value.iter().enumerate() {
+        if p.value.len() > limits.pattern_bytes() {
+            return Err(err(
+                K::Limit,
+                at(p),
+                format!("{path}[{i}]"),
+                format!(
+                    "a pattern of {} bytes, more than the limit of {} bytes",
+                    p.value.len(),
+                    limits.pattern_bytes()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Compiles `parser: regex:`; an error in the pattern is reported at
+/// the `match` part (or `patternDefinitions` entry) it is in.
+fn compile_regex(
+    re: &yaml::RegexSpec,
+    limits: &Limits,
+) -> Result<crate::input::text::regex::Parser, SchemaError> {
+    use crate::input::text::regex::{Parser, Place, RegexConfig};
+    check_patterns(&re.patterns, "parser.regex.match", limits)?;
+    let parts: Vec<&str> =
+        re.patterns.value.iter().map(|p| p.value.as_str()).collect();
+    let defs: Vec<(&str, &str)> = re
+        .pattern_definitions
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.value.as_str()))
+        .collect();
+    let empty: Vec<&str> =
+        re.empty_values.iter().map(String::as_str).collect();
+    let expand: Vec<(&str, &str)> = re
+        .expand_fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.value.as_str()))
+        .collect();
+    Parser::compile(RegexConfig {
+        match_: &parts,
+        pattern_definitions: &defs,
+        empty_values: &empty,
+        trim_space: re.trim_space,
+        expand_fields: &expand,
+    })
+    .map_err(|e| match &e.place {
+        Place::Match(offset) => {
+            // The part holding `offset` of the joined parts.
+            let mut start = 0;
+            let mut found = (0, 0);
+            for (i, p) in parts.iter().enumerate() {
+                if *offset < start + p.len() || i + 1 == parts.len() {
+                    found = (i, offset.saturating_sub(start));
+                    break;
+                }
+                start += p.len();
+            }
+            let (i, local) = found;
+            let msg = e
+                .message
+                .strip_prefix(&format!("position {offset}: "))
+                .map_or_else(
+                    || e.message.clone(),
+                    |m| format!("position {local}: {m}"),
+                );
+            err(
+                K::Pattern,
+                re.patterns.value.get(i).and_then(at),
+                format!("parser.regex.match[{i}]"),
+                msg,
+            )
+        }
+        Place::Definition(name) => err(
+            K::Pattern,
+            re.pattern_definitions.get(&**name).and_then(at),
+            format!("parser.regex.patternDefinitions.{name}"),
+            e.message.clone(),
+        ),
+        Place::Expand(i) => {
+            let name = expand.get(*i).map_or("", |(n, _)| n);
+            err(
+                K::Pattern,
+                re.expand_fields.get(name).and_then(at),
+                format!("parser.regex.expandFields.{name}"),
+                e.message.clone(),
+            )
+        }
+    })
+}
+
+/// Compiles `parser: csv:`. `fields` are the schema's root field names,
+/// which a header row may name.
+fn compile_csv(
+    spec: &Spanned<yaml::CsvSpec>,
+    fields: &[&str],
+) -> Result<crate::input::text::csv::Parser, SchemaError> {
+    use crate::input::text::csv::{CsvConfig, Parser};
+    let csv = &spec.value;
+    let Some(d) = &csv.delimiter else {
+        return Err(err(
+            K::MissingKey,
+            at(spec),
+            "parser.csv.delimiter",
+            "expected a `delimiter` (one character, like `,` or `\\t`)",
+        ));
+    };
+    let delimiter = match d.value.as_bytes() {
+        [b] if b.is_ascii() && !matches!(b, b'"' | b'\r' | b'\n') => *b,
+        b"\\t" => b'\t',
+        _ => {
+            return Err(err(
+                K::InvalidValue,
+                at(d),
+                "parser.csv.delimiter",
+                format!(
+                    "expected one ASCII character other than a quote or a \
+                     line break (or `\\t`), found `{}`",
+                    d.value.escape_debug()
+                ),
+            ));
+        }
+    };
+    let columns: Option<Vec<&str>> = csv
+        .columns
+        .as_ref()
+        .map(|c| c.value.iter().map(String::as_str).collect());
+    if columns.is_none() && !csv.has_header {
+        return Err(err(
+            K::MissingKey,
+            at(spec),
+            "parser.csv.columns",
+            "expected `columns` (the name of each column) or \
+             `hasHeader: true`",
+        ));
+    }
+    if let (Some(c), Some(node)) = (&columns, &csv.columns)
+        && c.is_empty()
+    {
+        return Err(err(
+            K::MissingKey,
+            at(node),
+            "parser.csv.columns",
+            "expected at least one column, found an empty list",
+        ));
+    }
+    let empty: Vec<&str> =
+        csv.empty_values.iter().map(String::as_str).collect();
+    let expand: Vec<(&str, &str)> = csv
+        .expand_fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.value.as_str()))
+        .collect();
+    Parser::compile(CsvConfig {
+        delimiter,
+        has_header: csv.has_header,
+        columns: columns.as_deref(),
+        fields,
+        empty_values: &empty,
+        trim_space: csv.trim_space,
+        expand_fields: &expand,
+    })
+    .map_err(|e| {
+        let name = e
+            .expand_index()
+            .and_then(|i| expand.get(i))
+            .map_or("", |(n, _)| n);
+        err(
+            K::Pattern,
+            csv.expand_fields.get(name).and_then(at),
+            format!("parser.csv.expandFields.{name}"),
+            e.to_string(),
+        )
     })
 }
 

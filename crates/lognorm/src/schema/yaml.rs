@@ -82,9 +82,9 @@ pub(crate) struct ParserSpec {
     #[serde(default)]
     pub fastmatch: Option<Spanned<FastmatchSpec>>,
     #[serde(default)]
-    pub regex: Option<Spanned<IgnoredAny>>,
+    pub regex: Option<Spanned<RegexSpec>>,
     #[serde(default)]
-    pub csv: Option<Spanned<IgnoredAny>>,
+    pub csv: Option<Spanned<CsvSpec>>,
     #[serde(default)]
     pub script: Option<Spanned<IgnoredAny>>,
     /// Panther's managed log types name their built-in code here
@@ -105,6 +105,46 @@ pub(crate) struct FastmatchSpec {
     pub trim_space: bool,
     #[serde(default)]
     pub expand_fields: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub skip_prefix: Option<String>,
+}
+
+/// `parser: regex:`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct RegexSpec {
+    #[serde(rename = "match")]
+    pub patterns: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub pattern_definitions: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub empty_values: Vec<String>,
+    #[serde(default)]
+    pub trim_space: bool,
+    #[serde(default)]
+    pub expand_fields: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub skip_prefix: Option<String>,
+}
+
+/// `parser: csv:`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct CsvSpec {
+    #[serde(default)]
+    pub delimiter: Option<Spanned<String>>,
+    #[serde(default)]
+    pub has_header: bool,
+    #[serde(default)]
+    pub columns: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub empty_values: Vec<String>,
+    #[serde(default)]
+    pub trim_space: bool,
+    #[serde(default)]
+    pub expand_fields: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub skip_prefix: Option<String>,
 }
 
 /// One entry of a `fields:` list.

@@ -431,6 +431,7 @@ impl<'a> Reader<'a> {
             empty_values: empty_values.unwrap_or_default(),
             trim_space: trim_space.unwrap_or_default(),
             expand_fields: expand_fields.unwrap_or_default(),
+            skip_prefix: None,
         })
     }
 

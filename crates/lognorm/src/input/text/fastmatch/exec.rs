@@ -394,6 +394,36 @@ impl Parser {
         true
     }
 
+    /// The post-processing of [`Parser::parse`] for values captured by
+    /// another matcher: each `(output field, span)` of `values` (a span
+    /// of `line` or of the captures' buffer, which the caller filled) is
+    /// cleaned and assigned (the last one with a value wins), then the
+    /// `expandFields` templates run.
+    #[inline]
+    pub(crate) fn finish(
+        &self,
+        line: &str,
+        out: &mut ParseScratch,
+        values: impl Iterator<Item = (usize, Span)>,
+    ) {
+        out.slots.clear();
+        out.exp.clear();
+        out.pending.clear();
+        out.direct = false;
+        out.slots.resize(self.names.len(), Span::ABSENT);
+        for (o, span) in values {
+            let span = self.clean(span, line, &out.caps.buf);
+            if !span.is_absent()
+                && let Some(slot) = out.slots.get_mut(o)
+            {
+                *slot = span;
+            }
+        }
+        if !self.expand.is_empty() {
+            self.expand_into(line, out);
+        }
+    }
+
     /// Applies `trimSpace` and `emptyValues` to one captured value.
     ///
     /// Without `trimSpace`, a value whose length is not the length of an

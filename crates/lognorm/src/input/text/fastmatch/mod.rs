@@ -64,8 +64,10 @@ use std::fmt;
 mod exec;
 mod parse;
 
-use exec::{Delim, Span, Step, Template};
+pub(crate) use exec::Span;
+use exec::{Delim, Step, Template};
 use parse::TemplatePiece;
+pub(crate) use parse::check_name;
 
 /// A compiled fastmatch pattern.
 ///
@@ -457,6 +459,26 @@ impl Parser {
                 .collect();
             patterns.push(ParserPattern { pattern, out });
         }
+        Parser::assemble(names, patterns, cfg)
+    }
+
+    /// The `trimSpace`, `emptyValues` and `expandFields` stage alone, for
+    /// the values another matcher (regex, csv) captures into the output
+    /// fields `names`: fill them with [`Parser::finish`].
+    pub(crate) fn post_only(
+        names: Vec<Box<str>>,
+        cfg: ParserConfig<'_>,
+    ) -> Result<Parser, ParserError> {
+        Parser::assemble(names, Vec::new(), cfg)
+    }
+
+    /// Compiles the `expandFields` of `cfg` over the pattern fields
+    /// `names` and builds the parser.
+    fn assemble(
+        mut names: Vec<Box<str>>,
+        patterns: Vec<ParserPattern>,
+        cfg: ParserConfig<'_>,
+    ) -> Result<Parser, ParserError> {
         let mut expand = Vec::with_capacity(cfg.expand_fields.len());
         // Names first, so a template may refer to any output field.
         let outs: Vec<usize> = cfg
@@ -530,6 +552,11 @@ impl Parser {
     /// every pattern, then the `expandFields` names not already listed.
     pub fn field_names(&self) -> &[Box<str>] {
         &self.names
+    }
+
+    /// Whether `trimSpace` is on.
+    pub(crate) fn trims(&self) -> bool {
+        self.trim_space
     }
 
     /// The compiled patterns, in `match` order.

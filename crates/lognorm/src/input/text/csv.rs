@@ -1,0 +1,281 @@
+//! `parser: csv:`: delimited rows (SPEC.md §9).
+//!
+//! A record is one csv row, as the csv-aware split cuts it (a quoted
+//! newline does not end a row; see `input::csv_split`). Fields are read
+//! with the `csv` crate's core reader: RFC 4180 quoting, a doubled quote
+//! inside quotes is one quote. The columns are named by `columns` (an
+//! empty name drops its column) or, with `hasHeader`, by the payload's
+//! header row: a header column names the schema field of that name, and
+//! a column no field declares is dropped. A row with another number of
+//! columns than the names is a record error naming both counts. Then
+//! `trimSpace`, `emptyValues` and `expandFields` run as for fastmatch.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+
+use super::Mismatch;
+use super::fastmatch::{self, ParseScratch, ParserConfig, ParserError, Span};
+
+/// No output field: the column is dropped.
+const DROP: u32 = u32::MAX;
+
+/// The `parser: csv:` block of a schema, as plain data.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct CsvConfig<'a> {
+    /// `delimiter`: one byte.
+    pub delimiter: u8,
+    /// `hasHeader`: the payload's first row names the columns.
+    pub has_header: bool,
+    /// `columns`: the name of each column (`""` drops it).
+    pub columns: Option<&'a [&'a str]>,
+    /// The schema's root field names (the names a header may use).
+    pub fields: &'a [&'a str],
+    pub empty_values: &'a [&'a str],
+    pub trim_space: bool,
+    pub expand_fields: &'a [(&'a str, &'a str)],
+}
+
+/// A compiled `parser: csv:` block.
+#[derive(Debug)]
+pub(crate) struct Parser {
+    delimiter: u8,
+    has_header: bool,
+    /// Tells this parser's header apart in [`CsvScratch`].
+    id: u64,
+    /// The output field of each column, when `columns` names them.
+    columns: Option<Box<[u32]>>,
+    post: fastmatch::Parser,
+}
+
+/// Per-thread state: the reader, the unquoted fields of the last row,
+/// and the column map of the last header seen.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CsvScratch {
+    reader: Option<(u8, Reader)>,
+    /// The fields of the last row, unquoted, one after another.
+    pub(crate) text: String,
+    ends: Vec<usize>,
+    /// `(parser id, header bytes)` that `header_map` was built for.
+    header_id: u64,
+    header: Vec<u8>,
+    header_map: Vec<u32>,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+/// A reader for `delimiter`.
+pub(crate) fn reader(delimiter: u8) -> Reader {
+    ReaderBuilder::new().delimiter(delimiter).build()
+}
+
+/// Reads one row of `input` into `buf` (unquoted fields one after
+/// another) and `ends` (the end of each field in `buf`); returns the
+/// number of fields and of bytes of `input` read. Never allocates once
+/// `buf` and `ends` are large enough. With `keep` false the fields are
+/// not kept (only the bytes read count): small buffers are reused.
+pub(crate) fn read_row(
+    reader: &mut Reader,
+    input: &[u8],
+    buf: &mut Vec<u8>,
+    ends: &mut Vec<usize>,
+    keep: bool,
+) -> (usize, usize) {
+    reader.reset();
+    // Unquoting only shrinks a row.
+    let want = if keep { input.len() + 1 } else { 256 };
+    if buf.len() < want {
+        buf.resize(want, 0);
+    }
+    if ends.len() < 8 {
+        ends.resize(8, 0);
+    }
+    let (mut rest, mut nout, mut nends, mut eof) = (input, 0, 0, false);
+    loop {
+        let out = buf.get_mut(nout..).unwrap_or_default();
+        let ends_out = ends.get_mut(nends..).unwrap_or_default();
+        let (res, nin, o, e) = reader.read_record(rest, out, ends_out);
+        rest = rest.get(nin..).unwrap_or_default();
+        nout += o;
+        nends += e;
+        match res {
+            ReadRecordResult::InputEmpty if !eof && rest.is_empty() => {
+                eof = true;
+            }
+            ReadRecordResult::OutputFull if !keep => nout = 0,
+            ReadRecordResult::OutputEndsFull if !keep => nends = 0,
+            ReadRecordResult::OutputFull => {
+                let len = buf.len();
+                buf.resize(len * 2 + 1, 0);
+            }
+            ReadRecordResult::OutputEndsFull => {
+                let len = ends.len();
+                ends.resize(len * 2, 0);
+            }
+            ReadRecordResult::InputEmpty
+            | ReadRecordResult::Record
+            | ReadRecordResult::End => break,
+        }
+    }
+    // The ends are relative to the row's output, as `buf` is.
+    (nends, input.len() - rest.len())
+}
+
+impl Parser {
+    /// Compiles a `csv` block. `delimiter` and the column names were
+    /// checked by the schema compiler.
+    pub(crate) fn compile(cfg: CsvConfig<'_>) -> Result<Parser, ParserError> {
+        let mut names: Vec<Box<str>> = Vec::new();
+        let intern = |names: &mut Vec<Box<str>>, n: &str| -> u32 {
+            let i = match names.iter().position(|x| **x == *n) {
+                Some(i) => i,
+                None => {
+                    names.push(n.into());
+                    names.len() - 1
+                }
+            };
+            u32::try_from(i).unwrap_or(DROP)
+        };
+        let columns =
+            cfg.columns.map(|cols| {
+                cols.iter()
+                    .map(|c| {
+                        if c.is_empty() { DROP } else { intern(&mut names, c) }
+                    })
+                    .collect()
+            });
+        if columns.is_none() {
+            for f in cfg.fields {
+                intern(&mut names, f);
+            }
+        }
+        let post = fastmatch::Parser::post_only(
+            names,
+            ParserConfig {
+                match_: &[],
+                empty_values: cfg.empty_values,
+                trim_space: cfg.trim_space,
+                expand_fields: cfg.expand_fields,
+            },
+        )?;
+        Ok(Parser {
+            delimiter: cfg.delimiter,
+            has_header: cfg.has_header,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            columns,
+            post,
+        })
+    }
+
+    /// The delimiter byte.
+    pub(crate) fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// Whether payloads start with a header row.
+    pub(crate) fn has_header(&self) -> bool {
+        self.has_header
+    }
+
+    /// The output field names: the columns (or the schema's fields, for
+    /// a header), then the `expandFields` names.
+    pub(crate) fn field_names(&self) -> &[Box<str>] {
+        self.post.field_names()
+    }
+
+    /// Reads one row; its values are then read from `s.text`.
+    pub(crate) fn parse(
+        &self,
+        row: &str,
+        header: &[u8],
+        s: &mut CsvScratch,
+        out: &mut ParseScratch,
+    ) -> Result<(), Mismatch> {
+        let CsvScratch {
+            reader: cached,
+            text,
+            ends,
+            header_id,
+            header: seen,
+            header_map,
+        } = s;
+        let reader = match cached {
+            Some((d, r)) if *d == self.delimiter => r,
+            slot => {
+                &mut slot.insert((self.delimiter, reader(self.delimiter))).1
+            }
+        };
+        let map: &[u32] = match &self.columns {
+            Some(c) => c,
+            None => {
+                if header.is_empty() {
+                    return Err(Mismatch::NoHeader);
+                }
+                if *header_id != self.id || seen != header {
+                    self.map_header(reader, header, header_map);
+                    *header_id = self.id;
+                    seen.clear();
+                    seen.extend_from_slice(header);
+                }
+                header_map
+            }
+        };
+        let mut buf = std::mem::take(text).into_bytes();
+        let (n, read) = read_row(reader, row.as_bytes(), &mut buf, ends, true);
+        let len = ends.get(..n).and_then(|e| e.last()).copied().unwrap_or(0);
+        buf.truncate(len);
+        *text = match String::from_utf8(buf) {
+            Ok(t) => t,
+            // Unquoting keeps UTF-8 valid; this is never reached.
+            Err(_) => return Err(Mismatch::NoMatch),
+        };
+        if read < row.len() {
+            return Err(Mismatch::Rows);
+        }
+        if n != map.len() {
+            return Err(Mismatch::Columns { found: n, expected: map.len() });
+        }
+        let ends = ends.get(..n).unwrap_or_default();
+        let starts = std::iter::once(0).chain(ends.iter().copied());
+        self.post.finish(
+            text,
+            out,
+            map.iter().zip(starts.zip(ends)).filter_map(|(&o, (a, &b))| {
+                (o != DROP).then_some((o as usize, Span::line(a, b)))
+            }),
+        );
+        Ok(())
+    }
+
+    /// Builds the column map of `header` (on a new header only).
+    #[cold]
+    fn map_header(
+        &self,
+        reader: &mut Reader,
+        header: &[u8],
+        map: &mut Vec<u32>,
+    ) {
+        let (mut buf, mut ends) = (Vec::new(), Vec::new());
+        let (n, _) = read_row(reader, header, &mut buf, &mut ends, true);
+        map.clear();
+        let mut start = 0;
+        for &end in ends.get(..n).unwrap_or_default() {
+            let name = buf.get(start..end).unwrap_or_default();
+            let name =
+                if self.post_trims() { name.trim_ascii() } else { name };
+            let out = self
+                .field_names()
+                .iter()
+                .position(|f| f.as_bytes() == name)
+                .and_then(|i| u32::try_from(i).ok())
+                .unwrap_or(DROP);
+            map.push(out);
+            start = end;
+        }
+    }
+
+    /// Whether `trimSpace` is on (header names are trimmed too).
+    fn post_trims(&self) -> bool {
+        self.post.trims()
+    }
+}
