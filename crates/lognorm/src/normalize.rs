@@ -9,7 +9,7 @@ use crate::error::{FieldError, RecordError, RecordErrorKind as K};
 use crate::event::Event;
 use crate::input::json::{Strings, with_tape};
 use crate::input::split::Record;
-use crate::input::text::{Mismatch, TextCaptures, TextParser};
+use crate::input::text::{Mismatch, TextCaptures, TextParser, Values};
 use crate::limits::Limits;
 use crate::registry::LogType;
 use crate::schema::Schema;
@@ -161,11 +161,12 @@ pub(crate) fn walk_text<S: Sink>(
     };
     let sources = schema.text_sources.iter();
     let mut wrote = false;
+    let values = parser.values(captures, line);
     if schema.root.transforms {
-        return transformed_text(w, schema, parser, captures, line);
+        return transformed_text(w, schema, values);
     }
     for (field, &source) in schema.root.fields.iter().zip(sources) {
-        let found = match parser.get(captures, line, source as usize) {
+        let found = match values.get(source as usize) {
             Some(value) => Found::Text(value),
             None => Found::Missing,
         };
@@ -182,14 +183,12 @@ pub(crate) fn walk_text<S: Sink>(
 fn transformed_text<S: Sink>(
     w: &mut Walker<'_, S>,
     schema: &Schema,
-    parser: &TextParser,
-    captures: &TextCaptures,
-    line: &str,
+    values: Values<'_>,
 ) -> Result<(), FieldError> {
     let sources = schema.text_sources.iter();
     let mut wrote = false;
     for (field, &source) in schema.root.fields.iter().zip(sources) {
-        let found = match parser.get(captures, line, source as usize) {
+        let found = match values.get(source as usize) {
             Some(value) => Found::Text(value),
             None => Found::Missing,
         };

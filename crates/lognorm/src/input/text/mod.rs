@@ -106,23 +106,38 @@ impl TextParser {
         if ok { Ok(line) } else { Err(Mismatch::NoMatch) }
     }
 
-    /// The value of field `i` after a successful [`parse`] that returned
-    /// `line`; `None` when the field is absent (not matched, or one of
-    /// the schema's `emptyValues`).
+    /// The text the values of a successful [`parse`] that returned
+    /// `line` are read from: the line, or a csv row's unquoted fields.
+    /// Taken once per record, so reading each field is one lookup.
     ///
     /// [`parse`]: TextParser::parse
     #[inline]
-    pub fn get<'a>(
+    pub fn values<'a>(
         &self,
         caps: &'a TextCaptures,
         line: &'a str,
-        i: usize,
-    ) -> Option<&'a str> {
-        match &self.kind {
-            TextKind::Fastmatch(_) | TextKind::Regex(_) => {
-                caps.fastmatch.get(line, i)
-            }
-            TextKind::Csv(_) => caps.fastmatch.get(&caps.csv.text, i),
-        }
+    ) -> Values<'a> {
+        let text = match &self.kind {
+            TextKind::Fastmatch(_) | TextKind::Regex(_) => line,
+            TextKind::Csv(_) => &caps.csv.text,
+        };
+        Values { caps: &caps.fastmatch, text }
+    }
+}
+
+/// The values of a matched text record (see [`TextParser::values`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Values<'a> {
+    caps: &'a fastmatch::ParseScratch,
+    text: &'a str,
+}
+
+impl<'a> Values<'a> {
+    /// The value of field `i` (an index into [`TextParser::field_names`]);
+    /// `None` when the field is absent (not matched, or one of the
+    /// schema's `emptyValues`).
+    #[inline]
+    pub fn get(self, i: usize) -> Option<&'a str> {
+        self.caps.get(self.text, i)
     }
 }
