@@ -3,9 +3,9 @@
 //! lognorm reads [Panther]-format YAML log schemas at run time, compiles
 //! each into a plan that is cheap to run and safe to share between
 //! threads, and normalizes records (JSON objects, or text records matched
-//! by a `fastmatch`, `regex` or `csv` parser) into the row Panther's data lake stores: the
-//! declared fields coerced to their types, timestamps in UTC, and the
-//! `p_*` fields (`p_log_type`, `p_row_id`, `p_event_time`,
+//! by a `fastmatch`, `regex` or `csv` parser) into the row Panther's data
+//! lake stores: the declared fields coerced to their types, timestamps in
+//! UTC, and the `p_*` fields (`p_log_type`, `p_row_id`, `p_event_time`,
 //! `p_parse_time`, the `p_any_*` indicator sets).
 //!
 //! It is a pure library: no I/O on the normalizing path, no clock, no
