@@ -135,3 +135,79 @@ fn schema_errors_name_the_node() {
          column) or `hasHeader: true`"
     );
 }
+
+/// Fields of generated csv rows: letters with the bytes csv must quote
+/// (the delimiter, quotes, line breaks) and spaces, never blank (a row of
+/// blank fields can print as a blank line, which is no record).
+fn csv_field() -> impl proptest::strategy::Strategy<Value = String> {
+    proptest::string::string_regex("[a-z][a-z ,\"\n]{0,12}").unwrap()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+    /// N rows in, N events out, each with the fields the `csv` crate
+    /// reads from the whole payload: quoting, doubled quotes and quoted
+    /// line breaks split and unquote as the `csv` crate does.
+    #[test]
+    fn csv_rows_split_as_the_csv_crate_reads_them(
+        width in 1usize..5,
+        rows in proptest::collection::vec(
+            proptest::collection::vec(csv_field(), 4), 0..8
+        ),
+        crlf: bool,
+    ) {
+        let names: Vec<String> = (0..width).map(|i| format!("c{i}")).collect();
+        let mut w = csv::WriterBuilder::new()
+            .terminator(if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
+            .from_writer(Vec::new());
+        w.write_record(&names).unwrap();
+        for row in &rows {
+            w.write_record(&row[..width]).unwrap();
+        }
+        let payload = String::from_utf8(w.into_inner().unwrap()).unwrap();
+
+        // The oracle: the csv crate reading the whole payload.
+        let want: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .from_reader(payload.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        proptest::prop_assert_eq!(want.len(), rows.len());
+
+        let mut yaml = "schema: Test.Csv\nparser:\n  csv:\n    delimiter: ','\n    \
+                        hasHeader: true\nfields:\n".to_owned();
+        for n in &names {
+            yaml += &format!("  - name: {n}\n    type: string\n");
+        }
+        let mut b = Registry::builder();
+        b.add_yaml("t.yml", &yaml).unwrap();
+        let registry = b.build();
+        let lt = registry.log_type("Test.Csv").unwrap();
+        let mut ctx =
+            Context::new("2024-01-01T00:00:00Z".parse().unwrap(), *b"tparse");
+        let mut scratch = Scratch::new();
+        let mut got = Vec::new();
+        for record in lt.split(payload.as_bytes()) {
+            let raw = record.bytes();
+            let event = lt.normalize(record, &mut ctx, &mut scratch);
+            let row = match event {
+                Ok(e) => e.row().to_owned(),
+                Err(e) => {
+                    proptest::prop_assert_eq!(e.raw(), raw);
+                    return Err(proptest::test_runner::TestCaseError::fail(
+                        format!("{e}\n{payload:?}"),
+                    ));
+                }
+            };
+            let v: serde_json::Value = serde_json::from_str(&row).unwrap();
+            got.push(
+                names
+                    .iter()
+                    .map(|n| v[n].as_str().unwrap_or_default().to_owned())
+                    .collect::<Vec<_>>(),
+            );
+        }
+        proptest::prop_assert_eq!(got, want, "{:?}", payload);
+    }
+}
