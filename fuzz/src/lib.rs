@@ -2176,3 +2176,85 @@ pub fn time_parse(data: &[u8]) {
         }
     }
 }
+
+// ---------------------------------------------------------------------
+// text_parsers
+// ---------------------------------------------------------------------
+
+/// A `regex` or `csv` log type and a payload for it.
+#[derive(Arbitrary, Debug)]
+pub struct TextParserInput<'a> {
+    /// `csv` (else `regex`).
+    pub csv: bool,
+    /// A `match` part of the regex parser (grok `%{…}` included).
+    pub pattern: &'a str,
+    /// A `patternDefinitions` entry.
+    pub definition: Option<(&'a str, &'a str)>,
+    /// The csv delimiter.
+    pub delimiter: char,
+    /// `hasHeader` (else `columns`).
+    pub header: bool,
+    /// `skipPrefix`.
+    pub skip_prefix: Option<&'a str>,
+    /// The payload.
+    pub payload: &'a [u8],
+}
+
+/// The `text_parsers` target: a `regex` or `csv` schema built from the
+/// input either compiles or is refused with a one-line error at its
+/// place in the document; when it compiles, the payload splits into
+/// records that are slices of it, and every record gives exactly one
+/// outcome (an error carrying the record's bytes), the same with a fresh
+/// scratch; no input panics.
+pub fn text_parsers(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let Ok(input) = TextParserInput::arbitrary(&mut u) else { return };
+    text_parsers_input(&input);
+}
+
+/// [`text_parsers`] on a decoded input.
+pub fn text_parsers_input(input: &TextParserInput<'_>) {
+    // JSON strings are YAML double-quoted scalars.
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut yaml = String::from("schema: Fuzz.Text\nparser:\n");
+    if input.csv {
+        let _ = writeln!(
+            yaml,
+            "  csv:\n    delimiter: {}",
+            q(&input.delimiter.to_string())
+        );
+        if input.header {
+            yaml.push_str("    hasHeader: true\n");
+        } else {
+            yaml.push_str("    columns: [a, b, c]\n");
+        }
+    } else {
+        let _ = writeln!(yaml, "  regex:\n    match: [{}]", q(input.pattern));
+        if let Some((name, pattern)) = input.definition {
+            let _ = writeln!(
+                yaml,
+                "    patternDefinitions: {{{}: {}}}",
+                q(name),
+                q(pattern)
+            );
+        }
+    }
+    if let Some(prefix) = input.skip_prefix {
+        let _ = writeln!(yaml, "    skipPrefix: {}", q(prefix));
+    }
+    yaml.push_str(
+        "fields:\n  - name: a\n    type: string\n  - name: b\n    type: \
+         string\n  - name: c\n    type: string\n",
+    );
+    let mut builder = Registry::builder();
+    match builder.add_yaml("fuzz.yml", &yaml) {
+        Err(e) => check_schema_error(&e, &yaml),
+        Ok(_) => {
+            let registry = builder.build();
+            let Some(log_type) = registry.log_type("Fuzz.Text") else {
+                panic!("a compiled schema is not registered")
+            };
+            check_payload(log_type, None, input.payload, None);
+        }
+    }
+}

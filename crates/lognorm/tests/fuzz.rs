@@ -216,7 +216,7 @@ const CASES: &[(&str, &str)] = &[
 type Check = fn(&[u8]);
 
 /// The fuzz targets and their property checks.
-const TARGETS: [(&str, Check); 7] = [
+const TARGETS: [(&str, Check); 8] = [
     ("schema_yaml", props::schema_yaml),
     ("fastmatch_compile", props::fastmatch_compile),
     ("fastmatch_match", props::fastmatch_match),
@@ -224,6 +224,7 @@ const TARGETS: [(&str, Check); 7] = [
     ("normalize_json", props::normalize_json),
     ("normalize_text", props::normalize_text),
     ("time_parse", props::time_parse),
+    ("text_parsers", props::text_parsers),
 ];
 
 #[test]
@@ -263,4 +264,49 @@ fn fuzz_properties_fail_when_broken() {
         lognorm::Registry::builder().add_yaml("fuzz.yml", yaml).unwrap_err();
     props::check_schema_error(&err, yaml);
     props::check_schema_error(&err, "schema: X");
+}
+
+/// The `text_parsers` properties over inputs made from fixed seeds
+/// (cargo-fuzz explores further; this keeps the target's checks exercised
+/// in every `cargo test`): regex and csv schemas from pieces that compile
+/// and pieces that do not, with payloads of their kind.
+#[test]
+fn text_parsers_hold_on_generated_inputs() {
+    const PATTERNS: [&str; 8] = [
+        "%{IP:a} %{WORD:b}",
+        "(?P<a>[^,]*),(?P<b>.*)",
+        "%{COMMONAPACHELOG}",
+        "%{MINE:c}",
+        "(?P<a>\\d+",
+        "%{NOPE}",
+        "(?P<a>x)(?P<a>y)",
+        "^(?P<c>.*)$",
+    ];
+    const PAYLOADS: [&[u8]; 6] = [
+        b"1.2.3.4 GET\n5.6.7.8 POST\n",
+        b"a,b,c\nx,\"y\n,z\",w\n\"unclosed",
+        b"a,b\n1,2,3\n\n4\n",
+        b"127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 2\n",
+        b"\xff\xfe,\n,,,\n",
+        b"",
+    ];
+    let mut n = 0;
+    for (i, pattern) in PATTERNS.iter().enumerate() {
+        for (j, payload) in PAYLOADS.iter().enumerate() {
+            for csv in [false, true] {
+                let input = props::TextParserInput {
+                    csv,
+                    pattern,
+                    definition: (i % 2 == 0).then_some(("MINE", "[a-z]+")),
+                    delimiter: [',', '\t', ';', '"'][j % 4],
+                    header: (i + j) % 2 == 0,
+                    skip_prefix: (j == 3).then_some("127."),
+                    payload,
+                };
+                props::text_parsers_input(&input);
+                n += 1;
+            }
+        }
+    }
+    assert_eq!(n, 96);
 }
