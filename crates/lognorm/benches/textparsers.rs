@@ -1,0 +1,192 @@
+//! The regex and csv text parsers end to end, against what a Rust user
+//! would otherwise pick, on the same bytes in the same run:
+//!
+//! - `text/regex/lognorm`: 10,000 generated Apache access lines split and
+//!   normalized by a `parser: regex` log type (capture, coercion of the
+//!   status and size, the timestamp, the client IP indicator, the row);
+//! - `text/regex/regex_captures`: the `regex` crate's captures of the same
+//!   pattern on each line, nothing else (the issue's floor: lognorm should
+//!   cost at most 1.3× it);
+//! - `text/csv/lognorm`: a 10,000-row CSV export with a header and quoted
+//!   fields split and normalized by a `parser: csv` log type;
+//! - `text/csv/csv_byte_records`: the `csv` crate reading the same payload
+//!   into a reused `ByteRecord` (target: lognorm at least 0.5× its
+//!   throughput).
+//!
+//! Each variant's result is checked once before it is timed.
+//!
+//! ```text
+//! cargo bench --bench textparsers
+//! ```
+
+mod rng;
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use lognorm::{Context, Registry, Scratch};
+use regex::Regex;
+use rng::XorShift;
+
+const SEED: u64 = 0x7e57_9a25_e125_2024;
+const LINES: usize = 10_000;
+
+/// The access-line pattern, in classes both engines read alike (no `\d`,
+/// which lognorm makes ASCII as Go's RE2 does).
+const APACHE: &str = concat!(
+    r#"(?P<clientip>[^ ]+) [^ ]+ (?P<auth>[^ ]+) \[(?P<timestamp>[^\]]+)\] "#,
+    r#""(?P<verb>[A-Z]+) (?P<request>[^ ]+) HTTP/(?P<httpversion>[0-9.]+)" "#,
+    r#"(?P<response>[0-9]{3}) (?P<bytes>[0-9]+|-)"#,
+);
+
+fn apache_schema() -> String {
+    format!(
+        "schema: Bench.Apache\nparser:\n  regex:\n    match:\n      - '{APACHE}'\n    \
+         emptyValues: ['-']\nfields:\n  - name: clientip\n    type: string\n    \
+         indicators: [ip]\n  - name: auth\n    type: string\n  - name: timestamp\n    \
+         type: timestamp\n    timeFormat: '%d/%b/%Y:%H:%M:%S %z'\n    isEventTime: true\n  \
+         - name: verb\n    type: string\n  - name: request\n    type: string\n  \
+         - name: httpversion\n    type: string\n  - name: response\n    type: smallint\n  \
+         - name: bytes\n    type: bigint\n"
+    )
+}
+
+const CSV_SCHEMA: &str = "schema: Bench.Export\nparser:\n  csv:\n    delimiter: ','\n    \
+                          hasHeader: true\nfields:\n  - name: id\n    type: bigint\n  \
+                          - name: user\n    type: string\n    indicators: [email]\n  \
+                          - name: action\n    type: string\n  - name: detail\n    \
+                          type: string\n  - name: at\n    type: timestamp\n    \
+                          timeFormats: [rfc3339]\n    isEventTime: true\n";
+
+fn apache_payload() -> Vec<u8> {
+    let mut rng = XorShift::new(SEED);
+    let mut out = String::new();
+    for i in 0..LINES {
+        rng::ipv4(&mut rng, &mut out);
+        let user = if rng.chance(70) { "-" } else { "frank" };
+        let verb = rng.pick(&["GET", "POST", "PUT", "DELETE"]);
+        let status = rng.pick(&["200", "404", "500", "302"]);
+        let bytes = if rng.chance(10) {
+            "-".to_owned()
+        } else {
+            rng.below(90_000).to_string()
+        };
+        out += &format!(
+            " - {user} [{:02}/Oct/2024:13:{:02}:{:02} -0700] \"{verb} /app/{i}/item?q={} HTTP/1.1\" {status} {bytes}\n",
+            1 + i % 28,
+            i % 60,
+            (i * 7) % 60,
+            rng.below(1_000_000),
+        );
+    }
+    out.into_bytes()
+}
+
+fn csv_payload() -> Vec<u8> {
+    let mut rng = XorShift::new(SEED ^ 1);
+    let mut out = String::from("id,user,action,detail,at\n");
+    for i in 0..LINES {
+        let action = rng.pick(&["login", "logout", "export", "delete"]);
+        let detail = if rng.chance(30) {
+            format!("\"said \"\"hi\"\", then {}\nand left\"", rng.below(1000))
+        } else {
+            format!("plain note {}", rng.below(1000))
+        };
+        out += &format!(
+            "{i},user{}@example.com,{action},{detail},2024-06-{:02}T12:{:02}:00Z\n",
+            rng.below(500),
+            1 + i % 28,
+            i % 60,
+        );
+    }
+    out.into_bytes()
+}
+
+fn text(c: &mut Criterion) {
+    let mut b = Registry::builder();
+    b.add_yaml("apache.yml", &apache_schema()).expect("schema");
+    b.add_yaml("export.yml", CSV_SCHEMA).expect("schema");
+    let registry = b.build();
+    let parse_time = "2024-06-03T12:00:00Z".parse().expect("time");
+
+    // regex
+    let apache = registry.log_type("Bench.Apache").expect("log type");
+    let payload = apache_payload();
+    let re = Regex::new(APACHE).expect("regex");
+    let mut ctx = Context::new(parse_time, *b"bench0");
+    let mut scratch = Scratch::new();
+    let events = apache
+        .split(&payload)
+        .filter(|&r| apache.normalize(r, &mut ctx, &mut scratch).is_ok())
+        .count();
+    assert_eq!(events, LINES, "every access line normalizes");
+    let matched =
+        payload.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count();
+    assert_eq!(matched, LINES);
+    let mut g = c.benchmark_group("text/regex");
+    g.throughput(Throughput::Bytes(payload.len() as u64));
+    g.bench_function("lognorm", |bch| {
+        bch.iter(|| {
+            let mut n = 0;
+            for r in apache.split(black_box(&payload)) {
+                if let Ok(e) = apache.normalize(r, &mut ctx, &mut scratch) {
+                    n += e.row_bytes().len();
+                }
+            }
+            n
+        });
+    });
+    let text = std::str::from_utf8(&payload).expect("utf-8");
+    let mut locs = re.capture_locations();
+    assert!(text.lines().all(|l| re.captures_read(&mut locs, l).is_some()));
+    g.bench_function("regex_captures", |bch| {
+        bch.iter(|| {
+            let mut n = 0;
+            for line in black_box(text).lines() {
+                if re.captures_read(&mut locs, line).is_some() {
+                    n += locs.get(1).map_or(0, |(s, e)| e - s);
+                }
+            }
+            n
+        });
+    });
+    g.finish();
+
+    // csv
+    let export = registry.log_type("Bench.Export").expect("log type");
+    let payload = csv_payload();
+    let events = export
+        .split(&payload)
+        .filter(|&r| export.normalize(r, &mut ctx, &mut scratch).is_ok())
+        .count();
+    assert_eq!(events, LINES, "every csv row normalizes");
+    let mut g = c.benchmark_group("text/csv");
+    g.throughput(Throughput::Bytes(payload.len() as u64));
+    g.bench_function("lognorm", |bch| {
+        bch.iter(|| {
+            let mut n = 0;
+            for r in export.split(black_box(&payload)) {
+                if let Ok(e) = export.normalize(r, &mut ctx, &mut scratch) {
+                    n += e.row_bytes().len();
+                }
+            }
+            n
+        });
+    });
+    let mut record = csv::ByteRecord::new();
+    g.bench_function("csv_byte_records", |bch| {
+        bch.iter(|| {
+            let mut rdr = csv::Reader::from_reader(black_box(&payload[..]));
+            let mut n = 0;
+            while rdr.read_byte_record(&mut record).expect("csv") {
+                n += record.len();
+            }
+            assert_eq!(n, LINES * 5);
+            n
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, text);
+criterion_main!(benches);
