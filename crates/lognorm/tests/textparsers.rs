@@ -211,3 +211,34 @@ proptest::proptest! {
         proptest::prop_assert_eq!(got, want, "{:?}", payload);
     }
 }
+
+/// One scratch shared by two csv log types whose payloads have the same
+/// header: each maps the header to its own fields (the header's column
+/// map is cached by value, never taken from the other parser).
+#[test]
+fn csv_log_types_sharing_a_scratch_keep_their_own_columns() {
+    let mut b = Registry::builder();
+    for (name, field) in [("Test.CsvOne", "a"), ("Test.CsvTwo", "b")] {
+        let yaml = format!(
+            "schema: {name}\nparser:\n  csv:\n    delimiter: ','\n    \
+             hasHeader: true\nfields:\n  - name: {field}\n    type: string\n"
+        );
+        b.add_yaml("t.yml", &yaml).unwrap();
+    }
+    let registry = b.build();
+    let one = registry.log_type("Test.CsvOne").unwrap();
+    let two = registry.log_type("Test.CsvTwo").unwrap();
+    let payload = b"a,b\nx,y\n";
+    let mut ctx =
+        Context::new("2024-01-01T00:00:00Z".parse().unwrap(), *b"tparse");
+    let mut scratch = Scratch::new();
+    let mut rows = Vec::new();
+    for lt in [one, two, one] {
+        let record = lt.split(payload).next().unwrap();
+        let event = lt.normalize(record, &mut ctx, &mut scratch).unwrap();
+        rows.push(
+            event.row().split(",\"p_log_type").next().unwrap().to_owned(),
+        );
+    }
+    assert_eq!(rows, [r#"{"a":"x""#, r#"{"b":"y""#, r#"{"a":"x""#]);
+}

@@ -10,8 +10,6 @@
 //! columns than the names is a record error naming both counts. Then
 //! `trimSpace`, `emptyValues` and `expandFields` run as for fastmatch.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 
 use super::Mismatch;
@@ -41,8 +39,6 @@ pub(crate) struct CsvConfig<'a> {
 pub(crate) struct Parser {
     delimiter: u8,
     has_header: bool,
-    /// Tells this parser's header apart in [`CsvScratch`].
-    id: u64,
     /// The output field of each column, when `columns` names them.
     columns: Option<Box<[u32]>>,
     post: fastmatch::Parser,
@@ -56,13 +52,15 @@ pub(crate) struct CsvScratch {
     /// The fields of the last row, unquoted, one after another.
     pub(crate) text: String,
     ends: Vec<usize>,
-    /// `(parser id, header bytes)` that `header_map` was built for.
-    header_id: u64,
+    /// The output fields and header bytes that `header_map` was built
+    /// for: a scratch shared by several csv log types (or one kept past
+    /// a registry) never reuses another parser's map. (Compared by
+    /// value: no global counter tells parsers apart, as the crate keeps
+    /// no global state.)
+    header_fields: Vec<Box<str>>,
     header: Vec<u8>,
     header_map: Vec<u32>,
 }
-
-static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 
 /// A reader for `delimiter`.
 pub(crate) fn reader(delimiter: u8) -> Reader {
@@ -161,7 +159,6 @@ impl Parser {
         Ok(Parser {
             delimiter: cfg.delimiter,
             has_header: cfg.has_header,
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             columns,
             post,
         })
@@ -195,7 +192,7 @@ impl Parser {
             reader: cached,
             text,
             ends,
-            header_id,
+            header_fields,
             header: seen,
             header_map,
         } = s;
@@ -211,9 +208,11 @@ impl Parser {
                 if header.is_empty() {
                     return Err(Mismatch::NoHeader);
                 }
-                if *header_id != self.id || seen != header {
+                let fields = self.post.field_names();
+                if seen != header || header_fields[..] != fields[..] {
                     self.map_header(reader, header, header_map);
-                    *header_id = self.id;
+                    header_fields.clear();
+                    header_fields.extend(fields.iter().cloned());
                     seen.clear();
                     seen.extend_from_slice(header);
                 }
