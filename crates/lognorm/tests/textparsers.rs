@@ -242,3 +242,35 @@ fn csv_log_types_sharing_a_scratch_keep_their_own_columns() {
     }
     assert_eq!(rows, [r#"{"a":"x""#, r#"{"b":"y""#, r#"{"a":"x""#]);
 }
+
+/// One scratch shared by regex log types: each uses capture slots of its
+/// own regex (two patterns with different group counts, alternating).
+#[test]
+fn regex_log_types_sharing_a_scratch_use_their_own_slots() {
+    let mut b = Registry::builder();
+    for (name, pattern) in [
+        ("Test.ReOne", "(?P<a>[a-z]+)"),
+        ("Test.ReTwo", "(?P<b>[0-9]+)-(?P<a>[a-z]+)"),
+    ] {
+        let yaml = format!(
+            "schema: {name}\nparser:\n  regex:\n    match: ['{pattern}']\n\
+             fields:\n  - name: a\n    type: string\n  - name: b\n    type: string\n"
+        );
+        b.add_yaml("t.yml", &yaml).unwrap();
+    }
+    let registry = b.build();
+    let one = registry.log_type("Test.ReOne").unwrap();
+    let two = registry.log_type("Test.ReTwo").unwrap();
+    let mut ctx =
+        Context::new("2024-01-01T00:00:00Z".parse().unwrap(), *b"tparse");
+    let mut scratch = Scratch::new();
+    let mut rows = Vec::new();
+    for (lt, line) in [(one, "x 12-yz"), (two, "x 12-yz"), (one, "12-yz")] {
+        let record = lt.split(line.as_bytes()).next().unwrap();
+        let event = lt.normalize(record, &mut ctx, &mut scratch).unwrap();
+        rows.push(
+            event.row().split(",\"p_log_type").next().unwrap().to_owned(),
+        );
+    }
+    assert_eq!(rows, [r#"{"a":"x""#, r#"{"a":"yz","b":"12""#, r#"{"a":"yz""#]);
+}

@@ -23,7 +23,6 @@
 //! [grok library]: super::grok
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use regex::{CaptureLocations, Regex};
 
@@ -105,8 +104,6 @@ fn clip(s: &str) -> String {
 #[derive(Debug)]
 pub(crate) struct Parser {
     re: Regex,
-    /// Tells this regex's capture slots apart in [`RegexScratch`].
-    id: u64,
     /// `(capture group, output field)` of every named group, in the
     /// order of the groups in the pattern.
     groups: Box<[(usize, usize)]>,
@@ -117,7 +114,10 @@ pub(crate) struct Parser {
 /// Per-thread capture slots of the last few regexes used.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct RegexScratch {
-    locs: Vec<(u64, CaptureLocations)>,
+    /// Capture slots by regex. Each entry keeps a clone of its regex
+    /// (an `Arc`), so the pattern text it points to stays allocated and
+    /// its address identifies the regex: no global counter is needed.
+    locs: Vec<(Regex, CaptureLocations)>,
 }
 
 /// A pattern text being expanded: what is left of it, the offset of
@@ -419,8 +419,6 @@ fn build(
     })
 }
 
-static NEXT_ID: AtomicU64 = AtomicU64::new(0);
-
 impl Parser {
     /// Compiles a `regex` block.
     pub(crate) fn compile(cfg: RegexConfig<'_>) -> Result<Parser, RegexError> {
@@ -494,12 +492,7 @@ impl Parser {
         .map_err(|e| {
             error(Place::Expand(e.expand_index().unwrap_or(0)), e.to_string())
         })?;
-        Ok(Parser {
-            re,
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            groups: groups.into_boxed_slice(),
-            post,
-        })
+        Ok(Parser { re, groups: groups.into_boxed_slice(), post })
     }
 
     /// The output field names: the captures in pattern order, then the
@@ -517,13 +510,17 @@ impl Parser {
         out: &mut ParseScratch,
     ) -> bool {
         let locs = &mut scratch.locs;
-        let i = match locs.iter().position(|(id, _)| *id == self.id) {
+        let mine = self.re.as_str();
+        let i = match locs
+            .iter()
+            .position(|(re, _)| std::ptr::eq(re.as_str(), mine))
+        {
             Some(i) => i,
             None => {
                 if locs.len() >= LOCS_KEPT {
                     locs.remove(0);
                 }
-                locs.push((self.id, self.re.capture_locations()));
+                locs.push((self.re.clone(), self.re.capture_locations()));
                 locs.len() - 1
             }
         };
