@@ -781,11 +781,18 @@ fn as_pairs<'p>(records: &[Record<'p>]) -> Vec<(usize, &'p [u8])> {
     records.iter().map(|r| (r.offset(), r.bytes())).collect()
 }
 
-/// `DIGITS{1,20} SP <` at `i`.
+/// `DIGITS{1,20} SP <` at `i`, or an empty frame `0 ` followed by such a
+/// start or by the end of the payload.
 fn is_frame_start(p: &[u8], i: usize) -> bool {
-    let rest = p.get(i..).unwrap_or_default();
-    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    (1..=20).contains(&digits) && rest.get(digits..digits + 2) == Some(b" <")
+    let message = |i: usize| {
+        let rest = p.get(i..).unwrap_or_default();
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        (1..=20).contains(&digits)
+            && rest.get(digits..digits + 2) == Some(b" <")
+    };
+    message(i)
+        || (p.get(i..i + 2) == Some(b"0 ")
+            && (i + 2 == p.len() || message(i + 2)))
 }
 
 /// Whether a line starting with `c` ends a JSON value still open before

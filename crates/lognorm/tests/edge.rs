@@ -731,3 +731,37 @@ fn syntax_errors_name_the_end_of_input_and_the_bytes_after_the_value() {
     );
     assert_eq!(one(br#"{"e":"{\"x\":1}"}"#), ok(r#"{"e":{"x":1}}"#));
 }
+
+// ---- drain bodies as captured (issue 17, item 4) ----
+
+/// Logplex frames written back to back without a line break are split
+/// where each count lands on the next frame's start, and a frame with a
+/// count of zero is an empty record that fails to match: no frame is
+/// merged with its neighbour, and the frames after it normalize.
+#[test]
+fn drain_frames_back_to_back_and_empty_frames_stand_alone() {
+    let msg =
+        |n: u8| format!("<190>1 2024-05-01T12:20:0{n}Z host app web.1 - m{n}");
+    let frame = |n: u8| format!("{} {}", msg(n).len(), msg(n));
+    let payload = format!("{}{}0 {}0 ", frame(1), frame(2), frame(3));
+    let got = outcomes(heroku(), payload.as_bytes());
+    assert_eq!(got.len(), 5, "{got:#?}");
+    for (i, n) in [(0, 1), (1, 2), (3, 3)] {
+        assert!(
+            got[i].contains(&format!(r#""message":"m{n}""#)),
+            "{}",
+            got[i]
+        );
+    }
+    for i in [2, 4] {
+        assert!(
+            got[i].starts_with("error: ")
+                && got[i].ends_with(
+                    "expected a line matching one of the schema's patterns, \
+                     found `0 `"
+                ),
+            "{}",
+            got[i]
+        );
+    }
+}

@@ -302,9 +302,13 @@ pub enum Framing {
     /// `application/logplex-1`): a body of frames `LEN SP MSG`, where `LEN`
     /// is the byte count of `MSG` including its trailing newline.
     ///
-    /// A *frame start* is 1 to 20 ASCII digits, a space and `<`. Each frame
-    /// is one record: `LEN SP MSG` from the first digit, without one
-    /// trailing `\n` or `\r\n`, so a pattern still sees the length.
+    /// A *frame start* is 1 to 20 ASCII digits, a space and `<`; or an
+    /// empty frame `0 ` that is followed by such a start or by the end of
+    /// the body (a frame with a count of zero: a record of its own, which
+    /// fails to match, so it merges with no neighbour). Each frame is one
+    /// record: `LEN SP MSG` from the first digit, without one trailing
+    /// `\n` or `\r\n`, so a pattern still sees the length. Frames written
+    /// back to back without line breaks are split where each count lands.
     ///
     /// **Trusted counts.** Let `end` be the index just past the `LEN`
     /// bytes after `LEN SP`. The count is trusted when `LEN` has at most 9
@@ -1408,10 +1412,32 @@ fn scan_element<const EOF: bool>(
 }
 
 /// If an octet-counted frame starts at `i` (1 to [`MAX_LEN_DIGITS`]
-/// digits, a space, `<`), returns the number of digits; [`More`] when the
-/// input ends before that is known.
+/// digits, a space, `<`; or `0 `, an empty frame, when a frame of a
+/// message or the end of the body follows it), returns the number of
+/// digits; [`More`] when the input ends before that is known.
 #[inline]
 fn frame_start<const EOF: bool>(
+    p: &[u8],
+    i: usize,
+) -> Result<Option<usize>, More> {
+    let found = message_frame_start::<EOF>(p, i)?;
+    if found.is_some() || p.get(i..i + 2) != Some(b"0 ") {
+        return Ok(found);
+    }
+    // `0 `: a frame with nothing in it, so a sender's empty frame is one
+    // record of its own and merges with no neighbour. What follows must
+    // start a frame of a message (not another `0 `: no chains, so the
+    // check stays O(1)) or end the body.
+    let next = i + 2;
+    if next == p.len() {
+        return if EOF { Ok(Some(1)) } else { Err(More) };
+    }
+    Ok(message_frame_start::<EOF>(p, next)?.map(|_| 1))
+}
+
+/// [`frame_start`] for a frame that holds a message: `DIGITS SP <`.
+#[inline]
+fn message_frame_start<const EOF: bool>(
     p: &[u8],
     i: usize,
 ) -> Result<Option<usize>, More> {
