@@ -169,6 +169,17 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
     let mut scratch = Scratch::new();
     let mut all_ok = true;
     for input in inputs {
+        let name_of_input = input_name(input);
+        // One record: its row to `rows`, or its dead letter to `dead`;
+        // whether it normalized.
+        let mut one = |record: lognorm::Record<'_>| match log_type.normalize(
+            record,
+            &mut ctx,
+            &mut scratch,
+        ) {
+            Ok(event) => rows.line(event.row_bytes()).map(|()| true),
+            Err(e) => dead.dead_letter(&name_of_input, &e).map(|()| false),
+        };
         // Streamed: records are cut from the input as it is read, so
         // memory holds one read and the largest record, not the file.
         let (name, mut source) = open(input)?;
@@ -180,13 +191,7 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
                 .read_to_end(&mut payload)
                 .map_err(|e| format!("reading {name}: {e}"))?;
             for record in log_type.split(&payload) {
-                match log_type.normalize(record, &mut ctx, &mut scratch) {
-                    Ok(event) => rows.line(event.row_bytes())?,
-                    Err(e) => {
-                        all_ok = false;
-                        dead.dead_letter(&input_name(input), &e)?;
-                    }
-                }
+                all_ok &= one(record)?;
             }
             continue;
         }
@@ -199,13 +204,7 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
             .next_record()
             .map_err(|e| format!("reading {name}: {e}"))?
         {
-            match log_type.normalize(record, &mut ctx, &mut scratch) {
-                Ok(event) => rows.line(event.row_bytes())?,
-                Err(e) => {
-                    all_ok = false;
-                    dead.dead_letter(&input_name(input), &e)?;
-                }
-            }
+            all_ok &= one(record)?;
         }
     }
     rows.flush()?;
