@@ -956,14 +956,9 @@ mod tests {
             case in 0..ROUND_TRIPS.len(),
         ) {
             let (theirs, layout, digits, zoned) = ROUND_TRIPS[case];
-            let utc = chrono::DateTime::from_timestamp(secs, nanos).unwrap();
-            let text = if zoned {
-                let zone =
-                    chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
-                utc.with_timezone(&zone).format(theirs).to_string()
-            } else {
-                utc.format(theirs).to_string()
-            };
+            let text = crate::time::chrono_text(
+                secs, nanos, offset_minutes, theirs, zoned,
+            );
             let cut = 10u32.pow(9 - digits);
             let kept = if theirs.contains("%M") && !theirs.contains("%S") {
                 // Minutes only: the seconds are not written.

@@ -551,6 +551,26 @@ impl fmt::Display for TimeFormatError {
 
 impl std::error::Error for TimeFormatError {}
 
+/// The round-trip tests' writer (strftime and layouts): the instant
+/// `secs.nanos` as chrono formats it with `pattern`, at a fixed offset of
+/// `offset_minutes` when `zoned`, else in UTC.
+#[cfg(test)]
+pub(crate) fn chrono_text(
+    secs: i64,
+    nanos: u32,
+    offset_minutes: i32,
+    pattern: &str,
+    zoned: bool,
+) -> String {
+    let utc = chrono::DateTime::from_timestamp(secs, nanos).unwrap();
+    if zoned {
+        let zone = chrono::FixedOffset::east_opt(offset_minutes * 60).unwrap();
+        utc.with_timezone(&zone).format(pattern).to_string()
+    } else {
+        utc.format(pattern).to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
