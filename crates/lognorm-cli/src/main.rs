@@ -3,17 +3,19 @@
 //! ```text
 //! lognorm normalize --log-type NAME [--schema FILE_OR_DIR]... [INPUT]...
 //! lognorm check SCHEMA...
+//! lognorm test SCHEMAS [TESTS]...
 //! ```
 //!
 //! Exit status: 0 when everything went well, 1 when `normalize` could not
-//! normalize some records (every good row is still written), 2 for usage,
-//! schema and I/O errors.
+//! normalize some records (every good row is still written) or a `test`
+//! case failed, 2 for usage, schema and I/O errors.
 
 #![forbid(unsafe_code)]
 
 mod check;
 mod dead_letter;
 mod normalize;
+mod schema_test;
 mod schemas;
 
 use std::process::ExitCode;
@@ -80,6 +82,30 @@ enum Command {
     /// compiles, 2 otherwise.
     #[command(verbatim_doc_comment)]
     Check(check::Args),
+    /// Run Panther schema test files against schemas
+    ///
+    /// Loads the schemas of SCHEMAS (a file, or a directory's `*.yml` and
+    /// `*.yaml` files; only these, not the shipped log types) and runs
+    /// every case of each test file: the `pantherlog test` format, one
+    /// YAML document per case with `name`, `logType`, `input` and the
+    /// expected `result` (or `results`, one row per record). Each TESTS
+    /// is a file or a directory of `*.tests.yml` files; with none, the
+    /// `*.tests.yml` files beside (or inside) SCHEMAS are run.
+    ///
+    /// `p_row_id`, `p_parse_time` and the source fields are not compared;
+    /// timestamps compare as instants, `p_any_*` columns as sets.
+    /// Each failing case is printed on standard output with every field
+    /// that differs, expected (`-`) then found (`+`):
+    ///
+    ///   FAIL login.tests.yml:1:7: test `a login` (Custom.Login)
+    ///     - user: "bob"
+    ///     + user: "ana"
+    ///
+    /// and a count ends the output. Exit status: 0 when every case
+    /// passed, 1 when one failed, 2 for usage, schema and I/O errors and
+    /// test files that do not read.
+    #[command(verbatim_doc_comment)]
+    Test(schema_test::Args),
 }
 
 fn main() -> ExitCode {
@@ -89,10 +115,11 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Normalize(args) => normalize::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Test(args) => schema_test::run(&args),
     };
     match outcome {
         Ok(Status::Clean) => ExitCode::SUCCESS,
-        Ok(Status::RecordsFailed) => ExitCode::from(1),
+        Ok(Status::RecordsFailed | Status::Failed) => ExitCode::from(1),
         Ok(Status::Reported) => ExitCode::from(2),
         Err(message) => {
             eprintln!("lognorm: {message}");
@@ -108,6 +135,8 @@ enum Status {
     Clean,
     /// Some records failed and went to the dead letters: exit 1.
     RecordsFailed,
+    /// Some test cases failed and were printed (`test`): exit 1.
+    Failed,
     /// Errors were found and printed (`check`): exit 2.
     Reported,
 }

@@ -216,6 +216,7 @@ Usage: lognorm <COMMAND>
 Commands:
   normalize  Normalize log files of one log type into JSON rows
   check      Load and compile schemas; print every error
+  test       Run Panther schema test files against schemas
   help       Print this message or the help of the given subcommand(s)
 
 Options:
@@ -230,7 +231,7 @@ Options:
 
 #[test]
 fn every_subcommand_has_help_that_exits_0() {
-    for command in ["normalize", "check"] {
+    for command in ["normalize", "check", "test"] {
         let flag = lognorm(&[command, "--help"]);
         let word = lognorm(&["help", command]);
         assert_eq!(flag.status.code(), Some(0), "{command}");
@@ -558,5 +559,87 @@ fn a_csv_input_is_split_by_its_header() {
             "\n"
         ),
         "",
+    );
+}
+
+#[test]
+fn test_runs_the_shipped_test_files_against_the_shipped_schemas() {
+    let out = lognorm(&["test", "crates/lognorm/schemas", "testdata/tests"]);
+    assert_output(
+        &out,
+        0,
+        "15 cases in 7 test files: 15 passed, 0 failed\n",
+        "",
+    );
+    // One file named, and a directory holding schemas and tests at once:
+    // the test files are found beside the schemas and not read as ones.
+    let dir = scratch("test-beside");
+    for (from, to) in [
+        ("crates/lognorm/schemas/Hex.Audit.yml", "Hex.Audit.yml"),
+        ("testdata/tests/Hex.Audit.tests.yml", "Hex.Audit.tests.yml"),
+    ] {
+        std::fs::copy(root().join(from), dir.join(to)).unwrap();
+    }
+    let out = lognorm(&["test", dir.to_str().unwrap()]);
+    assert_output(&out, 0, "2 cases in 1 test file: 2 passed, 0 failed\n", "");
+    let out = lognorm(&["check", dir.to_str().unwrap()]);
+    assert_output(&out, 0, "1 schema file ok: Hex.Audit\n", "");
+}
+
+#[test]
+fn test_prints_each_failing_case_with_expected_and_found_fields() {
+    let file = "testdata/tests-failing/Wiz.Audit.failing.tests.yml";
+    let out = lognorm(&["test", "crates/lognorm/schemas", file]);
+    let expected = format!(
+        "\
+FAIL {file}:14:7: test `wrong values` (Wiz.Audit)
+  - id: \"a2\"
+  + id: \"a1\"
+  - p_any_ip_addresses: [\"10.0.0.2\"]
+  + p_any_ip_addresses: [\"10.0.0.1\"]
+  - status: \"FAILED\"
+  + status: \"SUCCESS\"
+FAIL {file}:24:7: test `a record that fails` (Wiz.Audit)
+  - (row): an event
+  + (row): error: record 1 (byte 0): field `action`: expected a value (required), found nothing
+FAIL {file}:30:7: test `one row fewer than expected` (Wiz.Audit)
+  - results[1]: {{\"id\":\"a2\",\"p_log_type\":\"Wiz.Audit\"}}
+  + results[1]: nothing
+4 cases in 1 test file: 1 passed, 3 failed
+"
+    );
+    assert_output(&out, 1, &expected, "");
+}
+
+#[test]
+fn test_errors_exit_2() {
+    let out = lognorm(&["test", "crates/lognorm/schemas"]);
+    assert_output(
+        &out,
+        2,
+        "",
+        "lognorm: no TESTS given: expected `*.tests.yml` files in \
+         `crates/lognorm/schemas`, found none\n",
+    );
+    // A test file that does not read is reported; the others still run.
+    let dir = scratch("test-unreadable");
+    let bad = dir.join("bad.tests.yml");
+    std::fs::write(&bad, "name: a\nlogType: Wiz.Audit\ninput: '{}'\n")
+        .unwrap();
+    let bad = bad.to_str().unwrap();
+    let out = lognorm(&[
+        "test",
+        "crates/lognorm/schemas",
+        bad,
+        "testdata/tests/Hex.Audit.tests.yml",
+    ]);
+    assert_output(
+        &out,
+        2,
+        "2 cases in 1 test file: 2 passed, 0 failed\n",
+        &format!(
+            "{bad}:1:7: missing `result` (the expected row) or `results` \
+             (a list of rows)\nlognorm: 1 test file could not be read\n"
+        ),
     );
 }
