@@ -4,6 +4,7 @@
 //! lognorm normalize --log-type NAME [--schema FILE_OR_DIR]... [INPUT]...
 //! lognorm check SCHEMA...
 //! lognorm test SCHEMAS [TESTS]...
+//! lognorm infer [--name NAME] [--format json|csv|lines] [INPUT]...
 //! ```
 //!
 //! Exit status: 0 when everything went well, 1 when `normalize` could not
@@ -15,6 +16,7 @@
 mod check;
 mod chunks;
 mod dead_letter;
+mod infer;
 mod normalize;
 mod progress;
 mod schema_test;
@@ -115,6 +117,33 @@ enum Command {
     /// test files that do not read.
     #[command(verbatim_doc_comment)]
     Test(schema_test::Args),
+    /// Infer a first draft of a schema from sample logs
+    ///
+    /// Reads each INPUT (a file, or standard input when there is none or
+    /// it is `-`) as samples of one log type, and prints a Panther YAML
+    /// schema that loads and normalizes all of them:
+    ///
+    /// - field types from what every sample holds (`bigint`, `float`,
+    ///   `boolean`, `string`, `timestamp` for RFC 3339 text and for Unix
+    ///   times in fields named like times, `object` and `array` in
+    ///   depth); conflicting types widen to the narrowest type holding
+    ///   them all (`bigint` and `float` to `float`, text and numbers to
+    ///   `string`, anything else to `json`);
+    /// - `required: true` on the fields present in every sample;
+    /// - `isEventTime` on the most plausible timestamp;
+    /// - indicators proposed from the values (IP and email addresses,
+    ///   domain names, hashes, ARNs), each with a comment: review them.
+    ///
+    /// `--format csv` reads rows (the delimiter and whether the first row
+    /// is a header are guessed); `--format lines` gives a fastmatch
+    /// schema of one `message` (and a leading RFC 3339 `timestamp`).
+    ///
+    /// The schema is then loaded and run on every sample. Exit status: 0
+    /// when it normalizes them all, 1 when a sample fails (the first is
+    /// printed on standard error), 2 for usage and I/O errors and
+    /// samples that do not read.
+    #[command(verbatim_doc_comment)]
+    Infer(infer::Args),
 }
 
 fn main() -> ExitCode {
@@ -125,6 +154,7 @@ fn main() -> ExitCode {
         Command::Normalize(args) => normalize::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Test(args) => schema_test::run(&args),
+        Command::Infer(args) => infer::run(&args),
     };
     match outcome {
         Ok(Status::Clean) => ExitCode::SUCCESS,

@@ -104,6 +104,7 @@ mod context;
 mod error;
 mod event;
 pub mod indicators;
+pub mod infer;
 mod input;
 mod limits;
 mod normalize;
