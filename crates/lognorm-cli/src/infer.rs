@@ -70,14 +70,14 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
         payloads.push((name, payload));
     }
     let yaml = inferrer.schema(&args.name).map_err(|e| e.to_string())?;
-    print!("{yaml}");
-
-    // The schema must hold its samples: a failure here is lognorm's
-    // mistake, reported so the draft is not trusted blindly.
+    // The schema must load (a `--name` Panther refuses does not) and
+    // hold its samples: a failure past the name is lognorm's mistake,
+    // reported so the draft is not trusted blindly.
     let registry = Registry::builder()
         .add_yaml("inferred.yml", &yaml)
         .map_err(|e| format!("the inferred schema does not load: {e}"))?
         .build();
+    print!("{yaml}");
     let Some(log_type) = registry.log_type(&args.name) else {
         return Err(format!("the inferred schema lacks `{}`", args.name));
     };

@@ -217,6 +217,7 @@ Commands:
   normalize  Normalize log files of one log type into JSON rows
   check      Load and compile schemas; print every error
   test       Run Panther schema test files against schemas
+  infer      Infer a first draft of a schema from sample logs
   help       Print this message or the help of the given subcommand(s)
 
 Options:
@@ -231,7 +232,7 @@ Options:
 
 #[test]
 fn every_subcommand_has_help_that_exits_0() {
-    for command in ["normalize", "check", "test"] {
+    for command in ["normalize", "check", "test", "infer"] {
         let flag = lognorm(&[command, "--help"]);
         let word = lognorm(&["help", command]);
         assert_eq!(flag.status.code(), Some(0), "{command}");
@@ -737,5 +738,128 @@ fn threads_must_be_at_least_one() {
         ),
         "{}",
         text(&out.stderr)
+    );
+}
+
+#[test]
+fn infer_drafts_a_schema_that_normalizes_its_samples() {
+    let golden = std::fs::read_to_string(
+        root().join("testdata/infer/Databricks.Audit.realistic.yml"),
+    )
+    .unwrap();
+    let out = lognorm(&[
+        "infer",
+        "--name",
+        "Custom.DatabricksAudit",
+        "testdata/logs/Databricks.Audit/realistic.jsonl",
+    ]);
+    assert_output(&out, 0, &golden, "");
+    // The draft is a schema `normalize` takes, and `check` passes.
+    let dir = scratch("infer");
+    let schema = dir.join("inferred.yml");
+    std::fs::write(&schema, &golden).unwrap();
+    let out = lognorm(&["check", schema.to_str().unwrap()]);
+    assert_output(&out, 0, "1 schema file ok: Custom.DatabricksAudit\n", "");
+    let out = lognorm(&[
+        "normalize",
+        "--log-type",
+        "Custom.DatabricksAudit",
+        "--schema",
+        schema.to_str().unwrap(),
+        "--parse-time",
+        PARSE_TIME,
+        "testdata/logs/Databricks.Audit/realistic.jsonl",
+    ]);
+    assert_eq!((out.status.code(), text(&out.stderr)), (Some(0), ""));
+    assert_eq!(text(&out.stdout).lines().count(), 9);
+}
+
+#[test]
+fn infer_reads_lines_and_csv_from_standard_input() {
+    let out = lognorm_with_stdin(
+        &["infer", "--format", "lines", "--name", "Custom.App"],
+        b"2024-01-01T00:00:00Z started\n2024-01-01T00:00:02Z stopped\n",
+    );
+    assert_output(
+        &out,
+        0,
+        "# Inferred by lognorm from 2 samples: review the types, `required` and
+# the indicators before use.
+schema: Custom.App
+parser:
+  fastmatch:
+    match:
+      - '%{timestamp} %{message}'
+fields:
+  - name: timestamp
+    required: true
+    type: timestamp
+    timeFormats:
+      - rfc3339
+    isEventTime: true
+  - name: message
+    required: true
+    type: string
+",
+        "",
+    );
+    let out = lognorm_with_stdin(
+        &["infer", "--format", "csv", "--name", "Custom.Csv"],
+        b"user;n\nana;1\nbob;\n",
+    );
+    assert_output(
+        &out,
+        0,
+        "# Inferred by lognorm from 2 samples: review the types, `required` and
+# the indicators before use.
+schema: Custom.Csv
+parser:
+  csv:
+    delimiter: ';'
+    hasHeader: true
+    emptyValues: ['']
+fields:
+  - name: \"user\"
+    required: true
+    type: string
+  - name: \"n\"
+    type: bigint
+",
+        "",
+    );
+}
+
+#[test]
+fn infer_errors_exit_2_and_print_no_schema() {
+    let out = lognorm(&["infer", "testdata/logs/Wiz.Audit/array.json"]);
+    assert_output(
+        &out,
+        2,
+        "",
+        "lognorm: `testdata/logs/Wiz.Audit/array.json`: sample 2 (byte \
+         586): expected a JSON object, found `17`\n",
+    );
+    let out = lognorm(&[
+        "infer",
+        "--name",
+        "bad",
+        "testdata/logs/Wiz.Audit/corpus.jsonl",
+    ]);
+    assert_output(
+        &out,
+        2,
+        "",
+        "lognorm: the inferred schema does not load: inferred.yml:3:9: \
+         schema: invalid log type name `bad`: Panther requires \
+         `^[A-Z][A-Za-z0-9]+(\\.[A-Z][A-Za-z0-9]+)*$`, words of two or more \
+         letters and digits, each starting with an uppercase letter, joined \
+         by dots (`Custom.MyLogs`)\n",
+    );
+    let out = lognorm_with_stdin(&["infer"], b"");
+    assert_output(
+        &out,
+        2,
+        "",
+        "lognorm: expected samples to infer a schema from, found none\n",
     );
 }

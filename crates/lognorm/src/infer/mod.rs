@@ -256,9 +256,12 @@ impl Inferrer {
         }
     }
 
-    /// How many samples (records) have been read.
+    /// How many samples (records) have been read; a csv header row is
+    /// not one.
     pub fn samples(&self) -> u64 {
-        self.samples
+        let header =
+            self.format == SampleFormat::Csv && text::has_header(self);
+        self.samples - u64::from(header)
     }
 
     /// Reads the samples of one payload (a file's contents): JSON
@@ -465,7 +468,8 @@ impl Inferrer {
     ///
     /// When no sample was read, or (for JSON) the samples hold no field.
     pub fn schema(&self, name: &str) -> Result<String, InferError> {
-        if self.samples == 0 {
+        let samples = self.samples();
+        if samples == 0 {
             return Err(InferError::new(
                 "expected samples to infer a schema from, found none"
                     .to_owned(),
@@ -474,8 +478,8 @@ impl Inferrer {
         let mut out = format!(
             "# Inferred by lognorm from {} sample{}: review the types, \
              `required` and\n# the indicators before use.\n",
-            self.samples,
-            if self.samples == 1 { "" } else { "s" }
+            samples,
+            if samples == 1 { "" } else { "s" }
         );
         if self.left_out > 0 {
             let _ = writeln!(
@@ -893,4 +897,410 @@ fn unix_format(min: f64, max: f64) -> Option<&'static str> {
         .iter()
         .find(|(scale, _)| min >= FROM * scale && max < TO * scale)
         .map(|(_, name)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Context, Registry, Scratch};
+
+    const HEAD: &str = "# the indicators before use.\nschema: Test.Inferred\n";
+
+    /// The schema inferred from `payload`, less its first comment line;
+    /// checked to load and to normalize every sample of `payload`.
+    fn infer(format: SampleFormat, payload: &str) -> String {
+        let mut inferrer = Inferrer::new(format);
+        inferrer.add(payload.as_bytes()).unwrap();
+        let yaml = inferrer.schema("Test.Inferred").unwrap();
+        let registry = Registry::builder()
+            .add_yaml("t.yml", &yaml)
+            .unwrap_or_else(|e| panic!("{e}\n{yaml}"))
+            .build();
+        let log_type = registry.log_type("Test.Inferred").unwrap();
+        let mut ctx = Context::new(Timestamp::MIN, [0; 6]);
+        let mut scratch = Scratch::new();
+        let mut n = 0;
+        for record in log_type.split(payload.as_bytes()) {
+            if let Err(e) = log_type.normalize(record, &mut ctx, &mut scratch)
+            {
+                panic!("{e}\n{yaml}");
+            }
+            n += 1;
+        }
+        assert_eq!(n, inferrer.samples());
+        yaml.split_once('\n').unwrap().1.to_owned()
+    }
+
+    fn json(payload: &str) -> String {
+        infer(SampleFormat::Json, payload)
+    }
+
+    #[test]
+    fn conflicting_types_widen_to_the_narrowest_that_holds_them_all() {
+        let yaml = json(
+            r#"{"f": 1, "s": 1, "j": {"x": 1}, "b": true, "a": [1], "e": [], "n": null, "q": "7"}
+               {"f": 2.5, "s": "x", "j": 2, "b": 0, "a": [2.5], "e": [], "n": null, "q": 8}"#,
+        );
+        assert_eq!(
+            yaml,
+            HEAD.to_owned()
+                + r#"fields:
+  - name: "a"
+    required: true
+    type: array
+    element:
+      type: float
+  - name: "b"
+    required: true
+    type: string
+  - name: "e"
+    type: json
+  - name: "f"
+    required: true
+    type: float
+  - name: "j"
+    required: true
+    type: json
+  - name: "n"
+    type: json
+    # Only null was seen.
+  - name: "q"
+    required: true
+    type: bigint
+  - name: "s"
+    required: true
+    type: string
+"#
+        );
+    }
+
+    #[test]
+    fn required_only_when_present_in_every_sample() {
+        let yaml = json(
+            r#"{"all": "x", "some": 1, "nul": 1, "blank_num": 1, "blank_str": "a", "o": {"in": 1, "maybe": 1}}
+               {"all": "", "nul": null, "blank_num": "", "blank_str": "", "o": {"in": 2}}"#,
+        );
+        assert_eq!(
+            yaml,
+            HEAD.to_owned()
+                + r#"fields:
+  - name: "all"
+    required: true
+    type: string
+  - name: "blank_num"
+    type: bigint
+  - name: "blank_str"
+    required: true
+    type: string
+  - name: "nul"
+    type: bigint
+  - name: "o"
+    required: true
+    type: object
+    fields:
+      - name: "in"
+        required: true
+        type: bigint
+      - name: "maybe"
+        type: bigint
+  - name: "some"
+    type: bigint
+"#
+        );
+    }
+
+    #[test]
+    fn unix_times_are_numbers_in_range_in_fields_named_like_times() {
+        let yaml = json(
+            r#"{"created_at": 1700000000, "count": 1700000000, "ms_time": 1700000000000, "quoted_ts": "1700000000123", "mixed_date": "2024-01-01T00:00:00Z", "old_time": 12}
+               {"created_at": 1700000001.5, "count": 1, "ms_time": 1700000000001, "quoted_ts": "1700000000124", "mixed_date": 1700000000, "old_time": 13}"#,
+        );
+        assert_eq!(
+            yaml,
+            HEAD.to_owned()
+                + r#"fields:
+  - name: "count"
+    required: true
+    type: bigint
+  - name: "created_at"
+    required: true
+    type: timestamp
+    timeFormats:
+      - unix
+  - name: "mixed_date"
+    required: true
+    type: timestamp
+    timeFormats:
+      - rfc3339
+      - unix
+  - name: "ms_time"
+    required: true
+    type: timestamp
+    timeFormats:
+      - unix_ms
+    isEventTime: true
+  - name: "old_time"
+    required: true
+    type: bigint
+  - name: "quoted_ts"
+    required: true
+    type: timestamp
+    timeFormats:
+      - unix_ms
+"#
+        );
+    }
+
+    /// The first field of `yaml` marked `isEventTime`, by the name line
+    /// above it.
+    fn event_time(yaml: &str) -> &str {
+        let lines: Vec<&str> = yaml.lines().collect();
+        let at = lines.iter().position(|l| l.ends_with("isEventTime: true"));
+        let at = at.unwrap();
+        lines[..at].iter().rev().find(|l| l.contains("- name: ")).unwrap()
+    }
+
+    #[test]
+    fn the_event_time_is_the_most_plausible_timestamp() {
+        let t = "\"2024-01-01T00:00:00Z\"";
+        let cases = [
+            // A name of an event's time beats a creation time, which
+            // beats an update time.
+            (
+                format!(r#"{{"updatedAt": {t}, "createdAt": {t}}}"#),
+                "createdAt",
+            ),
+            (
+                format!(r#"{{"createdAt": {t}, "timestamp": {t}}}"#),
+                "timestamp",
+            ),
+            // Present in every sample beats the name.
+            (
+                format!(
+                    r#"{{"timestamp": {t}, "x": {{"when": {t}}}}}{{"x": {{"when": {t}}}}}"#
+                ),
+                "when",
+            ),
+            // Shallower beats deeper, names equal.
+            (format!(r#"{{"a": {{"time": {t}}}, "time": {t}}}"#), "time\""),
+        ];
+        for (payload, want) in cases {
+            let yaml = json(&payload);
+            assert!(event_time(&yaml).contains(want), "{payload}\n{yaml}");
+        }
+        let deep = json(&format!(r#"{{"a": {{"time": {t}}}, "time": {t}}}"#));
+        assert_eq!(event_time(&deep), "  - name: \"time\"");
+        // None in arrays.
+        let yaml = json(&format!(r#"{{"times": [{t}]}}"#));
+        assert!(!yaml.contains("isEventTime"), "{yaml}");
+    }
+
+    #[test]
+    fn indicators_are_proposed_when_every_value_matches() {
+        let yaml = json(
+            r#"{"ip": "10.0.0.1", "v6": " ::1 ", "mail": "a@example.com", "dom": "api.example.com", "file": "notes.txt", "host": "10.0.0.1", "md5": "d41d8cd98f00b204e9800998ecf8427e", "sha1": "da39a3ee5e6b4b0d3255bfef95601890afd80709", "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "arn": "arn:aws:s3:::bucket", "mixed": "10.0.0.1", "ips": ["10.0.0.2"]}
+               {"ip": "10.0.0.3", "dom": "example.org", "host": "example.net", "mixed": "not an address"}"#,
+        );
+        let proposed: Vec<String> = yaml
+            .lines()
+            .filter(|l| {
+                l.contains("- name")
+                    || l.contains("      - ")
+                    || l.contains("Proposed")
+            })
+            .map(str::trim)
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            proposed,
+            [
+                r#"- name: "arn""#,
+                "# Proposed: every value seen is an AWS ARN.",
+                "- aws_arn",
+                r#"- name: "dom""#,
+                "# Proposed: every value seen is a domain name.",
+                "- domain",
+                r#"- name: "file""#,
+                r#"- name: "host""#,
+                "# Proposed: every value seen is an IP address or a domain name.",
+                "- hostname",
+                r#"- name: "ip""#,
+                "# Proposed: every value seen is an IP address.",
+                "- ip",
+                r#"- name: "ips""#,
+                "# Proposed: every value seen is an IP address.",
+                "- ip",
+                r#"- name: "mail""#,
+                "# Proposed: every value seen is an email address.",
+                "- email",
+                r#"- name: "md5""#,
+                "# Proposed: every value seen is 32 hex digits (an MD5 digest).",
+                "- md5",
+                r#"- name: "mixed""#,
+                r#"- name: "sha1""#,
+                "# Proposed: every value seen is 40 hex digits (a SHA-1 digest).",
+                "- sha1",
+                r#"- name: "sha256""#,
+                "# Proposed: every value seen is 64 hex digits (a SHA-256 digest).",
+                "- sha256",
+                r#"- name: "v6""#,
+                "# Proposed: every value seen is an IP address.",
+                "- ip",
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_depth_and_width_are_bounded() {
+        // 100 levels: past MAX_DEPTH the value is `json`.
+        let deep = "{\"a\":".repeat(100) + "1" + &"}".repeat(100);
+        let yaml = json(&deep);
+        assert_eq!(yaml.matches("type: object").count(), MAX_DEPTH);
+        assert_eq!(yaml.matches("type: json").count(), 1);
+        // Past serde_json's nesting limit: an error, not a stack overflow.
+        let deeper = "{\"a\":".repeat(100_000) + &"}".repeat(100_000);
+        let mut inferrer = Inferrer::new(SampleFormat::Json);
+        let err = inferrer.add(deeper.as_bytes()).unwrap_err().to_string();
+        assert!(err.starts_with("sample 1 (byte 0): expected a JSON object: recursion limit exceeded"), "{err}");
+        // 5,000 keys: the first MAX_FIELDS are declared.
+        let wide: Vec<String> =
+            (0..5000).map(|i| format!("\"k{i}\":{i}")).collect();
+        let yaml = json(&format!("{{{}}}", wide.join(",")));
+        assert_eq!(yaml.matches("- name: ").count(), MAX_FIELDS);
+        assert!(
+            yaml.contains("# Fields were left out 3000 times"),
+            "{}",
+            &yaml[..300]
+        );
+        // Names the schema cannot take are left out: `p_` names, empty
+        // ones, a second key of the same column name.
+        let yaml =
+            json(r#"{"p_log_type": 1, "": 2, "a.b": 3, "a_b": 4, "ok": 5}"#);
+        assert_eq!(
+            yaml,
+            "# the indicators before use.\n\
+             # Fields were left out 3 times: names empty, longer than 256 bytes,\n\
+             # starting with `p_`, with a column name taken already, or past 2000 fields.\n\
+             schema: Test.Inferred\nfields:\n  - name: \"a.b\"\n    required: true\n    \
+             type: bigint\n  - name: \"ok\"\n    required: true\n    type: bigint\n"
+        );
+    }
+
+    #[test]
+    fn samples_that_are_not_json_objects_are_errors() {
+        let mut inferrer = Inferrer::new(SampleFormat::Json);
+        assert_eq!(
+            inferrer.add(b"{\"a\":1}\n{\"a\":").unwrap_err().to_string(),
+            "sample 2 (byte 8): expected a JSON object: EOF while parsing a \
+             value at line 1 column 5"
+        );
+        assert_eq!(inferrer.samples(), 1);
+        let empty = Inferrer::new(SampleFormat::Json);
+        assert_eq!(
+            empty.schema("Test.Inferred").unwrap_err().to_string(),
+            "expected samples to infer a schema from, found none"
+        );
+        let mut only_empty = Inferrer::new(SampleFormat::Json);
+        only_empty.add(b"{}").unwrap();
+        assert_eq!(
+            only_empty.schema("Test.Inferred").unwrap_err().to_string(),
+            "expected samples with fields, found only empty objects"
+        );
+    }
+
+    #[test]
+    fn csv_with_a_header_names_its_fields() {
+        let yaml = infer(
+            SampleFormat::Csv,
+            "time,user,count,note\n\
+             2024-01-01T00:00:00Z,ana@example.com,3,\"a, \"\"quoted\"\"\nnote\"\n\
+             2024-01-02T00:00:00Z,bob@example.com,,x\n",
+        );
+        assert_eq!(
+            yaml,
+            HEAD.to_owned()
+                + r#"parser:
+  csv:
+    delimiter: ','
+    hasHeader: true
+    emptyValues: ['']
+fields:
+  - name: "time"
+    required: true
+    type: timestamp
+    timeFormats:
+      - rfc3339
+    isEventTime: true
+  - name: "user"
+    required: true
+    type: string
+    # Proposed: every value seen is an email address.
+    indicators:
+      - email
+  - name: "count"
+    type: bigint
+  - name: "note"
+    required: true
+    type: string
+"#
+        );
+    }
+
+    #[test]
+    fn csv_without_a_header_numbers_its_columns() {
+        let yaml = infer(
+            SampleFormat::Csv,
+            "1\t10.0.0.1\ttrue\n2.5\t10.0.0.2\tfalse\n",
+        );
+        assert_eq!(
+            yaml,
+            HEAD.to_owned()
+                + r#"parser:
+  csv:
+    delimiter: "\t"
+    columns:
+      - column_1
+      - column_2
+      - column_3
+    emptyValues: ['']
+fields:
+  - name: "column_1"
+    required: true
+    type: float
+  - name: "column_2"
+    required: true
+    type: string
+    # Proposed: every value seen is an IP address.
+    indicators:
+      - ip
+  - name: "column_3"
+    required: true
+    type: boolean
+"#
+        );
+    }
+
+    #[test]
+    fn lines_with_a_leading_time_get_a_timestamp() {
+        let yaml = infer(
+            SampleFormat::Lines,
+            "2024-01-01T00:00:00Z started\n2024-01-01T00:00:01.5+02:00 done\n",
+        );
+        assert_eq!(
+            yaml,
+            HEAD.to_owned()
+                + "parser:\n  fastmatch:\n    match:\n      - '%{timestamp} %{message}'\n\
+                   fields:\n  - name: timestamp\n    required: true\n    type: timestamp\n    \
+                   timeFormats:\n      - rfc3339\n    isEventTime: true\n  - name: message\n    \
+                   required: true\n    type: string\n"
+        );
+        let yaml =
+            infer(SampleFormat::Lines, "started\n2024-01-01T00:00:01Z done\n");
+        assert_eq!(
+            yaml,
+            HEAD.to_owned()
+                + "parser:\n  fastmatch:\n    match:\n      - '%{message}'\nfields:\n  \
+                   - name: message\n    required: true\n    type: string\n"
+        );
+    }
 }

@@ -185,9 +185,18 @@ fn is_header(row: &[String]) -> bool {
     })
 }
 
+/// Whether the csv samples start with a header row: it reads as one,
+/// is as wide as the widest row, and rows follow it.
+pub(super) fn has_header(tree: &Inferrer) -> bool {
+    let first = tree.text.first_row.as_deref().unwrap_or(&[]);
+    is_header(first)
+        && first.len() == tree.text.columns
+        && tree.node(0).objects > 0
+}
+
 fn write_csv(tree: &Inferrer, out: &mut String) {
     let first = tree.text.first_row.as_deref().unwrap_or(&[]);
-    let header = is_header(first) && first.len() == tree.text.columns;
+    let header = has_header(tree);
     let mut tree = tree.clone();
     if !header {
         // The first row is data too.
