@@ -81,3 +81,96 @@ fn inferred_schemas_normalize_the_golden_samples_of_every_log_type() {
         }
     }
 }
+
+/// JSON text of values with the kinds inference tells apart: numbers of
+/// every size (and Unix times), RFC 3339 and other text, addresses,
+/// hashes, `""`, null, nested arrays and objects with keys that collide
+/// as columns.
+fn json_value() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let key = prop::sample::select(vec![
+        "a",
+        "A",
+        "a.b",
+        "a_b",
+        "@t",
+        "time",
+        "created_at",
+        "ts",
+        "ip",
+        "p_x",
+        "",
+        "é",
+        "\u{0}",
+        "n",
+    ]);
+    let leaf = prop_oneof![
+        Just("null".to_owned()),
+        Just("true".to_owned()),
+        Just("false".to_owned()),
+        Just("\"\"".to_owned()),
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<u64>().prop_map(|n| n.to_string()),
+        any::<f64>().prop_map(|f| if f.is_finite() {
+            format!("{f:?}")
+        } else {
+            "1e308".into()
+        }),
+        (946_684_800i64..4_102_444_800).prop_map(|n| n.to_string()),
+        (946_684_800_000i64..4_102_444_800_000)
+            .prop_map(|n| format!("\"{n}\"")),
+        "[a-z0-9@.:/ -]{0,12}".prop_map(|s| format!("\"{s}\"")),
+        Just("\"2024-01-02T03:04:05Z\"".to_owned()),
+        Just("\"2024-01-02 03:04:05.5+02:00\"".to_owned()),
+        Just("\"10.0.0.1\"".to_owned()),
+        Just("\"a@example.com\"".to_owned()),
+        Just("\"d41d8cd98f00b204e9800998ecf8427e\"".to_owned()),
+        Just("\"arn:aws:s3:::b\"".to_owned()),
+        Just("\"1.5\"".to_owned()),
+        Just("\"007\"".to_owned()),
+    ];
+    leaf.prop_recursive(5, 48, 5, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4)
+                .prop_map(|v| format!("[{}]", v.join(","))),
+            prop::collection::vec((key.clone(), inner), 0..5).prop_map(|kv| {
+                let body: Vec<String> = kv
+                    .into_iter()
+                    .map(|(k, v)| format!("{}:{v}", serde_json::json!(k)))
+                    .collect();
+                format!("{{{}}}", body.join(","))
+            }),
+        ]
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Whatever the records, the draft loads and normalizes every one
+    /// (the promise of `lognorm infer`).
+    #[test]
+    fn the_draft_of_any_records_normalizes_them_all(
+        values in proptest::collection::vec(json_value(), 1..6)
+    ) {
+        let records: Vec<String> = values
+            .into_iter()
+            .map(|v| format!("{{\"id\":1,\"v\":{v},\"w\":{v}}}"))
+            .collect();
+        let payload = records.join("\n");
+        let mut inferrer = Inferrer::new(SampleFormat::Json);
+        inferrer.add(payload.as_bytes()).unwrap();
+        let yaml = inferrer.schema("Custom.Inferred").unwrap();
+        let registry = Registry::builder()
+            .add_yaml("inferred.yml", &yaml)
+            .unwrap_or_else(|e| panic!("{e}\n{yaml}\n{payload}"))
+            .build();
+        let log_type = registry.log_type("Custom.Inferred").unwrap();
+        let (mut ctx, mut scratch) = (context(), Scratch::new());
+        for record in log_type.split(payload.as_bytes()) {
+            if let Err(e) = log_type.normalize(record, &mut ctx, &mut scratch) {
+                panic!("{e}\n{yaml}\n{payload}");
+            }
+        }
+    }
+}
