@@ -2,7 +2,8 @@
 //!
 //! An [`Inferrer`] reads sample payloads (JSON records, csv rows or text
 //! lines) and writes a Panther YAML schema that loads and normalizes
-//! every sample it read:
+//! every sample it read (csv rows must be as wide as each other: the csv
+//! parser fails a row of another width):
 //!
 //! - field types from what every sample holds: `bigint`, `float`,
 //!   `boolean`, `string`, `timestamp` (RFC 3339 text, and numbers in the
@@ -256,12 +257,14 @@ impl Inferrer {
         }
     }
 
-    /// How many samples (records) have been read; a csv header row is
-    /// not one.
+    /// How many samples (records) have been read; a csv header row (and
+    /// its repeats, which the csv parser skips) is not one.
     pub fn samples(&self) -> u64 {
-        let header =
-            self.format == SampleFormat::Csv && text::has_header(self);
-        self.samples - u64::from(header)
+        if self.format == SampleFormat::Csv && text::has_header(self) {
+            self.samples.saturating_sub(1 + self.text.repeats)
+        } else {
+            self.samples
+        }
     }
 
     /// Reads the samples of one payload (a file's contents): JSON

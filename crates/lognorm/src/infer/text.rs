@@ -24,6 +24,9 @@ pub(super) struct TextState {
     first_row: Option<Vec<String>>,
     /// csv: the widest row.
     columns: usize,
+    /// csv: rows equal to the first, kept out of the columns: a repeated
+    /// header (which the csv parser skips) if the first row is one.
+    pub(super) repeats: u64,
     /// lines: every line so far starts with an RFC 3339 time and a space.
     timestamped: Option<bool>,
 }
@@ -119,9 +122,13 @@ fn csv_rows(tree: &mut Inferrer, payload: &[u8]) -> u64 {
     let mut buf = [0u8; 4096];
     let mut row: Vec<String> = Vec::new();
     let mut rows = 0;
+    // Where the current record starts in the payload, and how far the
+    // reader got.
+    let (mut start, mut at) = (0, 0);
     loop {
         let (result, read, written) = reader.read_field(input, &mut buf);
         input = input.get(read..).unwrap_or(&[]);
+        at += read;
         if cell.len() < MAX_CELL_BYTES {
             cell.extend_from_slice(buf.get(..written).unwrap_or(&[]));
         }
@@ -137,7 +144,14 @@ fn csv_rows(tree: &mut Inferrer, payload: &[u8]) -> u64 {
                 row.push(String::from_utf8_lossy(&cell).into_owned());
                 cell.clear();
                 if record_end {
-                    rows += csv_row(tree, std::mem::take(&mut row));
+                    // A line of only whitespace is blank: no record (as
+                    // lognorm splits).
+                    let raw = payload.get(start..at).unwrap_or(&[]);
+                    if !raw.iter().all(u8::is_ascii_whitespace) {
+                        rows += csv_row(tree, std::mem::take(&mut row));
+                    }
+                    row.clear();
+                    start = at;
                 }
             }
             csv_core::ReadFieldResult::End => break,
@@ -146,14 +160,15 @@ fn csv_rows(tree: &mut Inferrer, payload: &[u8]) -> u64 {
     rows
 }
 
-/// Adds one csv row; returns 1 when it is a sample (0 for blank rows).
+/// Adds one csv row; returns 1 (a sample, or the header).
 fn csv_row(tree: &mut Inferrer, row: Vec<String>) -> u64 {
-    if row.iter().all(String::is_empty) {
-        return 0;
-    }
     if tree.text.first_row.is_none() {
         tree.text.columns = row.len();
         tree.text.first_row = Some(row);
+        return 1;
+    }
+    if tree.text.first_row.as_ref() == Some(&row) {
+        tree.text.repeats += 1;
         return 1;
     }
     tree.text.columns = tree.text.columns.max(row.len());
@@ -199,11 +214,13 @@ fn write_csv(tree: &Inferrer, out: &mut String) {
     let header = has_header(tree);
     let mut tree = tree.clone();
     if !header {
-        // The first row is data too.
-        tree.node_mut(0).objects += 1;
-        for (i, v) in first.iter().enumerate().take(MAX_FIELDS) {
-            if let Some(id) = tree.child(0, &column(i)) {
-                add_text(&mut tree, id, v);
+        // The first row, and the rows equal to it, are data too.
+        for _ in 0..=tree.text.repeats {
+            tree.node_mut(0).objects += 1;
+            for (i, v) in first.iter().enumerate().take(MAX_FIELDS) {
+                if let Some(id) = tree.child(0, &column(i)) {
+                    add_text(&mut tree, id, v);
+                }
             }
         }
     }
