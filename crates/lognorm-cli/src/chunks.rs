@@ -173,6 +173,8 @@ pub(crate) struct Chunk {
     /// How many input bytes the reader had split at the chunk's end (for
     /// the progress bar).
     pub read_to: u64,
+    /// Normalizing it panicked (a bug): the writer stops there.
+    panicked: bool,
 }
 
 impl Chunk {
@@ -400,8 +402,16 @@ pub(crate) fn parallel<W: WriteChunk + Send>(
                         Err(_) => return,
                     };
                     let Ok(mut chunk) = next else { return };
-                    job.run(&mut chunk, &mut scratch);
-                    if done_tx.send(chunk).is_err() {
+                    // A panic (a bug: the library does not panic) must
+                    // stop the command, not leave the writer waiting for
+                    // this chunk forever.
+                    let run = std::panic::catch_unwind(
+                        std::panic::AssertUnwindSafe(|| {
+                            job.run(&mut chunk, &mut scratch);
+                        }),
+                    );
+                    chunk.panicked = run.is_err();
+                    if done_tx.send(chunk).is_err() || run.is_err() {
                         return;
                     }
                 }
@@ -414,6 +424,13 @@ pub(crate) fn parallel<W: WriteChunk + Send>(
             for chunk in done_rx {
                 waiting.insert(chunk.seq, chunk);
                 while let Some(mut chunk) = waiting.remove(&next) {
+                    if chunk.panicked {
+                        return Err(format!(
+                            "normalizing the records from record {} on \
+                             panicked (a bug in lognorm)",
+                            chunk.first + 1
+                        ));
+                    }
                     writer.write(&chunk)?;
                     next += 1;
                     chunk.clear();
