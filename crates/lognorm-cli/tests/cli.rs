@@ -863,3 +863,71 @@ fn infer_errors_exit_2_and_print_no_schema() {
         "lognorm: expected samples to infer a schema from, found none\n",
     );
 }
+
+/// csv inputs are split whole (rows refer to the header) and normalized
+/// by the reader in chunks of their own: two inputs of many chunks give
+/// the same bytes with 1 and 3 threads, rows in order, ids distinct.
+#[test]
+fn csv_inputs_of_many_chunks_give_the_same_bytes_with_any_thread_count() {
+    let dir = scratch("csv-threads");
+    let schema = dir.join("csv.yml");
+    std::fs::write(
+        &schema,
+        "schema: Custom.Export\nparser:\n  csv:\n    delimiter: ','\n    \
+         hasHeader: true\nfields:\n  - name: user\n    type: string\n  \
+         - name: n\n    type: int\n    required: true\n",
+    )
+    .unwrap();
+    let mut inputs = Vec::new();
+    for name in ["a.csv", "b.csv"] {
+        let mut text = "user,n\n".to_owned();
+        for i in 0..20_000 {
+            // Every 1000th row fails (`n` is required).
+            let n =
+                if i % 1000 == 999 { String::new() } else { i.to_string() };
+            text += &format!("u{i},{n}\n");
+        }
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        inputs.push(path.to_str().unwrap().to_owned());
+    }
+    let run = |threads: &str| {
+        let dead = dir.join(format!("dead-{threads}.jsonl"));
+        let mut args = vec![
+            "normalize",
+            "--log-type",
+            "Custom.Export",
+            "--schema",
+            schema.to_str().unwrap(),
+            "--parse-time",
+            PARSE_TIME,
+            "--threads",
+            threads,
+            "--errors",
+            dead.to_str().unwrap(),
+        ];
+        args.extend(inputs.iter().map(String::as_str));
+        let out = lognorm(&args);
+        assert_eq!((out.status.code(), text(&out.stderr)), (Some(1), ""));
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            std::fs::read_to_string(dead).unwrap(),
+        )
+    };
+    let (rows, dead) = run("1");
+    assert_eq!(run("3"), (rows.clone(), dead.clone()));
+    assert_eq!(rows.lines().count(), 2 * 19_980);
+    assert_eq!(dead.lines().count(), 2 * 20);
+    let users: Vec<&str> =
+        rows.lines().map(|l| l.split('"').nth(3).unwrap()).collect();
+    let expected: Vec<String> = (0..2)
+        .flat_map(|_| (0..20_000).filter(|i| i % 1000 != 999))
+        .map(|i| format!("u{i}"))
+        .collect();
+    assert_eq!(users, expected);
+    let ids: std::collections::HashSet<&str> = rows
+        .lines()
+        .map(|l| l.split("\"p_row_id\":\"").nth(1).unwrap())
+        .collect();
+    assert_eq!(ids.len(), rows.lines().count());
+}

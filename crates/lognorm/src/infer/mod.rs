@@ -1284,6 +1284,30 @@ fields:
     }
 
     #[test]
+    fn csv_rows_as_lognorm_reads_them() {
+        // A row equal to the header is a repeated header, not a sample;
+        // a line of spaces is blank; a quoted line break is a value.
+        let mut inferrer = Inferrer::new(SampleFormat::Csv);
+        inferrer.add(b"user,n\nana,1\nuser,n\n   \n\"\n\",2\n").unwrap();
+        assert_eq!(inferrer.samples(), 2);
+        let yaml = inferrer.schema("Test.Inferred").unwrap();
+        assert!(yaml.contains("hasHeader: true"), "{yaml}");
+        assert!(
+            yaml.contains(
+                "  - name: \"n\"\n    required: true\n    type: bigint\n"
+            ),
+            "{yaml}"
+        );
+        // Without a header, the same rows are data.
+        let yaml = infer(SampleFormat::Csv, "x,1\nx,1\n");
+        assert!(yaml.contains("columns:"), "{yaml}");
+        assert!(yaml.starts_with("# the indicators"), "{yaml}");
+        let mut inferrer = Inferrer::new(SampleFormat::Csv);
+        inferrer.add(b"x,1\nx,1\n").unwrap();
+        assert_eq!(inferrer.samples(), 2);
+    }
+
+    #[test]
     fn lines_with_a_leading_time_get_a_timestamp() {
         let yaml = infer(
             SampleFormat::Lines,
