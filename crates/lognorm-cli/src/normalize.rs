@@ -178,7 +178,10 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
     let mut writer = Writer {
         rows: Sink::create(args.output.as_deref(), Stream::Stdout)?,
         dead: Sink::create(args.errors.as_deref(), Stream::Stderr)?,
-        progress: Progress::new(inputs),
+        progress: Progress::new(
+            inputs,
+            args.output.as_deref().is_none_or(|o| o == Path::new("-")),
+        ),
         records: 0,
         failed: 0,
     };

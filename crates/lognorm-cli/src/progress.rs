@@ -7,17 +7,21 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// A progress bar (bytes, records, errors, MB/s) when standard error is
-/// a terminal and every input is a file; nothing otherwise.
+/// a terminal, every input is a file, and the rows do not go to the
+/// terminal too; nothing otherwise.
 #[derive(Debug)]
 pub(crate) struct Progress {
     bar: Option<ProgressBar>,
 }
 
 impl Progress {
-    /// The bar for `inputs`, or none.
-    pub(crate) fn new(inputs: &[PathBuf]) -> Progress {
+    /// The bar for `inputs`, or none. `rows_to_stdout`: the rows are
+    /// written to standard output.
+    pub(crate) fn new(inputs: &[PathBuf], rows_to_stdout: bool) -> Progress {
         let files = inputs.iter().all(|p| p != Path::new("-"));
-        if !files || !std::io::stderr().is_terminal() {
+        let rows_on_terminal =
+            rows_to_stdout && std::io::stdout().is_terminal();
+        if !files || rows_on_terminal || !std::io::stderr().is_terminal() {
             return Progress { bar: None };
         }
         let total: u64 = inputs

@@ -13,8 +13,7 @@ pub(crate) struct Args {
     #[arg(value_name = "SCHEMAS")]
     schemas: PathBuf,
 
-    /// Test files, or directories of `*.tests.yml` files (default: the
-    /// `*.tests.yml` files beside or inside SCHEMAS)
+    /// Test files or directories of them [default: those beside SCHEMAS]
     #[arg(value_name = "TESTS")]
     tests: Vec<PathBuf>,
 }
