@@ -15,7 +15,7 @@
 //! the number of records before the chunk (over all inputs): the ids of
 //! a chunk with `n` records lie in `[first, first + n)`, so no two
 //! chunks share one, and as the chunks are cut by the reader alone
-//! (`CHUNK_BYTES`, `CHUNK_RECORDS`), the ids, like all of the output, are
+//! ([`Job::chunk_bytes`], [`Job::chunk_records`]), the ids, like all of the output, are
 //! the same whatever the thread count. An input shorter than a chunk
 //! gets the ids of one context used for every record.
 
@@ -32,9 +32,9 @@ use lognorm::{
 use crate::dead_letter;
 
 /// A chunk is shipped once its records hold this many bytes ...
-const CHUNK_BYTES: usize = 1 << 20;
+pub(crate) const CHUNK_BYTES: usize = 1 << 20;
 /// ... or it holds this many records.
-const CHUNK_RECORDS: usize = 16 * 1024;
+pub(crate) const CHUNK_RECORDS: usize = 16 * 1024;
 
 /// The row-id node of every row `normalize` writes (`lognor` in ASCII),
 /// as the golden files under `testdata/logs/` expect.
@@ -77,6 +77,11 @@ pub(crate) struct Job<'r> {
     pub output: Output,
     /// The name dead letters give each input, by input index.
     pub input_names: Vec<String>,
+    /// A chunk is shipped once its records hold this many bytes
+    /// ([`CHUNK_BYTES`]) ...
+    pub chunk_bytes: usize,
+    /// ... or it holds this many records ([`CHUNK_RECORDS`]).
+    pub chunk_records: usize,
 }
 
 impl Job<'_> {
@@ -187,11 +192,11 @@ impl Chunk {
         self.out.failed = 0;
     }
 
-    fn is_full(&self) -> bool {
-        self.bytes.len() >= CHUNK_BYTES
+    fn is_full(&self, job: &Job<'_>) -> bool {
+        self.bytes.len() >= job.chunk_bytes
             || self.items.len()
                 + usize::try_from(self.out.records).unwrap_or(0)
-                >= CHUNK_RECORDS
+                >= job.chunk_records
     }
 
     fn is_empty(&self) -> bool {
@@ -202,8 +207,8 @@ impl Chunk {
 /// A record of a chunk.
 #[derive(Debug)]
 enum Item {
-    /// Its bytes end at `end` in the chunk's bytes (and start where the
-    /// previous record's end).
+    /// Its bytes end at `end` in the chunk's bytes and start where the
+    /// previous record's end.
     Record { end: usize, number: u64, offset: usize, input: usize },
     /// A record that failed as it was read (longer than
     /// `--max-record-bytes`): its dead letter only.
@@ -257,7 +262,7 @@ pub(crate) fn read(
             }
             let mut ctx = job.context(records);
             for record in job.log_type.split(&payload) {
-                if chunk.is_full() {
+                if chunk.is_full(job) {
                     chunk.read_to = before + offset_u64(record.offset());
                     chunk = ship.ship(chunk)?;
                     start(&mut chunk, records);
@@ -305,7 +310,7 @@ pub(crate) fn read(
                     });
                 }
             }
-            if chunk.is_full() {
+            if chunk.is_full(job) {
                 chunk = ship.ship(chunk)?;
                 start(&mut chunk, records);
             }
@@ -451,4 +456,153 @@ pub(crate) fn parallel<W: WriteChunk + Send>(
             .unwrap_or_else(|_| Err("the writer thread panicked".to_owned()));
         written.and(read)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lognorm::Registry;
+
+    /// Collects what a writer is given.
+    #[derive(Default)]
+    struct Collect {
+        rows: Vec<u8>,
+        dead: Vec<u8>,
+        chunks: usize,
+    }
+
+    impl WriteChunk for Collect {
+        fn write(&mut self, chunk: &Chunk) -> Result<(), String> {
+            self.rows.extend_from_slice(&chunk.out.rows);
+            self.dead.extend_from_slice(&chunk.out.dead);
+            self.chunks += 1;
+            Ok(())
+        }
+    }
+
+    /// Three inputs of good and failing Wiz.Audit records.
+    fn inputs() -> Vec<Vec<u8>> {
+        (0..3)
+            .map(|input| {
+                let mut text = String::new();
+                for i in 0..200 {
+                    if i % 7 == 3 {
+                        text += &format!("{{\"id\":\"bad{input}-{i}\"}}\n");
+                    } else {
+                        text += &format!(
+                            "{{\"id\":\"{input}-{i}\",\"action\":\"a\",\
+                             \"status\":\"s\",\
+                             \"timestamp\":\"2024-01-01T00:00:00Z\"}}\n"
+                        );
+                    }
+                }
+                text.into_bytes()
+            })
+            .collect()
+    }
+
+    fn run(
+        registry: &Registry,
+        threads: usize,
+        chunk_records: usize,
+    ) -> Collect {
+        let parse_time: Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
+        let job = Job {
+            log_type: registry.log_type("Wiz.Audit").unwrap(),
+            framing: None,
+            max_record_bytes: 1 << 20,
+            ctx: Context::new(parse_time, NODE_ID),
+            parse_time,
+            output: Output::Json,
+            input_names: vec!["a".into(), "b".into(), "c".into()],
+            chunk_bytes: 900,
+            chunk_records,
+        };
+        let opened = inputs().into_iter().enumerate().map(|(index, bytes)| {
+            Ok(Input {
+                index,
+                name: format!("input {index}"),
+                reader: Box::new(std::io::Cursor::new(bytes)),
+                before: 0,
+            })
+        });
+        let mut out = Collect::default();
+        if threads > 1 {
+            parallel(&job, threads, opened, &mut out).unwrap();
+        } else {
+            let mut inline = Inline {
+                job: &job,
+                scratch: Scratch::new(),
+                writer: &mut out,
+            };
+            read(&job, opened, &mut inline).unwrap();
+        }
+        out
+    }
+
+    /// The rows of one context normalizing every record in order, with
+    /// their row ids cut out.
+    fn plain_rows(registry: &Registry) -> (Vec<String>, usize) {
+        let log_type = registry.log_type("Wiz.Audit").unwrap();
+        let parse_time: Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
+        let mut ctx = Context::new(parse_time, NODE_ID);
+        let mut scratch = Scratch::new();
+        let (mut rows, mut dead) = (Vec::new(), 0);
+        for input in inputs() {
+            for record in log_type.split(&input) {
+                match log_type.normalize(record, &mut ctx, &mut scratch) {
+                    Ok(event) => {
+                        rows.push(event.row().replace(event.row_id(), "*"));
+                    }
+                    Err(_) => dead += 1,
+                }
+            }
+        }
+        (rows, dead)
+    }
+
+    fn without_ids(rows: &[u8]) -> (Vec<String>, usize) {
+        let text = std::str::from_utf8(rows).unwrap();
+        let mut ids = std::collections::HashSet::new();
+        let rows = text
+            .lines()
+            .map(|l| {
+                let id = l.split("\"p_row_id\":\"").nth(1).unwrap();
+                let id = &id[..id.find('"').unwrap()];
+                ids.insert(id.to_owned());
+                l.replace(id, "*")
+            })
+            .collect();
+        (rows, ids.len())
+    }
+
+    /// Many small chunks (900 bytes or a few records), a pool that runs
+    /// dry, 1 to 4 threads: the same bytes every time, rows and dead
+    /// letters in input order, every row id distinct.
+    #[test]
+    fn any_thread_count_writes_the_bytes_of_one_thread() {
+        let registry = Registry::builtin();
+        let (plain, plain_dead) = plain_rows(&registry);
+        for chunk_records in [1, 3, 1000] {
+            let one = run(&registry, 1, chunk_records);
+            assert!(one.chunks > 10, "{chunk_records}: {}", one.chunks);
+            let (rows, distinct) = without_ids(&one.rows);
+            assert_eq!(rows, plain, "{chunk_records}");
+            assert_eq!(distinct, plain.len(), "{chunk_records}");
+            assert_eq!(
+                one.dead.split(|&b| b == b'\n').count() - 1,
+                plain_dead
+            );
+            // Dead letters name their input, in order.
+            let dead = String::from_utf8(one.dead.clone()).unwrap();
+            let inputs: Vec<&str> = dead.lines().map(|l| &l[10..11]).collect();
+            assert!(inputs.is_sorted(), "{inputs:?}");
+            for threads in 2..=4 {
+                let many = run(&registry, threads, chunk_records);
+                assert_eq!(many.rows, one.rows, "{threads} {chunk_records}");
+                assert_eq!(many.dead, one.dead, "{threads} {chunk_records}");
+                assert_eq!(many.chunks, one.chunks);
+            }
+        }
+    }
 }

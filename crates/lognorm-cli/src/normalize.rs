@@ -174,6 +174,8 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
         parse_time,
         output: Output::Json,
         input_names: inputs.iter().map(|i| input_name(i)).collect(),
+        chunk_bytes: chunks::CHUNK_BYTES,
+        chunk_records: chunks::CHUNK_RECORDS,
     };
     let mut writer = Writer {
         rows: Sink::create(args.output.as_deref(), Stream::Stdout)?,
