@@ -240,3 +240,28 @@ proptest::proptest! {
         proptest::prop_assert_eq!(n, inferrer.samples(), "{}\n{}", yaml, text);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Any bytes, in any format: no panic, and every draft loads.
+    #[test]
+    fn arbitrary_bytes_never_panic_and_drafts_load(
+        bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+        text in "[a-z0-9,;\t|\"\n :.@-]{0,200}",
+    ) {
+        for format in [SampleFormat::Json, SampleFormat::Csv, SampleFormat::Lines] {
+            for payload in [&bytes[..], text.as_bytes()] {
+                let mut inferrer = Inferrer::new(format);
+                if inferrer.add(payload).is_err() {
+                    continue;
+                }
+                if let Ok(yaml) = inferrer.schema("Custom.Inferred") {
+                    if let Err(e) = Registry::builder().add_yaml("i.yml", &yaml) {
+                        panic!("{e}\n{yaml}\n{payload:?}");
+                    }
+                }
+            }
+        }
+    }
+}

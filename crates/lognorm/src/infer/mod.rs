@@ -718,10 +718,41 @@ impl Inferrer {
     }
 }
 
-/// `s` as a YAML double-quoted scalar (JSON's string syntax is a subset
-/// of it).
+/// `s` as a YAML double-quoted scalar: `"` and `\\` escaped, and every
+/// character YAML does not print (controls, DEL, C1 controls, the byte
+/// order mark, U+FFFE/U+FFFF) as an `\\x`, `\\u` or `\\U` escape.
 fn yaml_string(s: &str) -> String {
-    Value::String(s.to_owned()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        let code = u32::from(c);
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            _ if matches!(
+                code,
+                0x20..=0x7e | 0x85 | 0xa0..=0xd7ff | 0xe000..=0xfefe
+                    | 0xff00..=0xfffd | 0x1_0000..
+            ) =>
+            {
+                out.push(c);
+            }
+            _ if code <= 0xff => {
+                let _ = write!(out, "\\x{code:02X}");
+            }
+            _ if code <= 0xffff => {
+                let _ = write!(out, "\\u{code:04X}");
+            }
+            _ => {
+                let _ = write!(out, "\\U{code:08X}");
+            }
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The indicators `s` matches (the `IND_*` bits).
@@ -1305,6 +1336,24 @@ fields:
         let mut inferrer = Inferrer::new(SampleFormat::Csv);
         inferrer.add(b"x,1\nx,1\n").unwrap();
         assert_eq!(inferrer.samples(), 2);
+    }
+
+    #[test]
+    fn names_yaml_does_not_print_are_escaped() {
+        let name = "a\"b\\c\n\t\r\u{0}\u{7f}\u{85}\u{9f}\u{feff}\u{fffe}é😀";
+        // U+0085 (next line) is printable in YAML, U+009F is not.
+        assert_eq!(
+            yaml_string(name),
+            concat!(
+                r#""a\"b\\c\n\t\r\x00\x7F"#,
+                "\u{85}",
+                r#"\x9F\uFEFF\uFFFEé😀""#
+            )
+        );
+        // It reads back as the name.
+        let payload = serde_json::json!({ name: 1, "ok": 2 }).to_string();
+        let yaml = json(&payload);
+        assert!(yaml.contains(&yaml_string(name)), "{yaml}");
     }
 
     #[test]
