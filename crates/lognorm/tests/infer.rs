@@ -256,10 +256,10 @@ proptest::proptest! {
                 if inferrer.add(payload).is_err() {
                     continue;
                 }
-                if let Ok(yaml) = inferrer.schema("Custom.Inferred") {
-                    if let Err(e) = Registry::builder().add_yaml("i.yml", &yaml) {
-                        panic!("{e}\n{yaml}\n{payload:?}");
-                    }
+                if let Ok(yaml) = inferrer.schema("Custom.Inferred")
+                    && let Err(e) = Registry::builder().add_yaml("i.yml", &yaml)
+                {
+                    panic!("{e}\n{yaml}\n{payload:?}");
                 }
             }
         }
