@@ -45,6 +45,12 @@ pub(crate) fn write(
     out.write_all(b"}\n")
 }
 
+/// Appends the dead letter of `e` to `out` (see [`write`]).
+pub(crate) fn to_vec(out: &mut Vec<u8>, input: &str, e: &RecordError) {
+    // Writing to a `Vec` does not fail.
+    let _ = write(out, input, e);
+}
+
 /// Writes `s` as a JSON string: `"` and `\` escaped, control characters
 /// as `\n`, `\r`, `\t` or `\u00XX`, everything else as it is.
 fn json_str(out: &mut impl Write, s: &str) -> io::Result<()> {

@@ -90,6 +90,11 @@
 //! test` format: an input payload and the rows it must give) and runs
 //! them against a [`Registry`], comparing rows as Panther does.
 //!
+//! # Schema inference
+//!
+//! [`infer`] drafts a schema from sample records: types that hold every
+//! sample, `required` fields, the event time and proposed indicators.
+//!
 //! # Performance
 //!
 //! Build the registry once and reuse a `Scratch` per thread. JSON records
@@ -104,6 +109,7 @@ mod context;
 mod error;
 mod event;
 pub mod indicators;
+pub mod infer;
 mod input;
 mod limits;
 mod normalize;

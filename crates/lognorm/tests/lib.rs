@@ -13,6 +13,7 @@ mod fastmatch;
 mod fuzz;
 mod golden;
 mod hostile;
+mod infer;
 mod limits;
 mod props;
 mod schemas;

@@ -1,7 +1,7 @@
 //! Hash indicators: MD5, SHA-1 and SHA-256 digests in hex.
 
 /// Whether `s` is exactly `len` ASCII hex digits (either case).
-pub(super) fn is_hex(s: &str, len: usize) -> bool {
+pub(crate) fn is_hex(s: &str, len: usize) -> bool {
     s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 

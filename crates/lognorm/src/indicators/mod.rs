@@ -92,9 +92,9 @@
 //! [`AwsAccountIds`]: IndicatorSet::AwsAccountIds
 //! [`AwsInstanceIds`]: IndicatorSet::AwsInstanceIds
 
-mod aws;
-mod hash;
-mod net;
+pub(crate) mod aws;
+pub(crate) mod hash;
+pub(crate) mod net;
 
 use std::fmt;
 use std::iter::FusedIterator;
