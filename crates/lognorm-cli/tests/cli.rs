@@ -424,9 +424,9 @@ fn check_prints_every_error_with_file_line_and_column() {
 testdata/schemas-invalid/unknown-indicator.yml:8:9: \
          fields[0].indicators[1]: unknown indicator `ipaddress`, expected \
          one of `ip`, `domain`, `hostname`, `url`, `net_addr`, `email`, \
-         `username`, `actor_id`, `trace_id`, `md5`, `sha1`, `sha256`, \
-         `aws_arn`, `aws_arn_only`, `aws_account_id`, `aws_instance_id`, \
-         `aws_tag`
+         `username`, `actor_id`, `trace_id`, `serial_number`, `md5`, \
+         `sha1`, `sha256`, `mac`, `aws_arn`, `aws_arn_only`, \
+         `aws_account_id`, `aws_instance_id`, `aws_tag`
 reading `testdata/schemas-invalid/no-such-schema.yml`: No such file or \
          directory (os error 2)
 lognorm: 3 errors in 4 schema files
