@@ -132,6 +132,31 @@ pub use scratch::Scratch;
 pub use time::{ParseTimestampError, Timestamp};
 pub use walk::derive::DiscoveredType;
 
+/// Columnar output (feature `arrow`): records normalized straight into
+/// Arrow record batches, without JSON text in between.
+///
+/// [`arrow_schema`](arrow::arrow_schema) derives a log type's Arrow
+/// schema from its compiled plan; a [`BatchDecoder`](arrow::BatchDecoder)
+/// takes payloads and hands back [`Batches`](arrow::Batches): the events
+/// and, beside them, the records that failed (dead letters, columnar
+/// too). The values equal those of the JSON rows
+/// ([`LogType::normalize`]) read into the same schema.
+#[cfg(feature = "arrow")]
+pub mod arrow {
+    pub use crate::sink::arrow::decoder::{
+        BatchDecoder, Batches, arrow_schema, failures_schema,
+    };
+}
+
+/// Parquet writer properties for the batches of [`arrow`] (feature
+/// `parquet`); the caller keeps `parquet`'s `ArrowWriter`.
+#[cfg(feature = "parquet")]
+pub mod parquet {
+    pub use crate::sink::arrow::parquet::{
+        ROW_GROUP_ROWS, writer_properties, writer_properties_builder,
+    };
+}
+
 /// The README's examples run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
