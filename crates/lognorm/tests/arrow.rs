@@ -7,7 +7,7 @@ use std::fs;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Int32Type, TimestampNanosecondType};
+use arrow_array::types::{Int32Type, TimestampNanosecondType, UInt64Type};
 use arrow_array::{
     Array, ArrayRef, ListArray, RecordBatch, StringArray, StructArray,
 };
@@ -239,68 +239,124 @@ fn batches_equal_the_json_rows_read_by_arrow_json() {
     let registry = Registry::builtin();
     let (mut cases, mut events, mut failures) = (0, 0, 0);
     for (log_type, case, payload) in golden_inputs(&registry) {
-        let lines = normalize_lines(log_type, &payload);
-        let rows: Vec<&str> = lines
-            .iter()
-            .filter(|l| !l.starts_with("error: "))
-            .map(String::as_str)
-            .collect();
-        let errors: Vec<(u64, &str)> = lines
-            .iter()
-            .enumerate()
-            .filter_map(|(i, l)| {
-                Some((i as u64 + 1, l.strip_prefix("error: ")?))
-            })
-            .collect();
         // Batches of 3 events: several per input, cut mid-payload.
-        let got = decode(log_type, &payload, 3);
-        let schema = arrow_schema(log_type);
-        let want = rows_to_batches(&schema, &rows, 3);
-        let got_events: Vec<RecordBatch> = got
-            .iter()
-            .map(|b| &b.events)
-            .filter(|b| b.num_rows() > 0)
-            .map(comparable)
-            .collect();
-        assert_eq!(got_events.len(), want.len(), "{case}: batches");
-        for (i, (g, w)) in got_events.iter().zip(&want).enumerate() {
-            assert_eq!(g, w, "{case}: batch {i}");
-        }
-        events += rows.len();
-
-        // Failures: the JSON path's errors, with their records.
-        let records: Vec<_> = log_type.split(&payload).collect();
-        let mut got_errors = Vec::new();
-        for b in &got {
-            let f = &b.failures;
-            let numbers =
-                f.column(0).as_primitive::<arrow_array::types::UInt64Type>();
-            let offsets =
-                f.column(1).as_primitive::<arrow_array::types::UInt64Type>();
-            let names = f.column(2).as_string::<i32>();
-            let messages = f.column(3).as_string::<i32>();
-            let raw = f.column(4).as_binary::<i32>();
-            for i in 0..f.num_rows() {
-                let n = numbers.value(i);
-                let record = records[n as usize - 1];
-                assert_eq!(offsets.value(i), record.offset() as u64, "{case}");
-                assert_eq!(names.value(i), log_type.name());
-                assert_eq!(raw.value(i), record.bytes(), "{case}");
-                got_errors.push((n, messages.value(i).to_owned()));
-            }
-        }
-        let want_errors: Vec<(u64, String)> =
-            errors.iter().map(|&(n, e)| (n, e.to_owned())).collect();
-        assert_eq!(got_errors, want_errors, "{case}: failures");
-        failures += errors.len();
-        cases += 1;
+        let (e, f) = check_payload(log_type, &case, &payload, 3);
+        (cases, events, failures) = (cases + 1, events + e, failures + f);
     }
-    assert!(cases >= 20, "golden inputs: {cases}");
     println!("{cases} inputs, {events} events, {failures} failures");
+    assert!(cases >= 20, "golden inputs: {cases}");
     assert!(
-        events >= 50 && failures >= 10,
+        events >= 300 && failures >= 100,
         "{events} events, {failures} failures"
     );
+}
+
+/// Checks one payload: the batches (of `size` events) equal the JSON
+/// rows read by arrow-json, and the failures the JSON path's errors.
+/// Returns (events, failures).
+fn check_payload(
+    log_type: &LogType,
+    case: &str,
+    payload: &[u8],
+    size: usize,
+) -> (usize, usize) {
+    let lines = normalize_lines(log_type, payload);
+    let rows: Vec<&str> = lines
+        .iter()
+        .filter(|l| !l.starts_with("error: "))
+        .map(String::as_str)
+        .collect();
+    let got = decode(log_type, payload, size);
+    let want = rows_to_batches(&arrow_schema(log_type), &rows, size);
+    let got_events: Vec<RecordBatch> = got
+        .iter()
+        .map(|b| &b.events)
+        .filter(|b| b.num_rows() > 0)
+        .map(comparable)
+        .collect();
+    assert_eq!(got_events.len(), want.len(), "{case}: batches");
+    for (i, (g, w)) in got_events.iter().zip(&want).enumerate() {
+        assert_eq!(g, w, "{case}: batch {i}");
+    }
+    // Failures: the JSON path's errors, with their records.
+    let records: Vec<_> = log_type.split(payload).collect();
+    let mut got_errors = Vec::new();
+    for b in &got {
+        let f = &b.failures;
+        let numbers = f.column(0).as_primitive::<UInt64Type>();
+        let offsets = f.column(1).as_primitive::<UInt64Type>();
+        let names = f.column(2).as_string::<i32>();
+        let messages = f.column(3).as_string::<i32>();
+        let raw = f.column(4).as_binary::<i32>();
+        for i in 0..f.num_rows() {
+            let n = numbers.value(i);
+            let record = records[n as usize - 1];
+            assert_eq!(offsets.value(i), record.offset() as u64, "{case}");
+            assert_eq!(names.value(i), log_type.name());
+            assert_eq!(raw.value(i), record.bytes(), "{case}");
+            got_errors.push(format!("{n}: {}", messages.value(i)));
+        }
+    }
+    let want_errors: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            Some(format!("{}: {}", i + 1, l.strip_prefix("error: ")?))
+        })
+        .collect();
+    assert_eq!(got_errors, want_errors, "{case}: failures");
+    (rows.len(), want_errors.len())
+}
+
+/// Panther's schema tests (`../shared/realworld-schemas/`, skipped when
+/// absent): every case's input through every schema of its log type
+/// that loads, in batches of 2 events.
+#[test]
+fn realworld_batches_equal_the_json_rows() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/realworld-schemas");
+    let Ok(entries) = fs::read_dir(&dir) else {
+        eprintln!("arrow: {} is absent; skipped", dir.display());
+        return;
+    };
+    let mut files: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let mut registries: Vec<Registry> = Vec::new();
+    let mut tests = Vec::new();
+    for path in &files {
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if !name.ends_with(".yml") {
+            continue;
+        }
+        let text = fs::read_to_string(path).unwrap();
+        if name.ends_with(".tests.yml") {
+            tests.push((name, text));
+        } else if let Ok(b) = Registry::builder().add_yaml(&name, &text) {
+            registries.push(b.build());
+        }
+    }
+    let (mut cases, mut events, mut failures) = (0, 0, 0);
+    for (file, text) in &tests {
+        let Ok(parsed) = lognorm::schematest::parse(file, text) else {
+            continue;
+        };
+        for case in &parsed {
+            for registry in &registries {
+                let Some(lt) = registry.log_type(case.log_type()) else {
+                    continue;
+                };
+                let id = format!("{file} | {}", case.name());
+                let (e, f) =
+                    check_payload(lt, &id, case.input().as_bytes(), 2);
+                (cases, events, failures) =
+                    (cases + 1, events + e, failures + f);
+            }
+        }
+    }
+    eprintln!(
+        "arrow: {cases} realworld cases, {events} events, {failures} failures"
+    );
+    assert!(cases >= 100 && events >= 100, "{cases} cases, {events} events");
 }
 
 /// A record that fails after some of its fields were staged leaves
