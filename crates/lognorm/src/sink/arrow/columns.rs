@@ -136,7 +136,7 @@ impl<T: Copy + Default> Prim<T> {
         let cap = self.values.len();
         let values =
             std::mem::replace(&mut self.values, Vec::with_capacity(cap));
-        (ScalarBuffer::from(values), self.nulls.finish())
+        (ScalarBuffer::from(values), finish_nulls(&mut self.nulls))
     }
 }
 
@@ -194,7 +194,7 @@ impl Bytes {
         (
             OffsetBuffer::new(ScalarBuffer::from(offsets)),
             Buffer::from(values),
-            self.nulls.finish(),
+            finish_nulls(&mut self.nulls),
         )
     }
 
@@ -360,7 +360,10 @@ impl Column {
     fn finish(&mut self, field: &Field) -> Result<ArrayRef, ArrowError> {
         Ok(match self {
             Column::Boolean { values, nulls } => {
-                Arc::new(BooleanArray::new(values.finish(), nulls.finish()))
+                let n = values.len();
+                let mut b =
+                    std::mem::replace(values, BooleanBufferBuilder::new(n));
+                Arc::new(BooleanArray::new(b.finish(), finish_nulls(nulls)))
             }
             Column::Int16(p) => {
                 let (v, n) = p.take();
@@ -395,7 +398,7 @@ impl Column {
                 Arc::new(StructArray::try_new_with_length(
                     types.clone(),
                     arrays,
-                    nulls.finish(),
+                    finish_nulls(nulls),
                     n,
                 )?)
             }
@@ -411,11 +414,19 @@ impl Column {
                     item.clone(),
                     OffsetBuffer::new(ScalarBuffer::from(offsets)),
                     array,
-                    nulls.finish(),
+                    finish_nulls(nulls),
                 )?)
             }
         })
     }
+}
+
+/// The nulls so far; the builder starts again with room for as many.
+fn finish_nulls(
+    nulls: &mut NullBufferBuilder,
+) -> Option<arrow_buffer::NullBuffer> {
+    let n = nulls.len();
+    std::mem::replace(nulls, NullBufferBuilder::new(n)).finish()
 }
 
 #[cold]
@@ -598,7 +609,7 @@ impl Builders {
                 item.clone(),
                 OffsetBuffer::new(ScalarBuffer::from(offsets)),
                 Arc::new(values.finish_utf8()?),
-                nulls.finish(),
+                finish_nulls(nulls),
             )?));
         }
         Ok(columns)
