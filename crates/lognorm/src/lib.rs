@@ -98,10 +98,10 @@
 //!
 //! # Crate features
 //!
-//! - `arrow`: [`arrow`], records normalized straight into Arrow record
-//!   batches (arrow-array, arrow-buffer, arrow-schema).
-//! - `parquet` (implies `arrow`): [`parquet`], Parquet writer properties
-//!   for those batches (parquet with only its `arrow` and `zstd`
+//! - `arrow`: `lognorm::arrow`, records normalized straight into Arrow
+//!   record batches (arrow-array, arrow-buffer, arrow-schema).
+//! - `parquet` (implies `arrow`): `lognorm::parquet`, Parquet writer
+//!   properties for those batches (parquet with only its `arrow` and `zstd`
 //!   features).
 //!
 //! Without them, lognorm compiles none of Arrow or Parquet.
@@ -152,8 +152,8 @@ pub use walk::derive::DiscoveredType;
 /// failed (dead letters, columnar too). The values equal those of the
 /// JSON rows ([`LogType::normalize`]) read into the same schema; a
 /// record that fails leaves nothing in any event column. With the
-/// feature `parquet`, [`parquet::writer_properties`] tunes Parquet files
-/// of these batches.
+/// feature `parquet`, `lognorm::parquet::writer_properties` tunes Parquet
+/// files of these batches.
 ///
 /// # Example
 ///
@@ -184,7 +184,7 @@ pub mod arrow {
 }
 
 /// Parquet writer properties for the batches of [`arrow`] (feature
-/// `parquet`); the caller keeps `parquet`'s `ArrowWriter`.
+/// `parquet`); the caller keeps the parquet crate's `ArrowWriter`.
 #[cfg(feature = "parquet")]
 pub mod parquet {
     pub use crate::sink::arrow::parquet::{

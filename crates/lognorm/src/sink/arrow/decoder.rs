@@ -291,8 +291,11 @@ impl<'r> BatchDecoder<'r> {
             Err(e) => {
                 self.stage.clear();
                 let e = RecordError::new(name, record, e);
-                let weight = e.raw().len() + e.expected().len() + 256;
-                self.reserve(weight + e.found().len())?;
+                // The message quotes at most the found value, the field
+                // path and what was expected, with a short frame.
+                let message =
+                    e.found().len() + e.path().len() + e.expected().len();
+                self.reserve(e.raw().len() + message + 256)?;
                 self.failures.push(&e);
             }
         }
