@@ -426,6 +426,29 @@ fields:
     );
 }
 
+/// A timestamp that Arrow's nanoseconds cannot hold fails its record
+/// (the JSON row can hold it); the year 1677 still fits.
+#[test]
+fn timestamps_outside_nanoseconds_fail_the_record() {
+    let yaml = "schema: Test.Old\nfields:\n  - name: t\n    type: timestamp\n";
+    let registry =
+        Registry::builder().add_yaml("o.yml", yaml).unwrap().build();
+    let lt = registry.log_type("Test.Old").unwrap();
+    let payload =
+        b"{\"t\":\"1500-01-01T00:00:00Z\"}\n{\"t\":\"1677-09-22T00:00:00Z\"}";
+    let b = &decode(lt, payload, 10)[0];
+    assert_eq!(b.events.num_rows(), 1);
+    assert_eq!(
+        b.failures.column(3).as_string::<i32>().value(0),
+        "record 1 (byte 0): expected a timestamp within Arrow's \
+         nanosecond range (1677-09-21 to 2262-04-11), found \
+         `1500-01-01 00:00:00.000000000`"
+    );
+    assert!(
+        normalize_lines(lt, payload)[0].starts_with("{\"t\":\"1500-01-01")
+    );
+}
+
 /// `json` text is the JSON row's text, key order and number literals
 /// as sent.
 #[test]

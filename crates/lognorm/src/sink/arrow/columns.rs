@@ -317,9 +317,8 @@ impl Column {
             },
             (Column::Int64(p), Token::Int(n)) => p.push(n),
             (Column::Float64(p), Token::Float(f)) => p.push(f),
-            #[allow(clippy::cast_precision_loss, reason = "a float field")]
+            // A `float` field's integers, as the row's reader reads them.
             (Column::Float64(p), Token::Int(n)) => p.push(n as f64),
-            #[allow(clippy::cast_precision_loss, reason = "a float field")]
             (Column::Float64(p), Token::UInt(n)) => p.push(n as f64),
             (Column::Timestamp(p), Token::Time(ns)) => p.push(ns),
             (

@@ -367,7 +367,7 @@ fn out_of_range(t: Timestamp, what: &str) -> FieldError {
     FieldError::new(
         K::InvalidValue,
         format!(
-            "a {what} Arrow's nanosecond timestamps hold (1677-09-21 to \
+            "a {what} within Arrow's nanosecond range (1677-09-21 to \
              2262-04-11)"
         ),
         crate::error::quote(&t.to_string()),
