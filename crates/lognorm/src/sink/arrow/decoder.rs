@@ -86,7 +86,7 @@ pub fn failures_schema() -> SchemaRef {
 /// filled (dead letters, columnar too).
 #[derive(Clone, Debug)]
 pub struct Batches {
-    /// The events, of the log type's [`arrow_schema`].
+    /// The events, of the log type's [`arrow_schema()`].
     pub events: RecordBatch,
     /// The failed records, of [`failures_schema`].
     pub failures: RecordBatch,
@@ -146,7 +146,7 @@ impl Failures {
 /// The builders are kept and reused from batch to batch.
 ///
 /// Records are normalized exactly as [`LogType::normalize`] does, into
-/// the columns of [`arrow_schema`] instead of JSON text; each record
+/// the columns of [`arrow_schema()`] instead of JSON text; each record
 /// that fails becomes a row of the companion failures batch instead, and
 /// leaves nothing in any event column. A batch is also cut early, before
 /// its text passes 2 GiB (Arrow's 32-bit offsets).
@@ -214,7 +214,7 @@ impl<'r> BatchDecoder<'r> {
         }
     }
 
-    /// The schema of the event batches ([`arrow_schema`]).
+    /// The schema of the event batches ([`arrow_schema()`]).
     pub fn schema(&self) -> &SchemaRef {
         &self.schema
     }
