@@ -100,6 +100,16 @@
 //! Build the registry once and reuse a `Scratch` per thread. JSON records
 //! are parsed by simd-json; the compiled plan walks the parsed tape once
 //! and writes the row directly into the scratch's buffer.
+//!
+//! # Crate features
+//!
+//! - `arrow`: `lognorm::arrow`, records normalized straight into Arrow
+//!   record batches (arrow-array, arrow-buffer, arrow-schema).
+//! - `parquet` (implies `arrow`): `lognorm::parquet`, Parquet writer
+//!   properties for those batches (parquet with only its `arrow` and `zstd`
+//!   features).
+//!
+//! Without them, lognorm compiles none of Arrow or Parquet.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -137,6 +147,56 @@ pub use rowid::RowIdGenerator;
 pub use scratch::Scratch;
 pub use time::{ParseTimestampError, Timestamp};
 pub use walk::derive::DiscoveredType;
+
+/// Columnar output (feature `arrow`): records normalized straight into
+/// Arrow record batches, without JSON text in between.
+///
+/// [`arrow_schema`](arrow::arrow_schema) derives a log type's Arrow
+/// schema from its compiled plan; a [`BatchDecoder`](arrow::BatchDecoder)
+/// takes payloads and hands back [`Batches`](arrow::Batches) of the
+/// size the caller sets: the events and, beside them, the records that
+/// failed (dead letters, columnar too). The values equal those of the
+/// JSON rows ([`LogType::normalize`]) read into the same schema; a
+/// record that fails leaves nothing in any event column. With the
+/// feature `parquet`, `lognorm::parquet::writer_properties` tunes Parquet
+/// files of these batches.
+///
+/// # Example
+///
+/// ```
+/// use arrow_array::cast::AsArray;
+/// use lognorm::arrow::BatchDecoder;
+/// use lognorm::{Context, Registry};
+///
+/// let registry = Registry::builtin();
+/// let wiz = registry.log_type("Wiz.Audit").unwrap();
+/// let mut ctx = Context::new("2024-01-01T00:00:00Z".parse()?, *b"node01");
+/// let mut decoder = BatchDecoder::new(wiz, 8192);
+/// decoder.decode(br#"{"id":"e1","action":"Login","timestamp":"2024-01-01T00:00:05Z"}
+/// {"id":"e2","timestamp":"yesterday"}"#, &mut ctx)?;
+/// while let Some(batches) = decoder.flush()? {
+///     assert_eq!(batches.events.num_rows(), 1);
+///     let id = batches.events.column_by_name("id").unwrap().as_string::<i32>();
+///     assert_eq!(id.value(0), "e1");
+///     assert_eq!(batches.failures.num_rows(), 1);
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "arrow")]
+pub mod arrow {
+    pub use crate::sink::arrow::decoder::{
+        BatchDecoder, Batches, arrow_schema, failures_schema,
+    };
+}
+
+/// Parquet writer properties for the batches of [`arrow`] (feature
+/// `parquet`); the caller keeps the parquet crate's `ArrowWriter`.
+#[cfg(feature = "parquet")]
+pub mod parquet {
+    pub use crate::sink::arrow::parquet::{
+        ROW_GROUP_ROWS, writer_properties, writer_properties_builder,
+    };
+}
 
 /// The README's examples run as doctests.
 #[cfg(doctest)]

@@ -554,3 +554,74 @@ fn streamed_input_holds_one_record_and_allocates_nothing_per_record() {
     assert_eq!(steady, 0);
     assert!(held <= (LIMIT + 64 + 3 * CHUNK + 64) as i64, "{held}");
 }
+
+/// The Arrow decoder (feature `arrow`): once its builders have held a
+/// batch, normalizing the same records into the next batch allocates
+/// nothing per event. What allocates is once per batch and column (a
+/// column's null bitmap, made at its first null), so the bound is the
+/// number of column builders while the batch holds hundreds of events.
+#[cfg(feature = "arrow")]
+#[test]
+fn arrow_batches_do_not_allocate_per_event() {
+    use lognorm::arrow::{BatchDecoder, arrow_schema};
+
+    /// The builders of a field: itself and every field inside it.
+    fn builders(data_type: &arrow_schema::DataType) -> usize {
+        use arrow_schema::DataType;
+        1 + match data_type {
+            DataType::Struct(fields) => {
+                fields.iter().map(|f| builders(f.data_type())).sum()
+            }
+            DataType::List(item) => builders(item.data_type()),
+            _ => 0,
+        }
+    }
+
+    let registry = Registry::builtin();
+    for log_type in registry.log_types() {
+        let payloads: Vec<Vec<u8>> = inputs(log_type)
+            .iter()
+            .map(|p| std::fs::read(p).unwrap())
+            .collect();
+        let columns: usize = arrow_schema(log_type)
+            .fields()
+            .iter()
+            .map(|f| builders(f.data_type()))
+            .sum();
+        let mut ctx = context();
+        let mut decoder = BatchDecoder::new(log_type, usize::MAX);
+        let mut batch = |decoder: &mut BatchDecoder<'_>, measure: bool| {
+            let (mut events, mut spent) = (0, 0);
+            for _ in 0..30 {
+                for payload in &payloads {
+                    for record in log_type.split(payload) {
+                        let (before, rows) = (allocations(), decoder.len());
+                        decoder.decode_record(record, &mut ctx).unwrap();
+                        if decoder.len() > rows {
+                            events += 1;
+                            spent += allocations() - before;
+                        }
+                    }
+                }
+            }
+            let batches = decoder.flush().unwrap().unwrap();
+            assert_eq!(batches.events.num_rows(), events);
+            if measure {
+                println!(
+                    "{}: {events} events into a batch: {spent} \
+                     allocations ({columns} column builders)",
+                    log_type.name()
+                );
+                assert!(events >= 300, "{}: {events} events", log_type.name());
+                assert!(
+                    spent <= columns as u64,
+                    "{}: {spent} allocations for {events} events \
+                     ({columns} column builders)",
+                    log_type.name()
+                );
+            }
+        };
+        batch(&mut decoder, false);
+        batch(&mut decoder, true);
+    }
+}

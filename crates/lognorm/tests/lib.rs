@@ -6,6 +6,8 @@
 )]
 
 mod alloc;
+#[cfg(feature = "arrow")]
+mod arrow;
 mod conformance;
 mod docs;
 mod edge;

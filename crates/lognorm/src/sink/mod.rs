@@ -28,6 +28,8 @@
 //! [`Sink::begin_record`] found it once [`Sink::abort`] is called; the
 //! driver calls it for every failed record.
 
+#[cfg(feature = "arrow")]
+pub(crate) mod arrow;
 pub(crate) mod json;
 
 use crate::input::json::Strings;
