@@ -274,3 +274,78 @@ fn regex_log_types_sharing_a_scratch_use_their_own_slots() {
     }
     assert_eq!(rows, [r#"{"a":"x""#, r#"{"a":"yz","b":"12""#, r#"{"a":"yz""#]);
 }
+
+/// One case of `testdata/textparsers.toml` (format in
+/// `testdata/README.md`).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    /// The `parser:` block, as YAML.
+    parser: String,
+    /// The declared root fields: `name` (a string) or `name:type`.
+    fields: Vec<String>,
+    #[serde(default)]
+    input: String,
+    /// Per record: its row's declared fields, or `error: …`.
+    rows: Option<Vec<String>>,
+    /// The exact schema error.
+    error: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table {
+    test: Vec<Case>,
+}
+
+impl Case {
+    fn yaml(&self) -> String {
+        let mut y = "schema: Test.Case\nparser:\n".to_owned();
+        for line in self.parser.lines() {
+            y += &format!("  {line}\n");
+        }
+        y += "fields:\n";
+        for f in &self.fields {
+            let (name, ty) = f.split_once(':').unwrap_or((f, "string"));
+            y += &format!("  - name: {name}\n    type: {ty}\n");
+        }
+        y
+    }
+}
+
+/// The regex and csv case table: each case's rows (or schema error)
+/// exactly as listed.
+#[test]
+fn regex_and_csv_case_table() {
+    let text = std::fs::read_to_string(
+        crate::util::testdata().join("textparsers.toml"),
+    )
+    .unwrap();
+    let table: Table = toml::from_str(&text).unwrap();
+    assert!(table.test.len() >= 20, "{} cases", table.test.len());
+    let mut failures = Vec::new();
+    for case in &table.test {
+        let yaml = case.yaml();
+        let (want, got) = match (&case.rows, &case.error) {
+            (Some(rows), None) => {
+                let got = match Registry::builder().add_yaml("t.yml", &yaml) {
+                    Ok(_) => run(&yaml, "Test.Case", &case.input),
+                    Err(e) => vec![format!("schema error: {e}")],
+                };
+                (rows.clone(), got)
+            }
+            (None, Some(error)) => {
+                (vec![error.clone()], vec![load_error(&yaml)])
+            }
+            _ => panic!("{}: give `rows` or `error`", case.name),
+        };
+        if want != got {
+            failures.push(format!(
+                "{}:\n  expected: {want:#?}\n  got:      {got:#?}",
+                case.name
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
