@@ -349,3 +349,133 @@ fn regex_and_csv_case_table() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A compiled log type of `yaml` named `Test.Prop`.
+fn prop_registry(yaml: &str) -> Registry {
+    let mut b = Registry::builder();
+    b.add_yaml("t.yml", yaml).unwrap();
+    b.build()
+}
+
+/// Each record of `payload` through `name`: its declared string fields
+/// (`None` when absent) or its error; checks that records are slices
+/// of the payload at their offsets and that errors carry their bytes.
+fn outcomes(
+    registry: &Registry,
+    payload: &[u8],
+    fields: &[String],
+) -> Vec<Result<Vec<Option<String>>, String>> {
+    let lt = registry.log_type("Test.Prop").unwrap();
+    let mut ctx =
+        Context::new("2024-01-01T00:00:00Z".parse().unwrap(), *b"tparse");
+    let mut scratch = Scratch::new();
+    let mut out = Vec::new();
+    for record in lt.split(payload) {
+        let raw = record.bytes();
+        let at = record.offset();
+        assert_eq!(payload.get(at..at + raw.len()), Some(raw));
+        out.push(match lt.normalize(record, &mut ctx, &mut scratch) {
+            Ok(e) => {
+                let v: serde_json::Value =
+                    serde_json::from_str(e.row()).unwrap();
+                Ok(fields
+                    .iter()
+                    .map(|f| v.get(f).map(|s| s.as_str().unwrap().to_owned()))
+                    .collect())
+            }
+            Err(e) => {
+                assert_eq!(e.raw(), raw);
+                Err(e.to_string())
+            }
+        });
+    }
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Any bytes of a csv alphabet (quotes where the csv writer would
+    /// never put them, lone carriage returns, open quotes, ragged rows):
+    /// the rows and their fields are those the `csv` crate reads from
+    /// the whole payload, one outcome each; a row of another width is
+    /// an error naming both counts. (No spaces: a line of spaces is no
+    /// record here but one for the csv crate.)
+    #[test]
+    fn csv_of_any_bytes_reads_as_the_csv_crate_reads_it(
+        payload in "[ab,\"\r\n]{0,48}",
+        width in 1usize..4,
+    ) {
+        let names: Vec<String> = (0..width).map(|i| format!("c{i}")).collect();
+        let mut yaml = format!(
+            "schema: Test.Prop\nparser:\n  csv:\n    delimiter: ','\n    \
+             columns: [{}]\nfields:\n",
+            names.join(", ")
+        );
+        for n in &names {
+            yaml += &format!("  - name: {n}\n    type: string\n");
+        }
+        let want: Vec<Result<Vec<Option<String>>, String>> =
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(payload.as_bytes())
+                .records()
+                .map(|r| {
+                    let r = r.unwrap();
+                    if r.len() == width {
+                        Ok(r.iter().map(|f| Some(f.to_owned())).collect())
+                    } else {
+                        Err(format!(
+                            "expected a csv row of {width} columns, found {} columns",
+                            r.len()
+                        ))
+                    }
+                })
+                .collect();
+        let got: Vec<_> =
+            outcomes(&prop_registry(&yaml), payload.as_bytes(), &names)
+                .into_iter()
+                .map(|o| o.map_err(|e| {
+                    e.split_once("): ").map_or(e.clone(), |(_, m)| m.to_owned())
+                }))
+                .collect();
+        proptest::prop_assert_eq!(got, want, "{:?}", payload);
+    }
+
+    /// N lines in, N outcomes out, in order, each the `regex` crate's
+    /// captures of the same pattern on that line (or no match), raw
+    /// bytes kept.
+    #[test]
+    fn regex_lines_give_one_outcome_each(
+        lines in proptest::collection::vec("[a-z0-9][a-z0-9 =-]{0,16}", 0..12),
+    ) {
+        let pattern = r"(?P<k>[a-z]+)=(?P<v>[0-9]+|-)(?: (?P<rest>.*))?";
+        let yaml = format!(
+            "schema: Test.Prop\nparser:\n  regex:\n    match: ['{pattern}']\n    \
+             emptyValues: ['-']\nfields:\n  - name: k\n    type: string\n  \
+             - name: v\n    type: string\n  - name: rest\n    type: string\n"
+        );
+        let re = regex::Regex::new(pattern).unwrap();
+        let want: Vec<Result<Vec<Option<String>>, String>> = lines
+            .iter()
+            .map(|l| match re.captures(l) {
+                Some(c) => Ok(["k", "v", "rest"]
+                    .iter()
+                    .map(|n| c.name(n).map(|m| m.as_str().to_owned()))
+                    .map(|v| v.filter(|v| v != "-"))
+                    .collect()),
+                None => Err("no match".to_owned()),
+            })
+            .collect();
+        let payload = lines.join("\n");
+        let fields = ["k", "v", "rest"].map(String::from);
+        let got: Vec<_> = outcomes(&prop_registry(&yaml), payload.as_bytes(), &fields)
+            .into_iter()
+            .map(|o| o.map_err(|e| {
+                if e.contains("expected a line matching") { "no match".to_owned() } else { e }
+            }))
+            .collect();
+        proptest::prop_assert_eq!(got, want, "{:?}", payload);
+    }
+}
