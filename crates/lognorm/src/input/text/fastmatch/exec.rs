@@ -434,10 +434,17 @@ impl Parser {
         o: usize,
         span: Span,
     ) {
-        let span = self.clean(span, line, &out.caps.buf);
-        if !span.is_absent()
-            && let Some(slot) = out.slots.get_mut(o)
-        {
+        // A kept span is never absent: one test on the common path.
+        let span = if self.is_kept(span) {
+            span
+        } else {
+            let span = self.clean_text(span, line, &out.caps.buf);
+            if span.is_absent() {
+                return;
+            }
+            span
+        };
+        if let Some(slot) = out.slots.get_mut(o) {
             *slot = span;
         }
     }
