@@ -119,7 +119,8 @@ pub(crate) struct Parser {
     /// the match, its start, then the captures). A match found at the
     /// start is the leftmost match, so the result is the same; a line
     /// that does not match at its start is searched with `re`.
-    onepass: Option<onepass::DFA>,
+    /// (Boxed: the DFA is a few hundred bytes, the other kinds small.)
+    onepass: Option<Box<onepass::DFA>>,
     /// `(capture group, output field)` of every named group, in the
     /// order of the groups in the pattern.
     groups: Box<[(usize, usize)]>,
@@ -577,7 +578,7 @@ impl Parser {
 /// `text` (which compiled into `re`) as a one-pass DFA, when it is one
 /// with the same capture groups; `None` otherwise (then every line is
 /// searched with `re`).
-fn one_pass(text: &str, re: &Regex) -> Option<onepass::DFA> {
+fn one_pass(text: &str, re: &Regex) -> Option<Box<onepass::DFA>> {
     let dfa = onepass::DFA::builder()
         .configure(onepass::Config::new().size_limit(Some(ONEPASS_BYTES)))
         .thompson(thompson::Config::new().nfa_size_limit(Some(NFA_BYTES)))
@@ -592,7 +593,7 @@ fn one_pass(text: &str, re: &Regex) -> Option<onepass::DFA> {
             info.slots(pid, g) == Some((2 * g, 2 * g + 1))
                 && info.to_name(pid, g) == name
         });
-    same.then_some(dfa)
+    same.then(|| Box::new(dfa))
 }
 
 impl RegexScratch {
