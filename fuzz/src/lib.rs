@@ -2262,6 +2262,60 @@ pub fn text_parsers_input(input: &TextParserInput<'_>) {
                 panic!("a compiled schema is not registered")
             };
             check_payload(log_type, None, input.payload, None);
+            if !input.csv {
+                check_regex_oracle(log_type, input);
+            }
+        }
+    }
+}
+
+/// For a plain regex (no grok `%{…}`, no escapes, whose classes are the
+/// same in both engines; no definitions, no `skipPrefix`): each record's
+/// values `a`, `b`, `c` are the `regex` crate's captures of the same
+/// pattern on the record, and a record it does not match is a no-match
+/// error. (lognorm tries a one-pass DFA anchored at the line's start
+/// before the regex crate's search; this holds them to one answer.)
+fn check_regex_oracle(log_type: &LogType, input: &TextParserInput<'_>) {
+    if input.pattern.contains("%{")
+        || input.pattern.contains('\\')
+        || input.definition.is_some()
+        || input.skip_prefix.is_some()
+    {
+        return;
+    }
+    let Ok(re) = regex::Regex::new(input.pattern) else { return };
+    let mut ctx = Context::new(parse_time(), *b"fuzzer");
+    let mut scratch = Scratch::new();
+    for record in log_type.split(input.payload) {
+        let Ok(line) = std::str::from_utf8(record.bytes()) else { continue };
+        let want = re.captures(line).map(|c| {
+            ["a", "b", "c"].map(|n| c.name(n).map(|m| m.as_str().to_owned()))
+        });
+        match (log_type.normalize(record, &mut ctx, &mut scratch), want) {
+            (Ok(event), Some(want)) => {
+                let row: serde_json::Value =
+                    serde_json::from_str(event.row()).unwrap_or_default();
+                let got = ["a", "b", "c"].map(|n| {
+                    row.get(n).and_then(|v| v.as_str()).map(str::to_owned)
+                });
+                assert_eq!(got, want, "values of {line:?}");
+            }
+            (Err(e), None) => assert_eq!(
+                e.kind(),
+                lognorm::RecordErrorKind::NoMatch,
+                "{line:?}: {e}"
+            ),
+            (Err(e), Some(_)) => {
+                // Only a limit may stop a line the pattern matches.
+                assert_eq!(
+                    e.kind(),
+                    lognorm::RecordErrorKind::Limit,
+                    "{line:?}: {e}"
+                );
+            }
+            (Ok(_), None) => {
+                panic!("{line:?} gave a row, the regex crate no match")
+            }
         }
     }
 }

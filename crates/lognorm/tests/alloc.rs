@@ -104,17 +104,18 @@ fn the_counters_see_this_threads_allocations() {
     assert_eq!(live() - live_before, 90);
 }
 
-/// The payload files of a log type: `*.jsonl` for JSON types, `*.log`
-/// for text types (not the expected outputs), sorted.
+/// The payload files of a log type: `*.jsonl` for JSON types, `*.log`,
+/// `*.csv` or `*.tsv` for text types (not the expected outputs), sorted.
 fn inputs(log_type: &LogType) -> Vec<PathBuf> {
-    let ext = if log_type.is_text() { "log" } else { "jsonl" };
+    let exts: &[&str] =
+        if log_type.is_text() { &["log", "csv", "tsv"] } else { &["jsonl"] };
     let dir = testdata().join("logs").join(log_type.name());
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
             let name = p.file_name().unwrap().to_str().unwrap();
-            p.extension().is_some_and(|e| e == ext)
+            p.extension().is_some_and(|e| exts.iter().any(|x| e == *x))
                 && !name.ends_with(".expected.jsonl")
         })
         .collect();
@@ -244,6 +245,37 @@ fn steady_state_events_do_not_allocate_for_every_shipped_type() {
     assert_eq!(registry.log_types().count(), 7);
     assert!(total_events > 250, "{total_events} events");
     assert!(total_errors > 30, "{total_errors} errors");
+}
+
+/// The regex and csv log types of the golden files (test schemas in
+/// `testdata/schemas-text/`): matching (the one-pass DFA and the regex
+/// crate's search), csv rows with and without quotes, header maps and
+/// the shared text stage allocate nothing per event either.
+#[test]
+fn steady_state_events_do_not_allocate_for_regex_and_csv_types() {
+    let mut b = Registry::builder();
+    b.add_dir(testdata().join("schemas-text")).unwrap();
+    let registry = b.build();
+    let mut names = Vec::new();
+    for log_type in registry.log_types() {
+        let cost = steady_state_cost(log_type);
+        assert_eq!(cost.event_max, 0, "{}", log_type.name());
+        assert!(cost.events >= 3, "{}: {cost:?}", log_type.name());
+        assert!(cost.errors >= 1, "{}: {cost:?}", log_type.name());
+        assert!(cost.error_max.0 <= 17, "{}: {cost:?}", log_type.name());
+        assert_eq!(cost.retained_max, 0, "{}", log_type.name());
+        names.push(log_type.name().to_owned());
+    }
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "Test.ApacheAccess",
+            "Test.CsvExport",
+            "Test.NginxAccess",
+            "Test.TsvAudit"
+        ]
+    );
 }
 
 /// One timestamp field per kind of time format, each read from text and
