@@ -66,9 +66,10 @@ fn inferred_schemas_normalize_the_golden_samples_of_every_log_type() {
     let mut dirs: Vec<String> = fs::read_dir(testdata().join("logs"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| Registry::builtin().log_type(name).is_some())
         .collect();
     dirs.sort();
-    assert_eq!(dirs.len(), 7);
+    assert_eq!(dirs.len(), 7, "the shipped log types: {dirs:?}");
     for name in &dirs {
         let format = if name == "Heroku.Runtime" {
             SampleFormat::Lines
