@@ -100,6 +100,7 @@
 #![deny(missing_docs)]
 
 mod bytes;
+mod classify;
 mod context;
 mod error;
 mod event;
@@ -116,6 +117,9 @@ mod sink;
 mod time;
 mod walk;
 
+pub use classify::{
+    Classifier, ClassifierError, ClassifyError, ClassifyState, Counts, Rule,
+};
 pub use context::Context;
 pub use error::{
     Location, RecordError, RecordErrorKind, SchemaError, SchemaErrorKind,
