@@ -167,10 +167,10 @@ pub enum Rule {
 /// assert_eq!(err.errors().len(), 2);
 /// assert_eq!(
 ///     err.to_string(),
-///     "record 2 (byte 91): no candidate log type accepts it: \
+///     "record 2 (byte 90): no candidate log type accepts it: \
 ///      `Wiz.VulnerabilityFinding`: expected valid JSON, found invalid \
-///      literal `n` at byte 0; `OpenAI.Audit`: expected valid JSON, found \
-///      invalid literal `n` at byte 0",
+///      JSON at byte 0 (`n`); `OpenAI.Audit`: expected valid JSON, found \
+///      invalid JSON at byte 0 (`n`)",
 /// );
 /// let counts = state.counts();
 /// assert_eq!((counts[1].matched, counts[1].won), (1, 1));
@@ -322,7 +322,8 @@ impl ClassifyError {
             "record {} (byte {}): no candidate log type accepts it: ",
             self.record, self.offset
         );
-        let prefix = format!("record {} (byte {}): ", self.record, self.offset);
+        let prefix =
+            format!("record {} (byte {}): ", self.record, self.offset);
         for (i, e) in self.errors.iter().enumerate() {
             if i > 0 {
                 s.push_str("; ");
@@ -397,8 +398,10 @@ impl Classifier {
             cands.push(Cand::new(ty, &types[ty]));
         }
         let first = &types[cands[0].ty];
-        if let Some(other) =
-            cands.iter().map(|c| &types[c.ty]).find(|t| t.limits != first.limits)
+        if let Some(other) = cands
+            .iter()
+            .map(|c| &types[c.ty])
+            .find(|t| t.limits != first.limits)
         {
             return Err(ClassifierError(format!(
                 "candidates `{}` and `{}` have different limits: expected \
@@ -409,7 +412,11 @@ impl Classifier {
         }
         let inner = Inner {
             limits: first.limits,
-            slots: cands.iter().map(|c| types[c.ty].schema.slots).max().unwrap_or(0),
+            slots: cands
+                .iter()
+                .map(|c| types[c.ty].schema.slots)
+                .max()
+                .unwrap_or(0),
             any_json: cands.iter().any(|c| c.json),
             any_text: cands.iter().any(|c| !c.json),
             cands: cands.into_boxed_slice(),
@@ -467,7 +474,8 @@ impl Classifier {
             (true, false) => Framing::Json,
             (false, _) => Framing::Auto,
             (true, true) => {
-                let body = payload.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(payload);
+                let body =
+                    payload.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(payload);
                 match body.iter().find(|b| !b.is_ascii_whitespace()) {
                     Some(b'{' | b'[') => Framing::Json,
                     _ => Framing::Auto,
@@ -527,7 +535,9 @@ impl Classifier {
         let event_time = event_time.unwrap_or(parse_time);
         Ok((
             log_type,
-            Event::new(out, row_id, event_time, parse_time, indicators, derived),
+            Event::new(
+                out, row_id, event_time, parse_time, indicators, derived,
+            ),
         ))
     }
 
@@ -679,7 +689,12 @@ impl Cand {
     /// Whether a record of this candidate can start with `bytes`
     /// (`json`: the record starts with `{`).
     #[inline]
-    fn can_start(&self, parser: Option<&TextParser>, json: bool, bytes: &[u8]) -> bool {
+    fn can_start(
+        &self,
+        parser: Option<&TextParser>,
+        json: bool,
+        bytes: &[u8],
+    ) -> bool {
         if self.json {
             return json;
         }
@@ -874,8 +889,10 @@ impl<'a> Search<'a, '_> {
     ) -> (Option<(Fit, Option<Timestamp>)>, JsonRow<'o>) {
         self.indicators.clear();
         self.derived.clear();
-        let mut sink =
-            Counting { row: JsonRow::new(&log_type.json, out, day), undeclared: 0 };
+        let mut sink = Counting {
+            row: JsonRow::new(&log_type.json, out, day),
+            undeclared: 0,
+        };
         sink.begin_record();
         let schema = &log_type.schema;
         match &schema.text {
@@ -888,7 +905,7 @@ impl<'a> Search<'a, '_> {
                 let literals = Literals {
                     record,
                     structurals,
-                    map: &mut **map,
+                    map,
                     built: false,
                 };
                 let mut w = Walker::new(
@@ -949,7 +966,11 @@ impl<'a> Search<'a, '_> {
 
 /// The bytes of a matched line outside the values its parser captured
 /// (after `skipPrefix`).
-fn pinned_bytes(parser: &TextParser, caps: &TextCaptures, bytes: &[u8]) -> u32 {
+fn pinned_bytes(
+    parser: &TextParser,
+    caps: &TextCaptures,
+    bytes: &[u8],
+) -> u32 {
     let Ok(line) = simdutf8::basic::from_utf8(bytes) else { return 0 };
     let line = line.strip_prefix(&*parser.skip_prefix).unwrap_or(line);
     let values = parser.values(caps, line);
@@ -1062,5 +1083,211 @@ impl Sink for Counting<'_> {
     #[inline(always)]
     fn end_json(&mut self) {
         self.row.end_json();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOOSE: &str = "schema: Test.Loose\nfields:\n  - name: id\n    \
+                         type: string\n    required: true\n";
+    const STRICT: &str = "schema: Test.Strict\nfields:\n  - name: id\n    \
+                          type: string\n    required: true\n  - name: kind\n    \
+                          type: string\n    required: true\n";
+    const ACCESS: &str = "schema: Test.Access\nparser:\n  fastmatch:\n    \
+                          match:\n      - 'GET %{path} %{status}'\n\
+                          fields:\n  - name: path\n    type: string\n  \
+                          - name: status\n    type: int\n";
+    const ANY: &str = "schema: Test.Any\nparser:\n  fastmatch:\n    \
+                       match:\n      - '%{verb} %{rest}'\nfields:\n  \
+                       - name: verb\n    type: string\n  - name: rest\n    \
+                       type: string\n";
+
+    fn registry() -> Registry {
+        let mut b = Registry::builder();
+        for (file, yaml) in [
+            ("l.yml", LOOSE),
+            ("s.yml", STRICT),
+            ("a.yml", ACCESS),
+            ("n.yml", ANY),
+        ] {
+            b.add_yaml(file, yaml).unwrap();
+        }
+        b.build()
+    }
+
+    /// Each record's winner, and the counters as
+    /// `name:tried/matched/failed/skipped/won`.
+    fn run(names: &[&str], records: &[&str]) -> (Vec<String>, Vec<String>) {
+        let registry = registry();
+        let c = registry.classifier(names).unwrap();
+        let mut ctx =
+            Context::new("2024-01-01T00:00:00Z".parse().unwrap(), *b"class1");
+        let mut scratch = Scratch::new();
+        let mut state = c.state();
+        let got = records
+            .iter()
+            .map(|r| {
+                let record = Record::new(r.as_bytes(), 1, 0);
+                match c.classify(record, &mut ctx, &mut scratch, &mut state) {
+                    Ok((lt, e)) => {
+                        assert!(e.row().contains(&format!(
+                            "\"p_log_type\":\"{}\"",
+                            lt.name()
+                        )));
+                        lt.name().to_owned()
+                    }
+                    Err(e) => format!("error: {e}"),
+                }
+            })
+            .collect();
+        let counts = c
+            .candidates()
+            .zip(state.counts())
+            .map(|(t, n)| {
+                format!(
+                    "{}:{}/{}/{}/{}/{}",
+                    t.name(),
+                    n.tried,
+                    n.matched,
+                    n.failed,
+                    n.skipped,
+                    n.won
+                )
+            })
+            .collect();
+        (got, counts)
+    }
+
+    /// Fewer undeclared keys win; with none undeclared, more required
+    /// fields; then the caller's order.
+    #[test]
+    fn the_best_fit_wins_then_the_callers_order() {
+        let (got, _) = run(
+            &["Test.Loose", "Test.Strict"],
+            &[
+                r#"{"id":"1","kind":"k"}"#,
+                r#"{"id":"1"}"#,
+                r#"{"id":"1","kind":"k","x":1}"#,
+                r#"{"id":"1","x":1}"#,
+            ],
+        );
+        assert_eq!(
+            got,
+            ["Test.Strict", "Test.Loose", "Test.Strict", "Test.Loose"]
+        );
+    }
+
+    /// The last winner is tried first, and a perfect fit with the most
+    /// required fields ends the search: the second and third records
+    /// try Test.Strict only.
+    #[test]
+    fn a_perfect_fit_ends_the_search() {
+        let (got, counts) = run(
+            &["Test.Loose", "Test.Strict"],
+            &[
+                r#"{"id":"1","kind":"k"}"#,
+                r#"{"id":"2","kind":"k"}"#,
+                r#"{"id":"3","kind":"k"}"#,
+                r#"{"id":"4"}"#,
+            ],
+        );
+        assert_eq!(got[..3], ["Test.Strict"; 3]);
+        assert_eq!(got[3], "Test.Loose");
+        assert_eq!(counts, ["Test.Loose:2/2/0/2/1", "Test.Strict:4/3/1/0/3"]);
+        // A perfect fit of the type with fewer required fields does not
+        // end it: Test.Strict could still fit with more.
+        let (_, counts) = run(
+            &["Test.Loose", "Test.Strict"],
+            &[r#"{"id":"1"}"#, r#"{"id":"2"}"#],
+        );
+        assert_eq!(counts, ["Test.Loose:2/2/0/0/2", "Test.Strict:2/0/2/0/0"]);
+    }
+
+    /// Text: the pattern that pins more of the line wins; a line that
+    /// starts with no literal prefix of a fastmatch type skips it, and
+    /// JSON types skip a line that does not start with `{`.
+    #[test]
+    fn text_types_by_pinned_bytes_and_first_bytes() {
+        let (got, counts) = run(
+            &["Test.Any", "Test.Access", "Test.Loose"],
+            &["GET /a 200", "PUT /a 200", "GET /b x"],
+        );
+        assert_eq!(got, ["Test.Access", "Test.Any", "Test.Any"]);
+        assert_eq!(
+            counts,
+            [
+                "Test.Any:3/3/0/0/2",
+                "Test.Access:2/1/1/1/1",
+                "Test.Loose:0/0/0/3/0"
+            ]
+        );
+        // A JSON type beats a text type that also reads the line.
+        let (got, _) = run(&["Test.Any", "Test.Loose"], &[r#"{"id":"1"} x"#]);
+        assert_eq!(got, ["Test.Any"]);
+        let (got, _) = run(&["Test.Any", "Test.Loose"], &[r#"{"id":"1"}"#]);
+        assert_eq!(got, ["Test.Loose"]);
+    }
+
+    /// Building: an unknown name, a name listed twice, no names, or
+    /// candidates with different limits.
+    #[test]
+    fn building_refuses_bad_lists() {
+        let registry = registry();
+        let err = |names: &[&str]| {
+            registry.classifier(names).unwrap_err().to_string()
+        };
+        assert_eq!(
+            err(&["Test.Loose", "Test.Nope"]),
+            "unknown log type `Test.Nope`: expected one of `Test.Access`, \
+             `Test.Any`, `Test.Loose`, `Test.Strict`"
+        );
+        assert_eq!(
+            err(&["Test.Loose", "Test.Loose"]),
+            "log type `Test.Loose` is listed twice: expected each candidate once"
+        );
+        assert_eq!(
+            err(&[]),
+            "expected at least one candidate log type, found none"
+        );
+        let mut b = Registry::builder();
+        b.add_yaml("l.yml", LOOSE).unwrap();
+        b.limits(Limits::new().max_depth(8))
+            .add_yaml("s.yml", STRICT)
+            .unwrap();
+        let registry = b.build();
+        assert_eq!(
+            registry
+                .classifier(&["Test.Loose", "Test.Strict"])
+                .unwrap_err()
+                .to_string(),
+            "candidates `Test.Loose` and `Test.Strict` have different limits: \
+             expected one `Limits` for every candidate"
+        );
+    }
+
+    /// Framing: JSON for JSON types, auto for text types, and for a mix
+    /// decided by the payload's first non-blank byte.
+    #[test]
+    fn framing_is_decided_once_per_payload() {
+        let registry = registry();
+        let json = registry.classifier(&["Test.Loose"]).unwrap();
+        let text = registry.classifier(&["Test.Any"]).unwrap();
+        let mixed = registry.classifier(&["Test.Any", "Test.Loose"]).unwrap();
+        assert_eq!(json.framing(b"GET"), Framing::Json);
+        assert_eq!(text.framing(b"{"), Framing::Auto);
+        assert_eq!(mixed.framing(b"\xEF\xBB\xBF [{}]"), Framing::Json);
+        assert_eq!(mixed.framing(b"GET /a 1\n{}"), Framing::Auto);
+        let payload = b"{\"id\":\"1\"}\nGET /a 200\n";
+        let records: Vec<&[u8]> =
+            mixed.split(payload).map(|r| r.bytes()).collect();
+        assert_eq!(records, [&b"{\"id\":\"1\"}"[..], b"GET /a 200"]);
+    }
+
+    #[test]
+    fn classifier_is_send_and_sync() {
+        fn check<T: Send + Sync + Clone>() {}
+        check::<Classifier>();
     }
 }

@@ -117,7 +117,10 @@ pub(crate) fn normalize<'s>(
 
 /// The record's size against the limits.
 #[inline]
-pub(crate) fn check_size(record: Record<'_>, limits: &Limits) -> Result<(), FieldError> {
+pub(crate) fn check_size(
+    record: Record<'_>,
+    limits: &Limits,
+) -> Result<(), FieldError> {
     let bytes = record.bytes();
     // Past the payload limit, or longer than a reader's limit.
     if let Some(e) = record.limit_error() {

@@ -6,6 +6,7 @@
 )]
 
 mod alloc;
+mod classify;
 mod conformance;
 mod docs;
 mod edge;
