@@ -902,12 +902,8 @@ impl<'a> Search<'a, '_> {
                 else {
                     return (None, sink.row);
                 };
-                let literals = Literals {
-                    record,
-                    structurals,
-                    map,
-                    built: false,
-                };
+                let literals =
+                    Literals { record, structurals, map, built: false };
                 let mut w = Walker::new(
                     sink,
                     Some(literals),
