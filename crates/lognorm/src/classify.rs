@@ -194,6 +194,37 @@ struct Inner {
     /// Some candidate is a JSON type; some is a text type.
     any_json: bool,
     any_text: bool,
+    /// The root keys of the JSON candidates, for the key scan.
+    roots: RootKeys,
+}
+
+/// The most candidates the key scan knows about (bits of a `u64`); the
+/// ones after are never skipped by it.
+const SCANNED: usize = 64;
+
+/// Every root key some JSON candidate declares, and by which: one lookup
+/// per root key of a record tells, for every candidate at once, how many
+/// of the record's root keys it leaves undeclared and how many of its
+/// required root fields the record has (see [`Scan`]).
+#[derive(Debug)]
+struct RootKeys {
+    index: crate::schema::KeyIndex,
+    /// By key: bit `c` set when candidate `c` declares it.
+    declared: Box<[u64]>,
+    /// By key: bit `c` set when candidate `c` requires it.
+    required: Box<[u64]>,
+    /// Bit `c` set when candidate `c` takes part (a JSON type among the
+    /// first [`SCANNED`], without transformations or field discovery,
+    /// whose keys are its fields' names).
+    scanned: u64,
+}
+
+/// What the key scan found in one record, by candidate position.
+struct Scan {
+    /// Root keys the candidate does not declare (each occurrence).
+    undeclared: [u32; SCANNED],
+    /// Occurrences of keys of the candidate's required root fields.
+    required: [u32; SCANNED],
 }
 
 /// One candidate, as the classifier sees it.
@@ -204,6 +235,8 @@ struct Cand {
     json: bool,
     /// JSON: the required fields present in every record it accepts.
     required: u32,
+    /// JSON: the required fields of its root object.
+    root_required: u32,
     /// fastmatch: the literal prefixes of its patterns, one of which a
     /// line must start with (`None`: no such filter).
     prefixes: Option<Box<[Box<str>]>>,
@@ -410,7 +443,9 @@ impl Classifier {
                 other.name()
             )));
         }
+        let roots = RootKeys::new(&cands, types);
         let inner = Inner {
+            roots,
             limits: first.limits,
             slots: cands
                 .iter()
@@ -573,6 +608,7 @@ impl Classifier {
         let mut search = Search {
             types: self.registry.types(),
             cands: &inner.cands,
+            roots: &inner.roots,
             rule: self.rule,
             limits: &inner.limits,
             bytes,
@@ -682,6 +718,10 @@ impl Cand {
             ty,
             json: schema.text.is_none(),
             required: required_fields(&schema.root),
+            root_required: u32::try_from(
+                schema.root.fields.iter().filter(|f| f.required).count(),
+            )
+            .unwrap_or(u32::MAX),
             prefixes,
         }
     }
@@ -715,6 +755,117 @@ impl Cand {
             let len = u32::try_from(len).unwrap_or(u32::MAX);
             Fit { json: false, closeness: len, required: 0 }
         }
+    }
+}
+
+impl RootKeys {
+    fn new(cands: &[Cand], types: &[LogType]) -> RootKeys {
+        let mut scanned = 0u64;
+        let mut keys: Vec<Box<str>> = Vec::new();
+        for (c, cand) in cands.iter().enumerate().take(SCANNED) {
+            let root = &types[cand.ty].schema.root;
+            let plain = cand.json
+                && !root.transforms
+                && root.discovery.is_none()
+                && root
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .all(|(i, f)| root.find(&f.name) == Some(i));
+            if !plain {
+                continue;
+            }
+            scanned |= 1 << c;
+            for f in root.fields.iter() {
+                if !keys.contains(&f.name) {
+                    keys.push(f.name.clone());
+                }
+            }
+        }
+        let mut declared = vec![0u64; keys.len()];
+        let mut required = vec![0u64; keys.len()];
+        for (c, cand) in cands.iter().enumerate().take(SCANNED) {
+            if scanned & (1 << c) == 0 {
+                continue;
+            }
+            let root = &types[cand.ty].schema.root;
+            for (k, key) in keys.iter().enumerate() {
+                if let Some(i) = root.find(key) {
+                    declared[k] |= 1 << c;
+                    if root.fields.get(i).is_some_and(|f| f.required) {
+                        required[k] |= 1 << c;
+                    }
+                }
+            }
+        }
+        RootKeys {
+            index: crate::schema::KeyIndex::with_gaps(
+                keys.into_iter().map(Some),
+            ),
+            declared: declared.into_boxed_slice(),
+            required: required.into_boxed_slice(),
+            scanned,
+        }
+    }
+
+    /// Reads the root keys of a parsed record (`None`: not an object).
+    fn scan(&self, tape: &[Node<'_>], n: usize) -> Option<Scan> {
+        let Some(&Node::Object { len, .. }) = tape.first() else {
+            return None;
+        };
+        let n = n.min(SCANNED);
+        let mut scan =
+            Scan { undeclared: [0; SCANNED], required: [0; SCANNED] };
+        let mut i = 1;
+        for _ in 0..len {
+            let Some(Node::String(key)) = tape.get(i) else { return None };
+            i += 1;
+            let (d, r) = match self.index.get(key) {
+                Some(k) => (
+                    self.declared.get(k).copied().unwrap_or(0),
+                    self.required.get(k).copied().unwrap_or(0),
+                ),
+                None => (0, 0),
+            };
+            let (u, q) = (&mut scan.undeclared[..n], &mut scan.required[..n]);
+            for (c, (u, q)) in u.iter_mut().zip(q.iter_mut()).enumerate() {
+                *u += ((!d >> c) & 1) as u32;
+                *q += ((r >> c) & 1) as u32;
+            }
+            i += match tape.get(i) {
+                Some(
+                    Node::Object { count, .. } | Node::Array { count, .. },
+                ) => count + 1,
+                _ => 1,
+            };
+        }
+        Some(scan)
+    }
+}
+
+impl Scan {
+    /// Whether candidate `pos` can accept the record, and the best fit it
+    /// could have: its undeclared root keys are a floor on its
+    /// undeclared keys. `None` when the scan cannot tell.
+    fn bound(
+        &self,
+        roots: &RootKeys,
+        c: &Cand,
+        pos: usize,
+    ) -> Option<Option<Fit>> {
+        if pos >= SCANNED || roots.scanned & (1 << pos) == 0 {
+            return None;
+        }
+        let required = *self.required.get(pos)?;
+        if required < c.root_required {
+            return Some(None);
+        }
+        let undeclared = *self.undeclared.get(pos)?;
+        Some(Some(Fit {
+            json: true,
+            closeness: u32::MAX - undeclared,
+            required: c.required,
+        }))
     }
 }
 
@@ -781,6 +932,7 @@ struct Counting<'o> {
 struct Search<'a, 'x> {
     types: &'a [LogType],
     cands: &'a [Cand],
+    roots: &'a RootKeys,
     rule: Rule,
     limits: &'a Limits,
     bytes: &'a [u8],
@@ -808,6 +960,8 @@ impl<'a> Search<'a, '_> {
     {
         let json = !matches!(parsed, Parsed::NotJson);
         let mut best: Option<(Fit, Reverse<usize>)> = None;
+        let mut walked = 0usize;
+        let mut scan: Option<Option<Scan>> = None;
         for &pos in &state.order {
             let pos = pos as usize;
             let (Some(c), Some(counts)) =
@@ -820,12 +974,35 @@ impl<'a> Search<'a, '_> {
                 counts.skipped += 1;
                 continue;
             }
+            let mut possible = c.best_possible(self.bytes.len());
+            if c.json && walked > 0 && self.rule == Rule::BestFit {
+                // After the first walk, the key scan (once) tells which
+                // JSON candidates lack a required root key, and a floor
+                // on each one's undeclared keys.
+                if scan.is_none()
+                    && let Parsed::Tape { tape, .. } = &parsed
+                {
+                    scan = Some(self.roots.scan(tape, self.cands.len()));
+                }
+                match scan
+                    .as_ref()
+                    .and_then(|s| s.as_ref()?.bound(self.roots, c, pos))
+                {
+                    Some(None) => {
+                        counts.skipped += 1;
+                        continue;
+                    }
+                    Some(Some(fit)) => possible = fit,
+                    None => {}
+                }
+            }
             if let Some(b) = best
-                && (c.best_possible(self.bytes.len()), Reverse(pos)) < b
+                && (possible, Reverse(pos)) < b
             {
                 counts.skipped += 1;
                 continue;
             }
+            walked += 1;
             counts.tried += 1;
             let (out, day) = bufs.take();
             let (fit, mut row) = self.walk(log_type, c, &mut parsed, out, day);
@@ -1193,12 +1370,19 @@ mod tests {
         assert_eq!(got[3], "Test.Loose");
         assert_eq!(counts, ["Test.Loose:2/2/0/2/1", "Test.Strict:4/3/1/0/3"]);
         // A perfect fit of the type with fewer required fields does not
-        // end it: Test.Strict could still fit with more.
+        // end it: Test.Strict could still fit with more, but the key
+        // scan finds its required `kind` missing, so it is not walked.
         let (_, counts) = run(
             &["Test.Loose", "Test.Strict"],
             &[r#"{"id":"1"}"#, r#"{"id":"2"}"#],
         );
-        assert_eq!(counts, ["Test.Loose:2/2/0/0/2", "Test.Strict:2/0/2/0/0"]);
+        assert_eq!(counts, ["Test.Loose:2/2/0/0/2", "Test.Strict:0/0/0/2/0"]);
+        // Text candidates and the first walk are not scanned.
+        let (_, counts) = run(
+            &["Test.Strict", "Test.Loose"],
+            &[r#"{"id":"1"}"#, r#"{"id":"2","x":1}"#],
+        );
+        assert_eq!(counts, ["Test.Strict:1/0/1/1/0", "Test.Loose:2/2/0/0/2"]);
     }
 
     /// Text: the pattern that pins more of the line wins; a line that
