@@ -202,29 +202,39 @@ struct Inner {
 /// ones after are never skipped by it.
 const SCANNED: usize = 64;
 
-/// Every root key some JSON candidate declares, and by which: one lookup
-/// per root key of a record tells, for every candidate at once, how many
-/// of the record's root keys it leaves undeclared and how many of its
-/// required root fields the record has (see [`Scan`]).
+/// Words of the key sets: at most `64 * KEY_WORDS` distinct root keys
+/// take part in the scan (a candidate whose keys do not fit is not
+/// scanned).
+const KEY_WORDS: usize = 4;
+
+/// A set of root keys, by their index in [`RootKeys::index`].
+type KeySet = [u64; KEY_WORDS];
+
+/// Every root key some JSON candidate declares: one lookup per root key
+/// of a record gives the set of known keys it has, from which each
+/// candidate's missing required root keys and a floor on its undeclared
+/// keys follow (see [`Scan`]).
 #[derive(Debug)]
 struct RootKeys {
     index: crate::schema::KeyIndex,
-    /// By key: bit `c` set when candidate `c` declares it.
-    declared: Box<[u64]>,
-    /// By key: bit `c` set when candidate `c` requires it.
-    required: Box<[u64]>,
+    /// The number of keys in `index`.
+    len: usize,
+    /// By candidate position: the keys it declares at its root.
+    declared: Box<[KeySet]>,
+    /// By candidate position: the keys of its required root fields.
+    required: Box<[KeySet]>,
     /// Bit `c` set when candidate `c` takes part (a JSON type among the
     /// first [`SCANNED`], without transformations or field discovery,
-    /// whose keys are its fields' names).
+    /// whose keys are its fields' names, all of them indexed).
     scanned: u64,
 }
 
-/// What the key scan found in one record, by candidate position.
+/// What the key scan found in one record's root object.
 struct Scan {
-    /// Root keys the candidate does not declare (each occurrence).
-    undeclared: [u32; SCANNED],
-    /// Occurrences of keys of the candidate's required root fields.
-    required: [u32; SCANNED],
+    /// The known keys it has.
+    seen: KeySet,
+    /// Keys no scanned candidate declares (each occurrence).
+    unknown: u32,
 }
 
 /// One candidate, as the classifier sees it.
@@ -235,8 +245,6 @@ struct Cand {
     json: bool,
     /// JSON: the required fields present in every record it accepts.
     required: u32,
-    /// JSON: the required fields of its root object.
-    root_required: u32,
     /// fastmatch: the literal prefixes of its patterns, one of which a
     /// line must start with (`None`: no such filter).
     prefixes: Option<Box<[Box<str>]>>,
@@ -285,6 +293,8 @@ pub struct ClassifyState {
     /// Candidate positions, in the order to try them.
     order: Vec<u32>,
     counts: Vec<Counts>,
+    /// Key-order hints of the key scan (see `RootKeys::scan`).
+    hints: Vec<u32>,
 }
 
 /// One candidate's counters in a [`ClassifyState`].
@@ -488,6 +498,7 @@ impl Classifier {
         ClassifyState {
             order: (0..n as u32).collect(),
             counts: vec![Counts::default(); n],
+            hints: Vec::new(),
         }
     }
 
@@ -718,10 +729,6 @@ impl Cand {
             ty,
             json: schema.text.is_none(),
             required: required_fields(&schema.root),
-            root_required: u32::try_from(
-                schema.root.fields.iter().filter(|f| f.required).count(),
-            )
-            .unwrap_or(u32::MAX),
             prefixes,
         }
     }
@@ -772,7 +779,8 @@ impl RootKeys {
                     .iter()
                     .enumerate()
                     .all(|(i, f)| root.find(&f.name) == Some(i));
-            if !plain {
+            let new = root.fields.iter().filter(|f| !keys.contains(&f.name));
+            if !plain || keys.len() + new.count() > 64 * KEY_WORDS {
                 continue;
             }
             scanned |= 1 << c;
@@ -782,8 +790,13 @@ impl RootKeys {
                 }
             }
         }
-        let mut declared = vec![0u64; keys.len()];
-        let mut required = vec![0u64; keys.len()];
+        let set = |k: usize, set: &mut KeySet| {
+            if let Some(w) = set.get_mut(k / 64) {
+                *w |= 1 << (k % 64);
+            }
+        };
+        let mut declared = vec![KeySet::default(); cands.len()];
+        let mut required = vec![KeySet::default(); cands.len()];
         for (c, cand) in cands.iter().enumerate().take(SCANNED) {
             if scanned & (1 << c) == 0 {
                 continue;
@@ -791,14 +804,15 @@ impl RootKeys {
             let root = &types[cand.ty].schema.root;
             for (k, key) in keys.iter().enumerate() {
                 if let Some(i) = root.find(key) {
-                    declared[k] |= 1 << c;
+                    set(k, &mut declared[c]);
                     if root.fields.get(i).is_some_and(|f| f.required) {
-                        required[k] |= 1 << c;
+                        set(k, &mut required[c]);
                     }
                 }
             }
         }
         RootKeys {
+            len: keys.len(),
             index: crate::schema::KeyIndex::with_gaps(
                 keys.into_iter().map(Some),
             ),
@@ -809,28 +823,37 @@ impl RootKeys {
     }
 
     /// Reads the root keys of a parsed record (`None`: not an object).
-    fn scan(&self, tape: &[Node<'_>], n: usize) -> Option<Scan> {
+    /// `hints` (one more than the keys, kept in the state) hold the key
+    /// that followed each key last time, as the walk's do.
+    fn scan(&self, tape: &[Node<'_>], hints: &mut Vec<u32>) -> Option<Scan> {
         let Some(&Node::Object { len, .. }) = tape.first() else {
             return None;
         };
-        let n = n.min(SCANNED);
-        let mut scan =
-            Scan { undeclared: [0; SCANNED], required: [0; SCANNED] };
+        if hints.len() != self.len + 1 {
+            hints.clear();
+            hints.resize(self.len + 1, u32::MAX);
+        }
+        let mut scan = Scan { seen: KeySet::default(), unknown: 0 };
         let mut i = 1;
+        let mut prev = self.len;
         for _ in 0..len {
             let Some(Node::String(key)) = tape.get(i) else { return None };
             i += 1;
-            let (d, r) = match self.index.get(key) {
-                Some(k) => (
-                    self.declared.get(k).copied().unwrap_or(0),
-                    self.required.get(k).copied().unwrap_or(0),
-                ),
-                None => (0, 0),
+            let found = match hints.get_mut(prev) {
+                Some(hint) => self.index.get_hinted(key, hint),
+                None => self.index.get(key),
             };
-            let (u, q) = (&mut scan.undeclared[..n], &mut scan.required[..n]);
-            for (c, (u, q)) in u.iter_mut().zip(q.iter_mut()).enumerate() {
-                *u += ((!d >> c) & 1) as u32;
-                *q += ((r >> c) & 1) as u32;
+            match found {
+                Some(k) => {
+                    if let Some(w) = scan.seen.get_mut(k / 64) {
+                        *w |= 1 << (k % 64);
+                    }
+                    prev = k;
+                }
+                None => {
+                    scan.unknown += 1;
+                    prev = self.len;
+                }
             }
             i += match tape.get(i) {
                 Some(
@@ -844,9 +867,10 @@ impl RootKeys {
 }
 
 impl Scan {
-    /// Whether candidate `pos` can accept the record, and the best fit it
-    /// could have: its undeclared root keys are a floor on its
-    /// undeclared keys. `None` when the scan cannot tell.
+    /// Whether candidate `pos` can accept the record (`None`: it lacks a
+    /// required root key) and the best fit it could have: each known key
+    /// it does not declare and each unknown key occurrence is at least one
+    /// undeclared key. `Some(None)`: the scan cannot tell.
     fn bound(
         &self,
         roots: &RootKeys,
@@ -854,13 +878,17 @@ impl Scan {
         pos: usize,
     ) -> Option<Option<Fit>> {
         if pos >= SCANNED || roots.scanned & (1 << pos) == 0 {
-            return None;
-        }
-        let required = *self.required.get(pos)?;
-        if required < c.root_required {
             return Some(None);
         }
-        let undeclared = *self.undeclared.get(pos)?;
+        let (declared, required) =
+            (roots.declared.get(pos)?, roots.required.get(pos)?);
+        let mut undeclared = self.unknown;
+        for ((&seen, &d), &r) in self.seen.iter().zip(declared).zip(required) {
+            if r & !seen != 0 {
+                return None;
+            }
+            undeclared += (seen & !d).count_ones();
+        }
         Some(Some(Fit {
             json: true,
             closeness: u32::MAX - undeclared,
@@ -982,18 +1010,18 @@ impl<'a> Search<'a, '_> {
                 if scan.is_none()
                     && let Parsed::Tape { tape, .. } = &parsed
                 {
-                    scan = Some(self.roots.scan(tape, self.cands.len()));
+                    scan = Some(self.roots.scan(tape, &mut state.hints));
                 }
-                match scan
-                    .as_ref()
-                    .and_then(|s| s.as_ref()?.bound(self.roots, c, pos))
-                {
+                match scan.as_ref().map(|s| match s {
+                    Some(s) => s.bound(self.roots, c, pos),
+                    None => Some(None),
+                }) {
                     Some(None) => {
                         counts.skipped += 1;
                         continue;
                     }
-                    Some(Some(fit)) => possible = fit,
-                    None => {}
+                    Some(Some(Some(fit))) => possible = fit,
+                    Some(Some(None)) | None => {}
                 }
             }
             if let Some(b) = best
