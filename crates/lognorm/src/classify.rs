@@ -1002,7 +1002,13 @@ impl<'a> Search<'a, '_> {
                 counts.skipped += 1;
                 continue;
             }
-            let mut possible = c.best_possible(self.bytes.len());
+            // Cheapest first: the fit the candidate could have at best.
+            let beaten =
+                |fit: Fit| best.is_some_and(|b| (fit, Reverse(pos)) < b);
+            if beaten(c.best_possible(self.bytes.len())) {
+                counts.skipped += 1;
+                continue;
+            }
             if c.json && walked > 0 && self.rule == Rule::BestFit {
                 // After the first walk, the key scan (once) tells which
                 // JSON candidates lack a required root key, and a floor
@@ -1012,23 +1018,19 @@ impl<'a> Search<'a, '_> {
                 {
                     scan = Some(self.roots.scan(tape, &mut state.hints));
                 }
-                match scan.as_ref().map(|s| match s {
-                    Some(s) => s.bound(self.roots, c, pos),
-                    None => Some(None),
-                }) {
-                    Some(None) => {
-                        counts.skipped += 1;
-                        continue;
-                    }
-                    Some(Some(Some(fit))) => possible = fit,
-                    Some(Some(None)) | None => {}
+                let bound = match &scan {
+                    Some(Some(s)) => s.bound(self.roots, c, pos),
+                    _ => Some(None),
+                };
+                let skip = match bound {
+                    None => true,
+                    Some(Some(fit)) => beaten(fit),
+                    Some(None) => false,
+                };
+                if skip {
+                    counts.skipped += 1;
+                    continue;
                 }
-            }
-            if let Some(b) = best
-                && (possible, Reverse(pos)) < b
-            {
-                counts.skipped += 1;
-                continue;
             }
             walked += 1;
             counts.tried += 1;
