@@ -1,6 +1,6 @@
 //! Classification: one source, several candidate log types, and each
 //! record given the candidate that fits it best (SPEC §11,
-//! `docs/CLASSIFICATION.md`).
+//! `docs/SPEC.md` §11).
 //!
 //! A [`Classifier`] is built once over a list of candidates (JSON and text
 //! log types mixed) and is immutable, `Send + Sync` and cheap to clone.
@@ -137,7 +137,7 @@ pub enum Rule {
 /// (bytes outside the captured values); then the one listed first. A
 /// perfect JSON fit (no undeclared key) ends the search unless a
 /// candidate with more required fields could still match. See
-/// `docs/CLASSIFICATION.md` for the whole rule.
+/// `docs/SPEC.md` §11 for the whole rule.
 ///
 /// # Example
 ///

@@ -1,4 +1,4 @@
-//! Classification (SPEC §11, `docs/CLASSIFICATION.md`): a mixed stream of
+//! Classification (SPEC §11, `docs/SPEC.md` §11): a mixed stream of
 //! the seven shipped types' records, in random orders, each given its own
 //! type; the same type for a record whatever the order of arrival; every
 //! candidate's error for a record none accepts.
