@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use lognorm::{
-    Context, Framing, Limits, LogType, Registry, Scratch, SplitReader,
-    Timestamp,
+    Classifier, Context, Framing, Limits, LogType, Registry, Scratch,
+    SplitReader, Timestamp,
 };
 
 use crate::{Status, dead_letter, schemas};
@@ -19,7 +19,9 @@ const NODE_ID: [u8; 6] = *b"lognor";
 /// The arguments of `lognorm normalize`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The log type of the input, e.g. `Wiz.Audit`
+    /// The log type of the input, e.g. `Wiz.Audit`, or a comma-separated
+    /// list of candidates (`Wiz.Audit,Wiz.Issues`): each record gets the
+    /// one that fits it best
     #[arg(long, value_name = "NAME")]
     log_type: String,
 
@@ -146,7 +148,13 @@ fn parse_time(s: &str) -> Result<Timestamp, String> {
 pub(crate) fn run(args: &Args) -> Result<Status, String> {
     let limits = args.limits.limits();
     let registry = registry(&args.schemas, limits)?;
-    let log_type = find_log_type(&registry, &args.log_type)?;
+    // `A,B,C`: a classifier over the candidates (one name: the type).
+    let classifier = candidates(&registry, &args.log_type)?;
+    let log_type = match &classifier {
+        Some(c) => c.candidates().next().ok_or("--log-type: no names")?,
+        None => find_log_type(&registry, &args.log_type)?,
+    };
+    let mut state = classifier.as_ref().map(Classifier::state);
 
     let parse_time = args.parse_time.unwrap_or_else(now);
     let mut ctx = Context::new(parse_time, NODE_ID);
@@ -172,18 +180,42 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
         let name_of_input = input_name(input);
         // One record: its row to `rows`, or its dead letter to `dead`;
         // whether it normalized.
-        let mut one = |record: lognorm::Record<'_>| match log_type.normalize(
-            record,
-            &mut ctx,
-            &mut scratch,
-        ) {
-            Ok(event) => rows.line(event.row_bytes()).map(|()| true),
-            Err(e) => dead.dead_letter(&name_of_input, &e).map(|()| false),
+        let mut one = |record: lognorm::Record<'_>| {
+            if let (Some(c), Some(state)) = (&classifier, &mut state) {
+                return match c.classify(record, &mut ctx, &mut scratch, state)
+                {
+                    Ok((_, event)) => {
+                        rows.line(event.row_bytes()).map(|()| true)
+                    }
+                    Err(e) => dead
+                        .unclassified(&name_of_input, &e, &args.log_type)
+                        .map(|()| false),
+                };
+            }
+            match log_type.normalize(record, &mut ctx, &mut scratch) {
+                Ok(event) => rows.line(event.row_bytes()).map(|()| true),
+                Err(e) => dead.dead_letter(&name_of_input, &e).map(|()| false),
+            }
         };
         // Streamed: records are cut from the input as it is read, so
         // memory holds one read and the largest record, not the file.
         let (name, mut source) = open(input)?;
-        if args.framing.is_none() && log_type.splits_whole() {
+        let framing = match (&classifier, args.framing) {
+            (_, Some(f)) => Some(f.into()),
+            // The classifier's framing, from the input's first bytes.
+            (Some(c), None) => {
+                let mut head = Vec::new();
+                (&mut source)
+                    .take(4096)
+                    .read_to_end(&mut head)
+                    .map_err(|e| format!("reading {name}: {e}"))?;
+                let framing = c.framing(&head);
+                source = Box::new(io::Cursor::new(head).chain(source));
+                Some(framing)
+            }
+            (None, None) => None,
+        };
+        if framing.is_none() && log_type.splits_whole() {
             // csv: the header row names every row's columns, so the
             // input is split whole.
             let mut payload = Vec::new();
@@ -195,8 +227,8 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
             }
             continue;
         }
-        let mut records = match args.framing {
-            Some(f) => SplitReader::new(source, f.into())
+        let mut records = match framing {
+            Some(f) => SplitReader::new(source, f)
                 .max_record_bytes(limits.record_bytes()),
             None => log_type.split_reader(source),
         };
@@ -248,19 +280,28 @@ fn registry(args: &[PathBuf], limits: Limits) -> Result<Registry, String> {
     Ok(b.build())
 }
 
+/// A classifier over the comma-separated log types of `--log-type`, or
+/// `None` for one name.
+fn candidates(
+    registry: &Registry,
+    names: &str,
+) -> Result<Option<Classifier>, String> {
+    if !names.contains(',') {
+        return Ok(None);
+    }
+    let names: Vec<&str> = names.split(',').map(str::trim).collect();
+    registry
+        .classifier(&names)
+        .map(Some)
+        .map_err(|e| format!("--log-type: {e}"))
+}
+
 fn find_log_type<'r>(
     registry: &'r Registry,
     name: &str,
 ) -> Result<&'r LogType, String> {
     if let Some(t) = registry.log_type(name) {
         return Ok(t);
-    }
-    if name.contains(',') {
-        return Err(format!(
-            "--log-type: expected one log type name, found the list `{}` \
-             (several log types are not supported yet)",
-            name.escape_debug()
-        ));
     }
     let known: Vec<&str> = registry.log_types().map(|t| t.name()).collect();
     Err(format!(
@@ -345,6 +386,16 @@ impl Sink {
         e: &lognorm::RecordError,
     ) -> Result<(), String> {
         dead_letter::write(&mut self.out, input, e)
+            .map_err(|io| self.error(&io))
+    }
+
+    fn unclassified(
+        &mut self,
+        input: &str,
+        e: &lognorm::ClassifyError,
+        log_types: &str,
+    ) -> Result<(), String> {
+        dead_letter::write_unclassified(&mut self.out, input, e, log_types)
             .map_err(|io| self.error(&io))
     }
 
