@@ -55,7 +55,7 @@ fn type_bytes() -> usize {
 }
 
 fn context() -> Context {
-    let t: Timestamp = "2024-06-03T12:00:00Z".parse().unwrap();
+    let t: Timestamp = "2024-06-03T12:00:00Z".parse().expect("constant");
     Context::new(t, *b"bench1")
 }
 
@@ -148,7 +148,7 @@ fn pair(
 
 fn benches(cr: &mut Criterion) {
     let registry = Registry::builtin();
-    let c = registry.classifier(&SEVEN).unwrap();
+    let c = registry.classifier(&SEVEN).expect("the shipped types");
     let all = records();
     for name in SEVEN {
         let one: Vec<_> =
