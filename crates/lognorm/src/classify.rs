@@ -194,6 +194,9 @@ struct Inner {
     /// Some candidate is a JSON type; some is a text type.
     any_json: bool,
     any_text: bool,
+    /// More than one text candidate: only then are pinned bytes counted
+    /// (a JSON fit beats any text fit).
+    texts: bool,
     /// The root keys of the JSON candidates, for the key scan.
     roots: RootKeys,
 }
@@ -464,6 +467,7 @@ impl Classifier {
                 .unwrap_or(0),
             any_json: cands.iter().any(|c| c.json),
             any_text: cands.iter().any(|c| !c.json),
+            texts: cands.iter().filter(|c| !c.json).count() > 1,
             cands: cands.into_boxed_slice(),
         };
         Ok(Classifier {
@@ -620,6 +624,7 @@ impl Classifier {
             types: self.registry.types(),
             cands: &inner.cands,
             roots: &inner.roots,
+            texts: inner.texts,
             rule: self.rule,
             limits: &inner.limits,
             bytes,
@@ -961,6 +966,8 @@ struct Search<'a, 'x> {
     types: &'a [LogType],
     cands: &'a [Cand],
     roots: &'a RootKeys,
+    /// Whether text fits are compared (see `Inner::texts`).
+    texts: bool,
     rule: Rule,
     limits: &'a Limits,
     bytes: &'a [u8],
@@ -1156,7 +1163,10 @@ impl<'a> Search<'a, '_> {
                 );
                 let (event_time, sink) = w.finish();
                 let fit = result.ok().map(|()| {
-                    let pinned = pinned_bytes(parser, self.text, self.bytes);
+                    let pinned = match self.texts {
+                        true => pinned_bytes(parser, self.text, self.bytes),
+                        false => 0,
+                    };
                     let fit =
                         Fit { json: false, closeness: pinned, required: 0 };
                     (fit, event_time)
