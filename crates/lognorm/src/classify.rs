@@ -280,8 +280,8 @@ pub struct ClassifierError(String);
 /// tried in (the last winner first) and each candidate's counters.
 ///
 /// Keep one per thread (or per source) beside the [`Scratch`]; make it
-/// with [`Classifier::state`]. A state made for another classifier is
-/// reset on first use.
+/// with [`Classifier::state`]. A state made for a classifier with another
+/// number of candidates is reset on first use.
 ///
 /// ```
 /// let registry = lognorm::Registry::builtin();
@@ -1194,8 +1194,8 @@ fn pinned_bytes(
     u32::try_from(line.len().saturating_sub(captured)).unwrap_or(u32::MAX)
 }
 
-impl Sink for Counting<'_> {
-    type Mark = usize;
+impl<'o> Sink for Counting<'o> {
+    type Mark = <JsonRow<'o> as Sink>::Mark;
 
     #[inline(always)]
     fn undeclared_key(&mut self) {
@@ -1210,11 +1210,11 @@ impl Sink for Counting<'_> {
         self.row.abort();
     }
     #[inline(always)]
-    fn mark(&self) -> usize {
+    fn mark(&self) -> Self::Mark {
         self.row.mark()
     }
     #[inline(always)]
-    fn rewind(&mut self, mark: usize) {
+    fn rewind(&mut self, mark: Self::Mark) {
         self.row.rewind(mark);
     }
     #[inline(always)]

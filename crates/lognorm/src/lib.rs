@@ -73,6 +73,14 @@
 //! row-id generator). After warm-up, normalizing a record allocates
 //! nothing.
 //!
+//! # Classification
+//!
+//! When one source sends records of several log types, a [`Classifier`]
+//! ([`Registry::classifier`]) gives each record the candidate that fits
+//! it best, whatever the order records arrive in (SPEC §11); its
+//! per-caller [`ClassifyState`] keeps the order candidates are tried in and
+//! each one's counters.
+//!
 //! # Untrusted input and limits
 //!
 //! No input panics, recurses without bound or allocates without bound.
