@@ -25,8 +25,9 @@ use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use lognorm::{
-    Context, Event, Framing, LogType, Record, RecordError, RowIdGenerator,
-    Scratch, SplitReader, Timestamp,
+    Classifier, ClassifyError, ClassifyState, Context, Event, Framing,
+    LogType, Record, RecordError, RowIdGenerator, Scratch, SplitReader,
+    Timestamp,
 };
 
 use crate::dead_letter;
@@ -63,10 +64,17 @@ impl Output {
 /// What every chunk is normalized with.
 #[derive(Debug)]
 pub(crate) struct Job<'r> {
-    /// The log type of every record. Classification (`--log-type A,B`)
-    /// will hold the candidates here and try them in
-    /// [`Job::normalize`].
+    /// The log type of every record; with a classifier, its first
+    /// candidate (which reads the records that fail before they are
+    /// read: all candidates share the limits).
     pub log_type: &'r LogType,
+    /// `--log-type A,B,C`: each record gets the candidate that fits it
+    /// best. Best fit does not depend on the records before, so each
+    /// chunk's own state gives the output of one state.
+    pub classifier: Option<Classifier>,
+    /// `--log-type` as given: the `log_type` of an unclassified record's
+    /// dead letter.
+    pub candidates: String,
     /// `--framing`, when given.
     pub framing: Option<Framing>,
     /// The longest record a reader keeps.
@@ -103,6 +111,11 @@ impl Job<'_> {
         self.log_type.normalize(record, ctx, scratch)
     }
 
+    /// The classifier's per-caller state, for a run of records.
+    fn state(&self) -> Option<ClassifyState> {
+        self.classifier.as_ref().map(Classifier::state)
+    }
+
     /// Writes `record`'s row or dead letter into `chunk`'s output.
     fn one(
         &self,
@@ -111,12 +124,57 @@ impl Job<'_> {
         record: Record<'_>,
         ctx: &mut Context,
         scratch: &mut Scratch,
+        state: &mut Option<ClassifyState>,
     ) {
         chunk.records += 1;
+        if let (Some(c), Some(state)) = (&self.classifier, state) {
+            match c.classify(record, ctx, scratch, state) {
+                Ok((_, event)) => self.output.row(&event, &mut chunk.rows),
+                Err(e) => self.unclassified(chunk, input, &e),
+            }
+            return;
+        }
         match self.normalize(record, ctx, scratch) {
             Ok(event) => self.output.row(&event, &mut chunk.rows),
             Err(e) => self.dead(chunk, input, &e),
         }
+    }
+
+    fn unclassified(
+        &self,
+        chunk: &mut Normalized,
+        input: usize,
+        e: &ClassifyError,
+    ) {
+        chunk.failed += 1;
+        let name = self.input_names.get(input).map_or("-", String::as_str);
+        // Writing to a `Vec` does not fail.
+        let _ = dead_letter::write_unclassified(
+            &mut chunk.dead,
+            name,
+            e,
+            &self.candidates,
+        );
+    }
+
+    /// The framing of an input: `--framing`, or with a classifier, what
+    /// its first bytes call for (read from `reader` and put back).
+    fn framing(
+        &self,
+        name: &str,
+        reader: Box<dyn Read>,
+    ) -> Result<(Option<Framing>, Box<dyn Read>), String> {
+        let (Some(c), None) = (&self.classifier, self.framing) else {
+            return Ok((self.framing, reader));
+        };
+        let mut head = Vec::new();
+        let mut reader = reader;
+        (&mut reader)
+            .take(4096)
+            .read_to_end(&mut head)
+            .map_err(|e| format!("reading {name}: {e}"))?;
+        let framing = c.framing(&head);
+        Ok((Some(framing), Box::new(std::io::Cursor::new(head).chain(reader))))
     }
 
     fn dead(&self, chunk: &mut Normalized, input: usize, e: &RecordError) {
@@ -131,6 +189,7 @@ impl Job<'_> {
             return;
         }
         let mut ctx = self.context(chunk.first);
+        let mut state = self.state();
         let mut start = 0;
         for item in &chunk.items {
             match item {
@@ -144,6 +203,7 @@ impl Job<'_> {
                         record,
                         &mut ctx,
                         scratch,
+                        &mut state,
                     );
                 }
                 Item::Failed { input, error } => {
@@ -247,8 +307,9 @@ pub(crate) fn read(
     };
     start(&mut chunk, records);
     for input in inputs {
-        let Input { index, name, mut reader, before } = input?;
-        if job.framing.is_none() && job.log_type.splits_whole() {
+        let Input { index, name, reader, before } = input?;
+        let (framing, mut reader) = job.framing(&name, reader)?;
+        if framing.is_none() && job.log_type.splits_whole() {
             // csv: the header row names every row's columns, so the
             // input is split whole, and its records, which refer to the
             // header, are normalized here, in chunks of their own.
@@ -261,6 +322,7 @@ pub(crate) fn read(
                 start(&mut chunk, records);
             }
             let mut ctx = job.context(records);
+            let mut state = job.state();
             for record in job.log_type.split(&payload) {
                 if chunk.is_full(job) {
                     chunk.read_to = before + offset_u64(record.offset());
@@ -268,7 +330,14 @@ pub(crate) fn read(
                     start(&mut chunk, records);
                     ctx = job.context(records);
                 }
-                job.one(&mut chunk.out, index, record, &mut ctx, &mut scratch);
+                job.one(
+                    &mut chunk.out,
+                    index,
+                    record,
+                    &mut ctx,
+                    &mut scratch,
+                    &mut state,
+                );
                 records += 1;
             }
             chunk.read_to = before + offset_u64(payload.len());
@@ -278,7 +347,7 @@ pub(crate) fn read(
             }
             continue;
         }
-        let mut split = match job.framing {
+        let mut split = match framing {
             Some(f) => SplitReader::new(reader, f)
                 .max_record_bytes(job.max_record_bytes),
             None => job.log_type.split_reader(reader),
@@ -509,6 +578,8 @@ mod tests {
         let parse_time: Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
         let job = Job {
             log_type: registry.log_type("Wiz.Audit").unwrap(),
+            classifier: None,
+            candidates: "Wiz.Audit".to_owned(),
             framing: None,
             max_record_bytes: 1 << 20,
             ctx: Context::new(parse_time, NODE_ID),

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use lognorm::{
-    Context, Framing, Limits, LogType, Registry, Scratch, Timestamp,
+    Classifier, Context, Framing, Limits, LogType, Registry, Scratch,
+    Timestamp,
 };
 
 use crate::chunks::{self, Chunk, Inline, Input, Job, Output, WriteChunk};
@@ -17,8 +18,10 @@ use crate::{Status, schemas};
 /// The arguments of `lognorm normalize`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The log type of the input, e.g. `Wiz.Audit`
-    #[arg(long, value_name = "NAME")]
+    /// The log type of the input, e.g. `Wiz.Audit`, or a comma-separated
+    /// list of candidates (`Wiz.Audit,Wiz.Issues`): each record gets the
+    /// one that fits it best, and its row names it in `p_log_type`
+    #[arg(long, value_name = "NAME[,NAME...]")]
     log_type: String,
 
     /// Add a schema file, or a directory's `*.yml` and `*.yaml` files
@@ -148,7 +151,10 @@ fn parse_time(s: &str) -> Result<Timestamp, String> {
 pub(crate) fn run(args: &Args) -> Result<Status, String> {
     let limits = args.limits.limits();
     let registry = registry(&args.schemas, limits)?;
-    let log_type = find_log_type(&registry, &args.log_type)?;
+    // `A,B,C`: a classifier over the candidates (one name: the type).
+    let classifier = candidates(&registry, &args.log_type)?;
+    let first = args.log_type.split(',').next().unwrap_or_default().trim();
+    let log_type = find_log_type(&registry, first)?;
 
     let parse_time = args.parse_time.unwrap_or_else(now);
     let mut ctx = Context::new(parse_time, chunks::NODE_ID);
@@ -168,6 +174,8 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
     not_an_input("--errors", args.errors.as_deref(), inputs)?;
     let job = Job {
         log_type,
+        classifier,
+        candidates: args.log_type.clone(),
         framing: args.framing.map(Framing::from),
         max_record_bytes: limits.record_bytes(),
         ctx,
@@ -275,19 +283,28 @@ fn registry(args: &[PathBuf], limits: Limits) -> Result<Registry, String> {
     Ok(b.build())
 }
 
+/// A classifier over the comma-separated log types of `--log-type`, or
+/// `None` for one name.
+fn candidates(
+    registry: &Registry,
+    names: &str,
+) -> Result<Option<Classifier>, String> {
+    if !names.contains(',') {
+        return Ok(None);
+    }
+    let names: Vec<&str> = names.split(',').map(str::trim).collect();
+    registry
+        .classifier(&names)
+        .map(Some)
+        .map_err(|e| format!("--log-type: {e}"))
+}
+
 fn find_log_type<'r>(
     registry: &'r Registry,
     name: &str,
 ) -> Result<&'r LogType, String> {
     if let Some(t) = registry.log_type(name) {
         return Ok(t);
-    }
-    if name.contains(',') {
-        return Err(format!(
-            "--log-type: expected one log type name, found the list `{}` \
-             (several log types are not supported yet)",
-            name.escape_debug()
-        ));
     }
     let known: Vec<&str> = registry.log_types().map(|t| t.name()).collect();
     Err(format!(

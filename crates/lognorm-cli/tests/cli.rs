@@ -244,7 +244,7 @@ fn every_subcommand_has_help_that_exits_0() {
     }
     let normalize = lognorm(&["normalize", "--help"]);
     for option in [
-        "--log-type <NAME>",
+        "--log-type <NAME[,NAME...]>",
         "--schema <FILE_OR_DIR>",
         "--parse-time <RFC3339>",
         "--framing <FRAMING>",
@@ -267,9 +267,9 @@ fn usage_errors_exit_2() {
         2,
         "",
         "error: the following required arguments were not provided:
-  --log-type <NAME>
+  --log-type <NAME[,NAME...]>
 
-Usage: lognorm normalize --log-type <NAME> <INPUT>...
+Usage: lognorm normalize --log-type <NAME[,NAME...]> <INPUT>...
 
 For more information, try '--help'.
 ",
@@ -930,4 +930,69 @@ fn csv_inputs_of_many_chunks_give_the_same_bytes_with_any_thread_count() {
         .map(|l| l.split("\"p_row_id\":\"").nth(1).unwrap())
         .collect();
     assert_eq!(ids.len(), rows.lines().count());
+}
+
+/// `--log-type A,B,C`: each record gets the candidate that fits it best
+/// (Wiz.VulnerabilityFinding also accepts the OpenAI.Audit and Wiz.Audit
+/// records, and gets neither) and its row names it; a record none
+/// accepts is one dead letter with every candidate's error.
+#[test]
+fn a_log_type_list_classifies_each_record() {
+    let first = |path: &str| {
+        let text = std::fs::read_to_string(root().join(path)).unwrap();
+        text.lines().next().unwrap().to_owned()
+    };
+    let input = format!(
+        "{}\n{}\n{}\n{{\"x\":1}}\n",
+        first("testdata/logs/OpenAI.Audit/corpus.jsonl"),
+        first("testdata/logs/Wiz.Audit/corpus.jsonl"),
+        first("testdata/logs/Wiz.VulnerabilityFinding/realistic.jsonl"),
+    );
+    let out = lognorm_with_stdin(
+        &[
+            "normalize",
+            "--log-type",
+            "Wiz.VulnerabilityFinding,OpenAI.Audit,Wiz.Audit",
+            "--parse-time",
+            PARSE_TIME,
+        ],
+        input.as_bytes(),
+    );
+    let types: Vec<&str> = text(&out.stdout)
+        .lines()
+        .map(|row| {
+            let at = row.find(r#""p_log_type":""#).unwrap() + 14;
+            let rest = &row[at..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(
+        types,
+        ["OpenAI.Audit", "Wiz.Audit", "Wiz.VulnerabilityFinding"]
+    );
+    let offset = input.len() - "{\"x\":1}\n".len();
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "{{\"input\":\"-\",\"record\":4,\"offset\":{offset},\
+             \"log_type\":\"Wiz.VulnerabilityFinding,OpenAI.Audit,Wiz.Audit\",\
+             \"error\":\"record 4 (byte {offset}): no candidate log type \
+             accepts it: `Wiz.VulnerabilityFinding`: field `id`: expected a \
+             value (required), found nothing; `OpenAI.Audit`: field `id`: \
+             expected a value (required), found nothing; `Wiz.Audit`: field \
+             `id`: expected a value (required), found nothing\",\
+             \"raw\":\"{{\\\"x\\\":1}}\"}}\n"
+        )
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = lognorm(&["normalize", "--log-type", "Wiz.Audit,Nope.Audit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with(
+            "lognorm: --log-type: unknown log type `Nope.Audit`: expected \
+             one of `Databricks.Audit`, "
+        ),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -73,6 +73,14 @@
 //! row-id generator). After warm-up, normalizing a record allocates
 //! nothing.
 //!
+//! # Classification
+//!
+//! When one source sends records of several log types, a [`Classifier`]
+//! ([`Registry::classifier`]) gives each record the candidate that fits
+//! it best, whatever the order records arrive in (SPEC §11); its
+//! per-caller [`ClassifyState`] keeps the order candidates are tried in and
+//! each one's counters.
+//!
 //! # Untrusted input and limits
 //!
 //! No input panics, recurses without bound or allocates without bound.
@@ -115,6 +123,7 @@
 #![deny(missing_docs)]
 
 mod bytes;
+mod classify;
 mod context;
 mod error;
 mod event;
@@ -132,6 +141,9 @@ mod sink;
 mod time;
 mod walk;
 
+pub use classify::{
+    Classifier, ClassifierError, ClassifyError, ClassifyState, Counts, Rule,
+};
 pub use context::Context;
 pub use error::{
     Location, RecordError, RecordErrorKind, SchemaError, SchemaErrorKind,

@@ -657,3 +657,47 @@ fn arrow_batches_do_not_allocate_per_event() {
         batch(&mut decoder, true);
     }
 }
+
+/// Classifying a stream of one type's records over all seven shipped
+/// types, after warm-up, allocates nothing: the key scan keeps every
+/// other candidate from being walked and failing (a failed candidate's
+/// error would cost its few small allocations; the counters show none).
+#[test]
+fn classifying_one_types_stream_does_not_allocate() {
+    let registry = Registry::builtin();
+    let names: Vec<&str> = registry.log_types().map(LogType::name).collect();
+    let c = registry.classifier(&names).unwrap();
+    for log_type in registry.log_types() {
+        let payloads: Vec<Vec<u8>> = inputs(log_type)
+            .iter()
+            .map(|p| std::fs::read(p).unwrap())
+            .collect();
+        let mut ctx = context();
+        let mut scratch = Scratch::new();
+        let mut state = c.state();
+        let mut records = Vec::new();
+        for payload in &payloads {
+            for record in log_type.split(payload) {
+                if log_type.normalize(record, &mut ctx, &mut scratch).is_ok() {
+                    records.push(record);
+                }
+            }
+        }
+        assert!(records.len() > 10, "{}", log_type.name());
+        for _ in 0..2 {
+            for &record in &records {
+                let _ = c.classify(record, &mut ctx, &mut scratch, &mut state);
+            }
+        }
+        let failed: u64 = state.counts().iter().map(|n| n.failed).sum();
+        for &record in &records {
+            let before = allocations();
+            let won = c.classify(record, &mut ctx, &mut scratch, &mut state);
+            let n = allocations() - before;
+            assert_eq!(won.unwrap().0.name(), log_type.name());
+            assert_eq!(n, 0, "{}: an event allocated", log_type.name());
+        }
+        let now: u64 = state.counts().iter().map(|n| n.failed).sum();
+        assert_eq!(now, failed, "{}: a candidate failed", log_type.name());
+    }
+}

@@ -8,6 +8,7 @@
 mod alloc;
 #[cfg(feature = "arrow")]
 mod arrow;
+mod classify;
 mod conformance;
 mod docs;
 mod edge;

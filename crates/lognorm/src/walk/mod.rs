@@ -312,6 +312,8 @@ impl<'a, S: Sink> Walker<'a, S> {
             {
                 *slot = i + 1;
                 prev = f;
+            } else {
+                self.sink.undeclared_key();
             }
             i += span(tape, i);
         }
