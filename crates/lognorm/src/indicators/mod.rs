@@ -517,7 +517,10 @@ impl Collector {
         if value.is_empty() {
             return Ok(());
         }
-        let found = scan(kind, value);
+        // Filled in place: returned by value, the 80-byte list was moved
+        // twice through the stack (~40 instructions a value, callgrind).
+        let mut found = Found::default();
+        scan(kind, value, &mut found);
         let n = found.len();
         if n == 0 {
             return Ok(());
@@ -713,10 +716,9 @@ fn trim(value: &str) -> &str {
     }
 }
 
-/// Scans a trimmed, non-empty value.
-fn scan(kind: Indicator, v: &str) -> Found<'_> {
+/// Scans a trimmed, non-empty value into `found`.
+fn scan<'a>(kind: Indicator, v: &'a str, found: &mut Found<'a>) {
     use IndicatorSet as S;
-    let mut found = Found::default();
     match kind {
         Indicator::Ip => found.add_if(net::is_ip(v), S::IpAddresses, v),
         Indicator::Domain => found.add(S::DomainNames, v),
@@ -766,7 +768,6 @@ fn scan(kind: Indicator, v: &str) -> Found<'_> {
         }
         Indicator::AwsTag => found.add(S::AwsTags, v),
     }
-    found
 }
 
 #[cfg(test)]
