@@ -1,6 +1,7 @@
 //! Dead letters: one JSON line per record that failed, with its exact
 //! bytes so a dead-letter table can replay it.
 
+use std::fmt;
 use std::io::{self, Write};
 
 use lognorm::RecordError;
@@ -20,7 +21,7 @@ pub(crate) fn write(
     e: &RecordError,
 ) -> io::Result<()> {
     let at = (e.record_number(), e.offset());
-    write_parts(out, input, at, e.log_type(), &e.to_string(), e.raw())
+    write_parts(out, input, at, e.log_type(), e, e.raw())
 }
 
 /// Writes the dead letter of a record no candidate of a classifier
@@ -33,7 +34,7 @@ pub(crate) fn write_unclassified(
     log_types: &str,
 ) -> io::Result<()> {
     let at = (e.record_number(), e.offset());
-    write_parts(out, input, at, log_types, &e.to_string(), e.raw())
+    write_parts(out, input, at, log_types, e, e.raw())
 }
 
 fn write_parts(
@@ -41,7 +42,7 @@ fn write_parts(
     input: &str,
     (record, offset): (u64, usize),
     log_type: &str,
-    error: &str,
+    error: &dyn fmt::Display,
     raw: &[u8],
 ) -> io::Result<()> {
     out.write_all(b"{\"input\":")?;
@@ -49,8 +50,13 @@ fn write_parts(
     write!(out, ",\"record\":{record},\"offset\":{offset},")?;
     out.write_all(b"\"log_type\":")?;
     json_str(out, log_type)?;
-    out.write_all(b",\"error\":")?;
-    json_str(out, error)?;
+    out.write_all(b",\"error\":\"")?;
+    // Escaped as it is formatted: no message string per failed record.
+    let mut escaper = Escaper { out: &mut *out, failed: None };
+    if fmt::Write::write_fmt(&mut escaper, format_args!("{error}")).is_err() {
+        return Err(escaper.failed.unwrap_or_else(|| io::Error::other("fmt")));
+    }
+    out.write_all(b"\"")?;
     match std::str::from_utf8(raw) {
         Ok(text) => {
             out.write_all(b",\"raw\":")?;
@@ -71,10 +77,32 @@ pub(crate) fn to_vec(out: &mut Vec<u8>, input: &str, e: &RecordError) {
     let _ = write(out, input, e);
 }
 
+/// A `fmt::Write` that writes what it is given JSON-escaped (as
+/// [`json_str`] does, without the quotes) and keeps the I/O error.
+struct Escaper<'w, W> {
+    out: &'w mut W,
+    failed: Option<io::Error>,
+}
+
+impl<W: Write> fmt::Write for Escaper<'_, W> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        escaped(self.out, s).map_err(|e| {
+            self.failed = Some(e);
+            fmt::Error
+        })
+    }
+}
+
 /// Writes `s` as a JSON string: `"` and `\` escaped, control characters
 /// as `\n`, `\r`, `\t` or `\u00XX`, everything else as it is.
 fn json_str(out: &mut impl Write, s: &str) -> io::Result<()> {
     out.write_all(b"\"")?;
+    escaped(out, s)?;
+    out.write_all(b"\"")
+}
+
+/// The inside of [`json_str`].
+fn escaped(out: &mut impl Write, s: &str) -> io::Result<()> {
     let mut run = 0;
     for (i, b) in s.bytes().enumerate() {
         let escape: &[u8] = match b {
@@ -94,8 +122,7 @@ fn json_str(out: &mut impl Write, s: &str) -> io::Result<()> {
         }
         run = i + 1;
     }
-    out.write_all(s.as_bytes().get(run..).unwrap_or_default())?;
-    out.write_all(b"\"")
+    out.write_all(s.as_bytes().get(run..).unwrap_or_default())
 }
 
 /// Writes `bytes` in standard base64 with `=` padding (RFC 4648 §4).
@@ -213,6 +240,23 @@ mod tests {
                 r#"field `action`: expected a value (required), found "#,
                 r#"nothing","raw":"{\"id\":\"x\"}"}"#,
                 "\n"
+            )
+        );
+    }
+
+    #[test]
+    fn the_error_message_is_escaped_as_it_is_written() {
+        // The message quotes the found value, quotes and control
+        // characters included; it is escaped while it is formatted.
+        let letter = dead_letter(
+            b"{\"id\":\"i\",\"action\":\"a\\nb\",\"timestamp\":\"x\\\"y\"}",
+        );
+        let error = letter.split(",\"error\":").nth(1).unwrap();
+        assert_eq!(
+            error.split(",\"raw\":").next().unwrap(),
+            concat!(
+                r#""record 1 (byte 0): field `timestamp`: expected "#,
+                r#"timestamp in format `rfc3339`, found `\"x\\\"y\"`""#
             )
         );
     }

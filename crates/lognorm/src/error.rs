@@ -174,14 +174,17 @@ impl fmt::Display for SchemaErrorInner {
 /// message quoting the document) with control characters escaped, so a
 /// message stays on one line.
 fn write_one_line(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
-    for c in text.chars() {
-        if c.is_control() {
-            write!(f, "{}", c.escape_default())?;
-        } else {
-            write!(f, "{c}")?;
-        }
+    // Runs between control characters go out whole: a dead-letter
+    // writer formats every failed record's message.
+    let mut rest = text;
+    while let Some((at, c)) = rest.char_indices().find(|(_, c)| c.is_control())
+    {
+        let (run, tail) = rest.split_at(at);
+        f.write_str(run)?;
+        write!(f, "{}", c.escape_default())?;
+        rest = tail.get(c.len_utf8()..).unwrap_or_default();
     }
-    Ok(())
+    f.write_str(rest)
 }
 
 impl fmt::Debug for SchemaError {
@@ -523,6 +526,27 @@ mod tests {
             "record 1 (byte 0): field `t`: expected timestamp in format \
              `%Y\\n`, found `\"2024\"`"
         );
+    }
+
+    #[test]
+    fn one_line_escapes_each_control_character_between_runs() {
+        struct OneLine(&'static str);
+        impl fmt::Display for OneLine {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write_one_line(f, self.0)
+            }
+        }
+        for (text, want) in [
+            ("", ""),
+            ("plain é → x", "plain é → x"),
+            ("\n", r"\n"),
+            (
+                "a\r\nb\tc\u{1b}d\u{85}é\u{7f}",
+                r"a\r\nb\tc\u{1b}d\u{85}é\u{7f}",
+            ),
+        ] {
+            assert_eq!(OneLine(text).to_string(), want, "{text:?}");
+        }
     }
 
     #[test]
