@@ -128,6 +128,11 @@ impl<T: Copy + Default> Prim<T> {
         self.nulls.append_null();
     }
 
+    fn push_nulls(&mut self, n: usize) {
+        self.values.resize(self.values.len() + n, T::default());
+        self.nulls.append_n_nulls(n);
+    }
+
     /// The values, leaving room for as many in the next batch.
     fn take(&mut self) -> (ScalarBuffer<T>, Option<arrow_buffer::NullBuffer>)
     where
@@ -178,6 +183,15 @@ impl Bytes {
         let end = self.offsets.last().copied().unwrap_or(0);
         self.offsets.push(end);
         self.nulls.append_null();
+    }
+
+    fn push_nulls(&mut self, n: usize) {
+        push_empty(&mut self.offsets, n);
+        self.nulls.append_n_nulls(n);
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
     }
 
     /// Offsets, bytes and nulls, leaving room for as many in the next
@@ -267,30 +281,59 @@ impl Column {
         }
     }
 
-    /// Appends a null (a Struct's fields get one each).
-    fn push_null(&mut self) {
+    /// The values so far, nulls included.
+    fn len(&self) -> usize {
+        match self {
+            Column::Boolean { values, .. } => values.len(),
+            Column::Int16(p) => p.values.len(),
+            Column::Int32(p) => p.values.len(),
+            Column::Int64(p) | Column::Timestamp(p) => p.values.len(),
+            Column::Float64(p) => p.values.len(),
+            Column::Utf8(b) => b.len(),
+            Column::Struct { len, .. } => *len,
+            Column::List { offsets, .. } => offsets.len() - 1,
+        }
+    }
+
+    /// Appends `n` nulls. A Struct's fields are not touched: each is
+    /// padded with nulls to the Struct's length when it next gets a
+    /// value ([`Column::pad_to`]) or is finished.
+    fn push_nulls(&mut self, n: usize) {
         match self {
             Column::Boolean { values, nulls } => {
-                values.append(false);
-                nulls.append_null();
+                values.append_n(n, false);
+                nulls.append_n_nulls(n);
             }
-            Column::Int16(p) => p.push_null(),
-            Column::Int32(p) => p.push_null(),
-            Column::Int64(p) | Column::Timestamp(p) => p.push_null(),
-            Column::Float64(p) => p.push_null(),
-            Column::Utf8(b) => b.push_null(),
-            Column::Struct { fields, nulls, len } => {
-                for (_, f) in fields.iter_mut() {
-                    f.push_null();
-                }
-                nulls.append_null();
-                *len += 1;
+            Column::Int16(p) => p.push_nulls(n),
+            Column::Int32(p) => p.push_nulls(n),
+            Column::Int64(p) | Column::Timestamp(p) => p.push_nulls(n),
+            Column::Float64(p) => p.push_nulls(n),
+            Column::Utf8(b) => b.push_nulls(n),
+            Column::Struct { nulls, len, .. } => {
+                nulls.append_n_nulls(n);
+                *len += n;
             }
             Column::List { offsets, nulls, .. } => {
-                let end = offsets.last().copied().unwrap_or(0);
-                offsets.push(end);
-                nulls.append_null();
+                push_empty(offsets, n);
+                nulls.append_n_nulls(n);
             }
+        }
+    }
+
+    fn push_null(&mut self) {
+        self.push_nulls(1);
+    }
+
+    /// Pads the column with nulls to `len` values. An absent field costs
+    /// nothing while it is absent: its nulls are appended as one run
+    /// when it next has a value, or when the batch is finished (a schema
+    /// of many optional fields, most absent from each record, would
+    /// otherwise spend more on nulls than on values).
+    #[inline]
+    fn pad_to(&mut self, len: usize) {
+        let have = self.len();
+        if have < len {
+            self.push_nulls(len - have);
         }
     }
 
@@ -326,7 +369,7 @@ impl Column {
                 Token::Str(start, end) | Token::Json(start, end),
             ) => b.push(text.get(start..end).unwrap_or_default()),
             (Column::Struct { fields, nulls, len }, Token::BeginObject) => {
-                push_fields(fields, tokens, at, text);
+                push_fields(fields, tokens, at, text, *len);
                 skip_to_end(tokens, at);
                 nulls.append_non_null();
                 *len += 1;
@@ -355,8 +398,14 @@ impl Column {
         }
     }
 
-    /// The column's array (the builder is empty again), of `field`'s type.
-    fn finish(&mut self, field: &Field) -> Result<ArrayRef, ArrowError> {
+    /// The column's array of `len` values (padded with nulls), of
+    /// `field`'s type; the builder is empty again.
+    fn finish(
+        &mut self,
+        field: &Field,
+        len: usize,
+    ) -> Result<ArrayRef, ArrowError> {
+        self.pad_to(len);
         Ok(match self {
             Column::Boolean { values, nulls } => {
                 let n = values.len();
@@ -392,8 +441,8 @@ impl Column {
                 let DataType::Struct(types) = field.data_type() else {
                     return Err(mismatch(field));
                 };
-                let arrays = finish_fields(fields, types)?;
                 let n = std::mem::take(len);
+                let arrays = finish_fields(fields, types, n)?;
                 Arc::new(StructArray::try_new_with_length(
                     types.clone(),
                     arrays,
@@ -405,7 +454,8 @@ impl Column {
                 let DataType::List(item) = field.data_type() else {
                     return Err(mismatch(field));
                 };
-                let array = values.finish(item)?;
+                let elements = values.len();
+                let array = values.finish(item, elements)?;
                 let mut next = Vec::with_capacity(offsets.len());
                 next.push(0);
                 let offsets = std::mem::replace(offsets, next);
@@ -438,22 +488,41 @@ fn mismatch(field: &Field) -> ArrowError {
 }
 
 /// Appends an object's staged fields (`Key(column) value` pairs in
-/// schema order, absent ones left out) to `fields`; the absent ones get
-/// a null.
+/// schema order, absent ones left out) to `fields` as the values at
+/// `row`; the absent ones are left to be padded with nulls.
 fn push_fields(
     fields: &mut [(u32, Column)],
     tokens: &[Token],
     at: &mut usize,
     text: &[u8],
+    row: usize,
 ) {
     for (column, builder) in fields.iter_mut() {
         if tokens.get(*at) == Some(&Token::Key(*column)) {
             *at += 1;
+            builder.pad_to(row);
             builder.push(tokens, at, text);
-        } else {
-            builder.push_null();
         }
     }
+}
+
+/// Pads a List column with nulls to `len` values.
+fn pad_list(
+    offsets: &mut Vec<i32>,
+    nulls: &mut NullBufferBuilder,
+    len: usize,
+) {
+    let have = offsets.len() - 1;
+    if have < len {
+        push_empty(offsets, len - have);
+        nulls.append_n_nulls(len - have);
+    }
+}
+
+/// Appends `n` empty values to a Utf8 or List column's offsets.
+fn push_empty(offsets: &mut Vec<i32>, n: usize) {
+    let end = offsets.last().copied().unwrap_or(0);
+    offsets.resize(offsets.len() + n, end);
 }
 
 /// Moves `at` past the end of the object or array whose begin token was
@@ -478,11 +547,12 @@ fn skip_to_end(tokens: &[Token], at: &mut usize) {
 fn finish_fields(
     fields: &mut [(u32, Column)],
     types: &Fields,
+    len: usize,
 ) -> Result<Vec<ArrayRef>, ArrowError> {
     fields
         .iter_mut()
         .zip(types.iter())
-        .map(|((_, builder), field)| builder.finish(field))
+        .map(|((_, builder), field)| builder.finish(field, len))
         .collect()
 }
 
@@ -539,7 +609,14 @@ impl Builders {
     /// ends it).
     pub(crate) fn push(&mut self, stage: &Stage, p: &PFields<'_>) {
         let mut at = 0;
-        push_fields(&mut self.fields, &stage.tokens, &mut at, &stage.text);
+        let row = self.rows;
+        push_fields(
+            &mut self.fields,
+            &stage.tokens,
+            &mut at,
+            &stage.text,
+            row,
+        );
         self.row_id.end_value();
         self.event_time.push(p.event_time);
         self.parse_time.push(p.parse_time);
@@ -552,17 +629,17 @@ impl Builders {
                 None => b.push_null(),
             }
         }
-        for (set, (offsets, nulls, values)) in
-            IndicatorSet::ALL.iter().zip(self.any.iter_mut())
-        {
-            let end = offsets.last().copied().unwrap_or(0);
-            if p.indicators.is_empty(*set) {
-                offsets.push(end);
-                nulls.append_null();
+        // Empty sets (most of them, in most records) are nulls padded in
+        // runs, as absent fields are.
+        for set in p.indicators.non_empty() {
+            let Some((offsets, nulls, values)) = self.any.get_mut(set.index())
+            else {
                 continue;
-            }
+            };
+            pad_list(offsets, nulls, row);
+            let end = offsets.last().copied().unwrap_or(0);
             let mut n = 0i32;
-            for v in p.indicators.values(*set) {
+            for v in p.indicators.values(set) {
                 values.push(v.as_bytes());
                 n = n.saturating_add(1);
             }
@@ -582,10 +659,10 @@ impl Builders {
         let n = self.fields.len();
         let declared = schema.fields().get(..n).unwrap_or_default();
         let mut columns = Vec::with_capacity(schema.fields().len());
-        for ((_, builder), field) in self.fields.iter_mut().zip(declared) {
-            columns.push(builder.finish(field)?);
-        }
         let rows = std::mem::take(&mut self.rows);
+        for ((_, builder), field) in self.fields.iter_mut().zip(declared) {
+            columns.push(builder.finish(field, rows)?);
+        }
         let keys = PrimitiveArray::<Int32Type>::from(vec![0; rows]);
         let names = Arc::new(StringArray::from(vec![log_type]));
         columns.push(Arc::new(DictionaryArray::try_new(keys, names)?));
@@ -601,6 +678,7 @@ impl Builders {
         columns.push(Arc::new(self.source_label.finish_utf8()?));
         let item = item(DataType::Utf8);
         for (offsets, nulls, values) in self.any.iter_mut() {
+            pad_list(offsets, nulls, rows);
             let mut next = Vec::with_capacity(offsets.len());
             next.push(0);
             let offsets = std::mem::replace(offsets, next);
