@@ -19,7 +19,7 @@ pub(crate) fn write(
     input: &str,
     e: &RecordError,
 ) -> io::Result<()> {
-    let at = (e.record_number(), e.offset());
+    let at = (e.record_number(), e.offset() as u64);
     write_parts(out, input, at, e.log_type(), &e.to_string(), e.raw())
 }
 
@@ -32,14 +32,14 @@ pub(crate) fn write_unclassified(
     e: &lognorm::ClassifyError,
     log_types: &str,
 ) -> io::Result<()> {
-    let at = (e.record_number(), e.offset());
+    let at = (e.record_number(), e.offset() as u64);
     write_parts(out, input, at, log_types, &e.to_string(), e.raw())
 }
 
 fn write_parts(
     out: &mut impl Write,
     input: &str,
-    (record, offset): (u64, usize),
+    (record, offset): (u64, u64),
     log_type: &str,
     error: &str,
     raw: &[u8],
@@ -69,6 +69,21 @@ fn write_parts(
 pub(crate) fn to_vec(out: &mut Vec<u8>, input: &str, e: &RecordError) {
     // Writing to a `Vec` does not fail.
     let _ = write(out, input, e);
+}
+
+/// Appends the dead letter of a record that failed, from its parts (a
+/// row of `lognorm::arrow::failures_schema`); see [`write`].
+#[cfg(feature = "parquet")]
+pub(crate) fn to_vec_parts(
+    out: &mut Vec<u8>,
+    input: &str,
+    at: (u64, u64),
+    log_type: &str,
+    error: &str,
+    raw: &[u8],
+) {
+    // Writing to a `Vec` does not fail.
+    let _ = write_parts(out, input, at, log_type, error, raw);
 }
 
 /// Writes `s` as a JSON string: `"` and `\` escaped, control characters
