@@ -1177,6 +1177,34 @@ mod parquet_output {
         assert!(files[0].0 == files[1].0, "the files differ");
     }
 
+    /// `-o -` writes the file to standard output when it is a pipe.
+    #[test]
+    fn output_parquet_to_a_pipe_with_o_dash() {
+        let dir = scratch("parquet-pipe");
+        let file = dir.join("rows.parquet");
+        let common = [
+            "--log-type",
+            "Wiz.Audit",
+            "--output",
+            "parquet",
+            "testdata/logs/Wiz.Audit/corpus.jsonl",
+        ];
+        let mut args = vec!["-o", file.to_str().unwrap()];
+        args.extend(common);
+        let (status, stdout, _) = normalize_to(&dir, "file", &args);
+        assert_eq!((status, stdout.as_str()), (0, ""));
+        let mut args =
+            vec!["normalize", "--parse-time", PARSE_TIME, "-o", "-"];
+        args.extend(common);
+        let out = lognorm(&args);
+        assert_eq!((out.status.code(), text(&out.stderr)), (Some(0), ""));
+        assert!(out.stdout == std::fs::read(&file).unwrap());
+        assert_eq!(
+            read_parquet(&file).iter().map(|b| b.num_rows()).sum::<usize>(),
+            32
+        );
+    }
+
     /// csv inputs (split whole, in the reader): `--output parquet` holds the
     /// JSON rows' values with 1 and 3 threads, dead letters as for JSON.
     #[test]
