@@ -49,24 +49,22 @@ pub(crate) const CHUNK_RECORDS: usize = 16 * 1024;
 /// as the golden files under `testdata/logs/` expect.
 pub(crate) const NODE_ID: [u8; 6] = *b"lognor";
 
-/// The format rows are written in. `--output parquet` will be another
-/// kind: rows are encoded per chunk, in the workers.
+/// The format rows are written in.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Output {
     /// One JSON object a line.
     Json,
+    /// A Parquet file: each chunk's rows are encoded into an Arrow
+    /// record batch in the workers ([`Worker`]), which the writer
+    /// appends.
+    #[cfg(feature = "parquet")]
+    Parquet,
 }
 
-impl Output {
-    /// Appends `event`'s row to `out`.
-    fn row(self, event: &Event<'_>, out: &mut Vec<u8>) {
-        match self {
-            Output::Json => {
-                out.extend_from_slice(event.row_bytes());
-                out.push(b'\n');
-            }
-        }
-    }
+/// Appends `event`'s JSON row to `out` (`--output json`).
+fn json_row(event: &Event<'_>, out: &mut Vec<u8>) {
+    out.extend_from_slice(event.row_bytes());
+    out.push(b'\n');
 }
 
 /// What every chunk is normalized with.
@@ -100,7 +98,37 @@ pub(crate) struct Job<'r> {
     pub chunk_records: usize,
 }
 
-impl Job<'_> {
+/// What one thread normalizes with, kept from chunk to chunk.
+#[derive(Debug)]
+pub(crate) struct Worker<'r> {
+    scratch: Scratch,
+    /// `--output parquet`: the encoder of the thread's batches.
+    #[cfg(feature = "parquet")]
+    encoder: Option<crate::parquet::Encoder<'r>>,
+    #[cfg(not(feature = "parquet"))]
+    log_type: std::marker::PhantomData<&'r LogType>,
+}
+
+impl<'r> Job<'r> {
+    /// A thread's worker state.
+    pub(crate) fn worker(&self) -> Worker<'r> {
+        // Without the feature, JSON is the only output.
+        #[cfg(not(feature = "parquet"))]
+        let Output::Json = self.output;
+        Worker {
+            scratch: Scratch::new(),
+            #[cfg(feature = "parquet")]
+            encoder: match self.output {
+                Output::Json => None,
+                Output::Parquet => {
+                    Some(crate::parquet::Encoder::new(self.log_type))
+                }
+            },
+            #[cfg(not(feature = "parquet"))]
+            log_type: std::marker::PhantomData,
+        }
+    }
+
     /// The context of a chunk whose first record has `first` records
     /// before it.
     fn context(&self, first: u64) -> Context {
@@ -131,19 +159,27 @@ impl Job<'_> {
         input: usize,
         record: Record<'_>,
         ctx: &mut Context,
-        scratch: &mut Scratch,
+        worker: &mut Worker<'r>,
         state: &mut Option<ClassifyState>,
     ) {
         chunk.records += 1;
+        #[cfg(feature = "parquet")]
+        if let Some(encoder) = &mut worker.encoder {
+            if !encoder.record(record, input, ctx) {
+                chunk.failed += 1;
+            }
+            return;
+        }
+        let scratch = &mut worker.scratch;
         if let (Some(c), Some(state)) = (&self.classifier, state) {
             match c.classify(record, ctx, scratch, state) {
-                Ok((_, event)) => self.output.row(&event, &mut chunk.rows),
+                Ok((_, event)) => json_row(&event, &mut chunk.rows),
                 Err(e) => self.unclassified(chunk, input, &e),
             }
             return;
         }
         match self.normalize(record, ctx, scratch) {
-            Ok(event) => self.output.row(&event, &mut chunk.rows),
+            Ok(event) => json_row(&event, &mut chunk.rows),
             Err(e) => self.dead(chunk, input, &e),
         }
     }
@@ -192,14 +228,14 @@ impl Job<'_> {
     }
 
     /// Normalizes the records of `chunk` into its output.
-    pub(crate) fn run(&self, chunk: &mut Chunk, scratch: &mut Scratch) {
+    pub(crate) fn run(&self, chunk: &mut Chunk, worker: &mut Worker<'r>) {
         if chunk.items.is_empty() {
             return;
         }
         let mut ctx = self.context(chunk.first);
         let mut state = self.state();
         let mut start = 0;
-        for item in &chunk.items {
+        for (index, item) in chunk.items.iter().enumerate() {
             match item {
                 Item::Record { end, number, offset, input } => {
                     let bytes = chunk.bytes.get(start..*end).unwrap_or(&[]);
@@ -210,16 +246,36 @@ impl Job<'_> {
                         *input,
                         record,
                         &mut ctx,
-                        scratch,
+                        worker,
                         &mut state,
                     );
                 }
                 Item::Failed { input, error } => {
                     chunk.out.records += 1;
+                    #[cfg(feature = "parquet")]
+                    if let Some(encoder) = &mut worker.encoder {
+                        chunk.out.failed += 1;
+                        encoder.read_failed(index);
+                        continue;
+                    }
+                    #[cfg(not(feature = "parquet"))]
+                    let _ = index;
                     self.dead(&mut chunk.out, *input, error);
                 }
             }
         }
+        self.finish(chunk, worker);
+    }
+
+    /// Ends the normalizing of `chunk`: with `--output parquet`, its
+    /// batch and its dead letters.
+    fn finish(&self, chunk: &mut Chunk, worker: &mut Worker<'r>) {
+        #[cfg(feature = "parquet")]
+        if let Some(encoder) = &mut worker.encoder {
+            encoder.finish(&mut chunk.out, &chunk.items, &self.input_names);
+        }
+        #[cfg(not(feature = "parquet"))]
+        let _ = (chunk, worker);
     }
 }
 
@@ -227,9 +283,14 @@ impl Job<'_> {
 #[derive(Debug, Default)]
 pub(crate) struct Normalized {
     pub rows: Vec<u8>,
+    /// `--output parquet`: the rows' batches.
+    #[cfg(feature = "parquet")]
+    pub batches: Vec<arrow_array::RecordBatch>,
     pub dead: Vec<u8>,
     pub records: u64,
     pub failed: u64,
+    /// Encoding the rows failed (a bug): the writer stops there.
+    pub error: Option<String>,
 }
 
 /// Whole records of the inputs, then their output.
@@ -255,7 +316,10 @@ impl Chunk {
         self.bytes.clear();
         self.items.clear();
         self.out.rows.clear();
+        #[cfg(feature = "parquet")]
+        self.out.batches.clear();
         self.out.dead.clear();
+        self.out.error = None;
         self.out.records = 0;
         self.out.failed = 0;
     }
@@ -274,7 +338,7 @@ impl Chunk {
 
 /// A record of a chunk.
 #[derive(Debug)]
-enum Item {
+pub(crate) enum Item {
     /// Its bytes end at `end` in the chunk's bytes and start where the
     /// previous record's end.
     Record { end: usize, number: u64, offset: usize, input: usize },
@@ -307,7 +371,7 @@ pub(crate) fn read(
     let mut chunk = ship.ship(Chunk::default())?;
     let (mut seq, mut records) = (0u64, 0u64);
     // For records that fail as they are read, and csv inputs.
-    let mut scratch = Scratch::new();
+    let mut worker = job.worker();
     let mut start = |chunk: &mut Chunk, records: u64| {
         chunk.seq = seq;
         chunk.first = records;
@@ -334,6 +398,7 @@ pub(crate) fn read(
             for record in job.log_type.split(&payload) {
                 if chunk.is_full(job) {
                     chunk.read_to = before + offset_u64(record.offset());
+                    job.finish(&mut chunk, &mut worker);
                     chunk = ship.ship(chunk)?;
                     start(&mut chunk, records);
                     ctx = job.context(records);
@@ -343,13 +408,14 @@ pub(crate) fn read(
                     index,
                     record,
                     &mut ctx,
-                    &mut scratch,
+                    &mut worker,
                     &mut state,
                 );
                 records += 1;
             }
             chunk.read_to = before + offset_u64(payload.len());
             if !chunk.is_empty() {
+                job.finish(&mut chunk, &mut worker);
                 chunk = ship.ship(chunk)?;
                 start(&mut chunk, records);
             }
@@ -370,7 +436,7 @@ pub(crate) fn read(
             let failed = record.is_oversize().then(|| {
                 // Fails before it is read, and takes no row id.
                 let mut ctx = job.context(0);
-                job.normalize(record, &mut ctx, &mut scratch).err()
+                job.normalize(record, &mut ctx, &mut worker.scratch).err()
             });
             match failed.flatten() {
                 Some(error) => chunk.items.push(Item::Failed {
@@ -412,14 +478,14 @@ pub(crate) trait WriteChunk {
 /// full.
 pub(crate) struct Inline<'a, 'r, W> {
     pub job: &'a Job<'r>,
-    pub scratch: Scratch,
+    pub worker: Worker<'r>,
     pub writer: &'a mut W,
 }
 
 impl<W: WriteChunk> Ship for Inline<'_, '_, W> {
     fn ship(&mut self, mut chunk: Chunk) -> Result<Chunk, String> {
         if !chunk.is_empty() {
-            self.job.run(&mut chunk, &mut self.scratch);
+            self.job.run(&mut chunk, &mut self.worker);
             self.writer.write(&chunk)?;
         }
         chunk.clear();
@@ -476,7 +542,7 @@ pub(crate) fn parallel<W: WriteChunk + Send>(
         for _ in 0..threads {
             let (work_rx, done_tx) = (&work_rx, done_tx.clone());
             s.spawn(move || {
-                let mut scratch = Scratch::new();
+                let mut worker = job.worker();
                 loop {
                     // The lock is held while waiting for a chunk only.
                     let next = match work_rx.lock() {
@@ -489,7 +555,7 @@ pub(crate) fn parallel<W: WriteChunk + Send>(
                     // this chunk forever.
                     let run = std::panic::catch_unwind(
                         std::panic::AssertUnwindSafe(|| {
-                            job.run(&mut chunk, &mut scratch);
+                            job.run(&mut chunk, &mut worker);
                         }),
                     );
                     chunk.panicked = run.is_err();
@@ -609,11 +675,8 @@ mod tests {
         if threads > 1 {
             parallel(&job, threads, opened, &mut out).unwrap();
         } else {
-            let mut inline = Inline {
-                job: &job,
-                scratch: Scratch::new(),
-                writer: &mut out,
-            };
+            let mut inline =
+                Inline { job: &job, worker: job.worker(), writer: &mut out };
             read(&job, opened, &mut inline).unwrap();
         }
         out

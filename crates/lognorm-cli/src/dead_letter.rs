@@ -20,7 +20,7 @@ pub(crate) fn write(
     input: &str,
     e: &RecordError,
 ) -> io::Result<()> {
-    let at = (e.record_number(), e.offset());
+    let at = (e.record_number(), e.offset() as u64);
     write_parts(out, input, at, e.log_type(), e, e.raw())
 }
 
@@ -33,14 +33,14 @@ pub(crate) fn write_unclassified(
     e: &lognorm::ClassifyError,
     log_types: &str,
 ) -> io::Result<()> {
-    let at = (e.record_number(), e.offset());
+    let at = (e.record_number(), e.offset() as u64);
     write_parts(out, input, at, log_types, e, e.raw())
 }
 
 fn write_parts(
     out: &mut impl Write,
     input: &str,
-    (record, offset): (u64, usize),
+    (record, offset): (u64, u64),
     log_type: &str,
     error: &dyn fmt::Display,
     raw: &[u8],
@@ -75,6 +75,21 @@ fn write_parts(
 pub(crate) fn to_vec(out: &mut Vec<u8>, input: &str, e: &RecordError) {
     // Writing to a `Vec` does not fail.
     let _ = write(out, input, e);
+}
+
+/// Appends the dead letter of a record that failed, from its parts (a
+/// row of `lognorm::arrow::failures_schema`); see [`write`].
+#[cfg(feature = "parquet")]
+pub(crate) fn to_vec_parts(
+    out: &mut Vec<u8>,
+    input: &str,
+    at: (u64, u64),
+    log_type: &str,
+    error: &str,
+    raw: &[u8],
+) {
+    // Writing to a `Vec` does not fail.
+    let _ = write_parts(out, input, at, log_type, &error, raw);
 }
 
 /// A `fmt::Write` that writes what it is given JSON-escaped (as

@@ -1,7 +1,7 @@
 //! `lognorm`: normalize security and audit logs from the command line.
 //!
 //! ```text
-//! lognorm normalize --log-type NAME [--schema FILE_OR_DIR]... [INPUT]...
+//! lognorm normalize --log-type NAME [--schema FILE_OR_DIR]... [--output json|parquet] [INPUT]...
 //! lognorm check SCHEMA...
 //! lognorm test SCHEMAS [TESTS]...
 //! lognorm infer [--name NAME] [--format json|csv|lines] [INPUT]...
@@ -18,6 +18,8 @@ mod chunks;
 mod dead_letter;
 mod infer;
 mod normalize;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod progress;
 mod schema_test;
 mod schemas;
@@ -68,6 +70,14 @@ enum Command {
     ///
     /// with `raw_base64` in place of `raw` when the record is not valid
     /// UTF-8, so its exact bytes can be replayed.
+    ///
+    /// `--output parquet -o FILE` writes the rows as one Parquet file
+    /// instead, in the log type's Arrow columns (the values of the JSON
+    /// rows: the same row ids and event times); dead letters and exit
+    /// status are as for JSON. It takes one log type (not a list), and
+    /// `-o`: a file, or `-o -` for standard output when that is a pipe.
+    /// Parquet output needs a lognorm built with the cargo feature
+    /// `parquet`.
     ///
     /// Inputs are streamed: memory holds a few chunks of records per
     /// thread and the largest record, not the file. A record over

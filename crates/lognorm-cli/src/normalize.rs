@@ -1,14 +1,14 @@
-//! `lognorm normalize`: inputs in, JSON rows and dead letters out.
+//! `lognorm normalize`: inputs in, rows (JSON lines or a Parquet file) and
+//! dead letters out.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use lognorm::{
-    Classifier, Context, Framing, Limits, LogType, Registry, Scratch,
-    Timestamp,
+    Classifier, Context, Framing, Limits, LogType, Registry, Timestamp,
 };
 
 use crate::chunks::{self, Chunk, Inline, Input, Job, Output, WriteChunk};
@@ -44,9 +44,17 @@ pub(crate) struct Args {
     #[arg(long, value_name = "LABEL")]
     source_label: Option<String>,
 
-    /// Write the rows to FILE instead of standard output
+    /// Write the rows to FILE instead of standard output (required with
+    /// `--output parquet`; `-o -` is standard output, refused when it is
+    /// a terminal)
     #[arg(short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// The rows' format: JSON lines, or one Parquet file (zstd; row
+    /// groups of about a million rows; bloom filters on the `p_any_*`
+    /// columns). Dead letters are JSON lines either way
+    #[arg(long = "output", value_enum, default_value = "json")]
+    format: Format,
 
     /// Write the dead letters to FILE instead of standard error
     #[arg(long, value_name = "FILE")]
@@ -113,6 +121,58 @@ impl LimitArgs {
     }
 }
 
+/// `--output`'s values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// One JSON object a line
+    Json,
+    /// A Parquet file of the log type's columns (one log type only)
+    Parquet,
+}
+
+/// `--output`'s format, with its checks: Parquet is written to a file
+/// (or a pipe), of one log type.
+fn output(args: &Args, several_types: bool) -> Result<Output, String> {
+    if args.format == Format::Json {
+        return Ok(Output::Json);
+    }
+    match args.output.as_deref() {
+        None => {
+            return Err("--output parquet: expected `-o FILE` (`-o -` \
+                        writes it to standard output when that is a pipe)"
+                .to_owned());
+        }
+        Some(o) if o == Path::new("-") && io::stdout().is_terminal() => {
+            return Err("--output parquet: expected `-o FILE`, found `-o -` \
+                        with standard output on a terminal"
+                .to_owned());
+        }
+        Some(_) => {}
+    }
+    if several_types {
+        return Err(format!(
+            "--output parquet: expected one log type, found `{}` (each \
+             log type has its own columns: normalize them one at a time, \
+             or use `--output json`)",
+            args.log_type.escape_debug()
+        ));
+    }
+    parquet_output()
+}
+
+#[cfg(feature = "parquet")]
+fn parquet_output() -> Result<Output, String> {
+    Ok(Output::Parquet)
+}
+
+#[cfg(not(feature = "parquet"))]
+fn parquet_output() -> Result<Output, String> {
+    Err("--output parquet: this lognorm was built without Parquet; build \
+         it with `cargo install --path crates/lognorm-cli --features \
+         parquet`"
+        .to_owned())
+}
+
 /// `--framing`'s values.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum FramingArg {
@@ -172,6 +232,18 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
     };
     not_an_input("-o", args.output.as_deref(), inputs)?;
     not_an_input("--errors", args.errors.as_deref(), inputs)?;
+    let output = output(args, classifier.is_some())?;
+    let rows = Sink::create(args.output.as_deref(), Stream::Stdout)?;
+    let rows = match output {
+        Output::Json => Rows::Json(rows),
+        #[cfg(feature = "parquet")]
+        Output::Parquet => {
+            let (name, out) = rows.into_parts();
+            Rows::Parquet(Box::new(crate::parquet::File::new(
+                name, out, log_type,
+            )?))
+        }
+    };
     let job = Job {
         log_type,
         classifier,
@@ -180,13 +252,13 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
         max_record_bytes: limits.record_bytes(),
         ctx,
         parse_time,
-        output: Output::Json,
+        output,
         input_names: inputs.iter().map(|i| input_name(i)).collect(),
         chunk_bytes: chunks::CHUNK_BYTES,
         chunk_records: chunks::CHUNK_RECORDS,
     };
     let mut writer = Writer {
-        rows: Sink::create(args.output.as_deref(), Stream::Stdout)?,
+        rows,
         dead: Sink::create(args.errors.as_deref(), Stream::Stderr)?,
         progress: Progress::new(
             inputs,
@@ -211,18 +283,44 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
         chunks::parallel(&job, threads, opened, &mut writer)?;
     } else {
         let mut inline =
-            Inline { job: &job, scratch: Scratch::new(), writer: &mut writer };
+            Inline { job: &job, worker: job.worker(), writer: &mut writer };
         chunks::read(&job, opened, &mut inline)?;
     }
-    writer.rows.flush()?;
+    writer.rows.close()?;
     writer.dead.flush()?;
     writer.progress.finish();
     Ok(if writer.failed == 0 { Status::Clean } else { Status::RecordsFailed })
 }
 
+/// Where the rows go.
+enum Rows {
+    Json(Sink),
+    #[cfg(feature = "parquet")]
+    Parquet(Box<crate::parquet::File>),
+}
+
+impl Rows {
+    fn write(&mut self, chunk: &Chunk) -> Result<(), String> {
+        match self {
+            Rows::Json(sink) => sink.bytes(&chunk.out.rows),
+            #[cfg(feature = "parquet")]
+            Rows::Parquet(file) => file.write(&chunk.out.batches),
+        }
+    }
+
+    /// Flushes the rows (and ends a Parquet file).
+    fn close(self) -> Result<(), String> {
+        match self {
+            Rows::Json(mut sink) => sink.flush(),
+            #[cfg(feature = "parquet")]
+            Rows::Parquet(file) => (*file).close(),
+        }
+    }
+}
+
 /// Writes each normalized chunk: rows, dead letters, progress.
 struct Writer {
-    rows: Sink,
+    rows: Rows,
     dead: Sink,
     progress: Progress,
     records: u64,
@@ -231,7 +329,10 @@ struct Writer {
 
 impl WriteChunk for Writer {
     fn write(&mut self, chunk: &Chunk) -> Result<(), String> {
-        self.rows.bytes(&chunk.out.rows)?;
+        if let Some(e) = &chunk.out.error {
+            return Err(e.clone());
+        }
+        self.rows.write(chunk)?;
         self.records += chunk.out.records;
         self.failed += chunk.out.failed;
         if !chunk.out.dead.is_empty() {
@@ -375,6 +476,12 @@ impl Sink {
             }
         };
         Ok(Sink { name, out: BufWriter::new(out) })
+    }
+
+    /// Its name and its buffered stream.
+    #[cfg(feature = "parquet")]
+    fn into_parts(self) -> (String, BufWriter<Box<dyn Write + Send>>) {
+        (self.name, self.out)
     }
 
     fn bytes(&mut self, bytes: &[u8]) -> Result<(), String> {

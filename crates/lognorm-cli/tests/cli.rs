@@ -996,3 +996,338 @@ fn a_log_type_list_classifies_each_record() {
         text(&out.stderr)
     );
 }
+
+/// `--output parquet` (feature `parquet`): the files read back.
+#[cfg(feature = "parquet")]
+mod parquet_output {
+    use super::*;
+
+    /// Runs `normalize` with `args` (and `--errors`, `--parse-time`): exit
+    /// status, rows (JSON text; with `--output parquet`, the file is `-o`'s)
+    /// and dead letters.
+    fn normalize_to(
+        dir: &Path,
+        name: &str,
+        args: &[&str],
+    ) -> (i32, String, String) {
+        let dead = dir.join(format!("{name}.dead.jsonl"));
+        let mut all = vec![
+            "normalize",
+            "--parse-time",
+            PARSE_TIME,
+            "--errors",
+            dead.to_str().unwrap(),
+        ];
+        all.extend(args);
+        let out = lognorm(&all);
+        assert_eq!(text(&out.stderr), "", "{name}");
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+            std::fs::read_to_string(dead).unwrap(),
+        )
+    }
+
+    /// The value of string field `key` of a JSON row, if it has one.
+    fn json_field<'a>(row: &'a str, key: &str) -> Option<&'a str> {
+        let value = row.split(&format!("\"{key}\":\"")).nth(1)?;
+        Some(&value[..value.find('"').unwrap()])
+    }
+
+    /// Nanoseconds since the epoch as a JSON row writes a timestamp:
+    /// `2024-01-01 00:00:00.000000000`.
+    fn timestamp_text(ns: i64) -> String {
+        let (secs, nanos) =
+            (ns.div_euclid(1_000_000_000), ns.rem_euclid(1_000_000_000));
+        let (days, s) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        format!(
+            "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{nanos:09}",
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        )
+    }
+
+    /// The batches of a Parquet file.
+    fn read_parquet(path: &Path) -> Vec<arrow_array::RecordBatch> {
+        let file = std::fs::File::open(path).unwrap();
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+            file,
+        )
+        .unwrap()
+        .build()
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    }
+
+    /// Asserts that the Parquet rows of `batches` hold the JSON `rows`'
+    /// values of `p_row_id`, `p_event_time` and the string column `field`.
+    #[track_caller]
+    fn assert_same_rows(
+        batches: &[arrow_array::RecordBatch],
+        rows: &str,
+        field: &str,
+    ) {
+        use arrow_array::Array;
+        use arrow_array::cast::AsArray;
+        use arrow_array::types::TimestampNanosecondType;
+
+        let rows: Vec<&str> = rows.lines().collect();
+        let n: usize = batches.iter().map(|b| b.num_rows()).sum();
+        assert_eq!(n, rows.len());
+        let mut rows = rows.into_iter();
+        for b in batches {
+            let string = |name: &str| {
+                let c = b.column_by_name(name).unwrap();
+                (0..c.len())
+                    .map(|i| {
+                        let s = c.as_string::<i32>();
+                        s.is_valid(i).then(|| s.value(i).to_owned())
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let (ids, values) = (string("p_row_id"), string(field));
+            let times = b
+                .column_by_name("p_event_time")
+                .unwrap()
+                .as_primitive::<TimestampNanosecondType>()
+                .clone();
+            for i in 0..b.num_rows() {
+                let row = rows.next().unwrap();
+                assert_eq!(
+                    ids[i].as_deref(),
+                    json_field(row, "p_row_id"),
+                    "{row}"
+                );
+                assert_eq!(
+                    values[i].as_deref(),
+                    json_field(row, field),
+                    "{row}"
+                );
+                assert_eq!(
+                    Some(timestamp_text(times.value(i)).as_str()),
+                    json_field(row, "p_event_time"),
+                    "{row}"
+                );
+            }
+        }
+    }
+
+    /// A shipped log type's golden input (rows and failures), repeated into
+    /// more than one chunk: `--output parquet` with 1 and 2 threads writes
+    /// the same file, whose rows hold the values of the JSON rows (the
+    /// golden rows, over and over), and the same dead letters and exit
+    /// status as `--output json`.
+    #[test]
+    fn output_parquet_holds_the_json_rows_with_any_thread_count() {
+        let dir = scratch("parquet");
+        let logs = root().join("testdata/logs/Wiz.Audit");
+        let mut payload = String::new();
+        let mut golden = Vec::new();
+        for case in ["corpus", "errors"] {
+            payload +=
+                &std::fs::read_to_string(logs.join(format!("{case}.jsonl")))
+                    .unwrap();
+            let expected = logs.join(format!("{case}.expected.jsonl"));
+            let expected = std::fs::read_to_string(expected).unwrap();
+            golden.extend(
+                expected
+                    .lines()
+                    .filter(|l| !l.starts_with("error: "))
+                    .map(mask_row_id),
+            );
+        }
+        // 46 records, 14 of them failing, 400 times: two chunks.
+        let input = dir.join("in.jsonl");
+        std::fs::write(&input, payload.repeat(400)).unwrap();
+        let input = input.to_str().unwrap();
+
+        let common = ["--log-type", "Wiz.Audit", input];
+        let (status, rows, dead) = normalize_to(&dir, "json", &common);
+        assert_eq!(status, 1);
+        let masked: Vec<String> = rows.lines().map(mask_row_id).collect();
+        let expected: Vec<String> =
+            (0..400).flat_map(|_| golden.iter().cloned()).collect();
+        assert_eq!(masked, expected);
+
+        let mut files = Vec::new();
+        for threads in ["1", "2"] {
+            let file = dir.join(format!("rows-{threads}.parquet"));
+            let mut args = vec!["--output", "parquet", "--threads", threads];
+            args.extend(["-o", file.to_str().unwrap()]);
+            args.extend(common);
+            let out = normalize_to(&dir, threads, &args);
+            assert_eq!(out, (1, String::new(), dead.clone()), "{threads}");
+            let batches = read_parquet(&file);
+            assert_same_rows(&batches, &rows, "id");
+            files.push((std::fs::read(&file).unwrap(), batches));
+        }
+        assert!(files[0].1 == files[1].1, "the batches differ");
+        assert!(files[0].0 == files[1].0, "the files differ");
+    }
+
+    /// `-o -` writes the file to standard output when it is a pipe.
+    #[test]
+    fn output_parquet_to_a_pipe_with_o_dash() {
+        let dir = scratch("parquet-pipe");
+        let file = dir.join("rows.parquet");
+        let common = [
+            "--log-type",
+            "Wiz.Audit",
+            "--output",
+            "parquet",
+            "testdata/logs/Wiz.Audit/corpus.jsonl",
+        ];
+        let mut args = vec!["-o", file.to_str().unwrap()];
+        args.extend(common);
+        let (status, stdout, _) = normalize_to(&dir, "file", &args);
+        assert_eq!((status, stdout.as_str()), (0, ""));
+        let mut args =
+            vec!["normalize", "--parse-time", PARSE_TIME, "-o", "-"];
+        args.extend(common);
+        let out = lognorm(&args);
+        assert_eq!((out.status.code(), text(&out.stderr)), (Some(0), ""));
+        assert!(out.stdout == std::fs::read(&file).unwrap());
+        assert_eq!(
+            read_parquet(&file).iter().map(|b| b.num_rows()).sum::<usize>(),
+            32
+        );
+    }
+
+    /// csv inputs (split whole, in the reader): `--output parquet` holds the
+    /// JSON rows' values with 1 and 3 threads, dead letters as for JSON.
+    #[test]
+    fn output_parquet_of_csv_inputs_holds_the_json_rows() {
+        let dir = scratch("parquet-csv");
+        let schema = dir.join("csv.yml");
+        std::fs::write(
+            &schema,
+            "schema: Custom.Export\nparser:\n  csv:\n    delimiter: ','\n    \
+             hasHeader: true\nfields:\n  - name: user\n    type: string\n  \
+             - name: n\n    type: int\n    required: true\n  - name: at\n    \
+             type: timestamp\n    timeFormat: rfc3339\n    isEventTime: true\n",
+        )
+        .unwrap();
+        let mut common = vec![
+            "--log-type".to_owned(),
+            "Custom.Export".to_owned(),
+            "--schema".to_owned(),
+            schema.to_str().unwrap().to_owned(),
+        ];
+        for name in ["a.csv", "b.csv"] {
+            let mut text = "user,n,at\n".to_owned();
+            for i in 0..20_000 {
+                // Every 1000th row fails (`n` is required).
+                let n = if i % 1000 == 999 {
+                    String::new()
+                } else {
+                    i.to_string()
+                };
+                let s = i % 60;
+                text += &format!("u{i},{n},2024-05-01T10:00:{s:02}.5Z\n");
+            }
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            common.push(path.to_str().unwrap().to_owned());
+        }
+        let common: Vec<&str> = common.iter().map(String::as_str).collect();
+        let (status, rows, dead) = normalize_to(&dir, "json", &common);
+        assert_eq!(status, 1);
+        assert_eq!(rows.lines().count(), 2 * 19_980);
+        assert_eq!(dead.lines().count(), 2 * 20);
+        let mut batches = Vec::new();
+        for threads in ["1", "3"] {
+            let file = dir.join(format!("rows-{threads}.parquet"));
+            let mut args = vec!["--output", "parquet", "--threads", threads];
+            args.extend(["-o", file.to_str().unwrap()]);
+            args.extend(&common);
+            let out = normalize_to(&dir, threads, &args);
+            assert_eq!(out, (1, String::new(), dead.clone()), "{threads}");
+            batches.push(read_parquet(&file));
+            assert_same_rows(&batches[batches.len() - 1], &rows, "user");
+        }
+        assert!(batches[0] == batches[1], "the batches differ");
+    }
+}
+
+/// `--output parquet` needs `-o` and one log type: otherwise exit 2,
+/// with a message, and nothing written.
+#[test]
+fn output_parquet_needs_o_and_one_log_type() {
+    let input = "testdata/logs/Wiz.Audit/corpus.jsonl";
+    let out = lognorm(&[
+        "normalize",
+        "--log-type",
+        "Wiz.Audit",
+        "--output",
+        "parquet",
+        input,
+    ]);
+    assert_output(
+        &out,
+        2,
+        "",
+        "lognorm: --output parquet: expected `-o FILE` (`-o -` writes it \
+         to standard output when that is a pipe)\n",
+    );
+    let dir = scratch("parquet-usage");
+    let file = dir.join("rows.parquet");
+    let out = lognorm(&[
+        "normalize",
+        "--log-type",
+        "Wiz.Audit,Wiz.Issues",
+        "--output",
+        "parquet",
+        "-o",
+        file.to_str().unwrap(),
+        input,
+    ]);
+    assert_output(
+        &out,
+        2,
+        "",
+        "lognorm: --output parquet: expected one log type, found \
+         `Wiz.Audit,Wiz.Issues` (each log type has its own columns: \
+         normalize them one at a time, or use `--output json`)\n",
+    );
+    assert!(!file.exists());
+}
+
+/// Built without the `parquet` feature, `--output parquet` says how to
+/// build it with, and writes nothing.
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn output_parquet_without_the_feature_says_how_to_build_it() {
+    let dir = scratch("parquet-no-feature");
+    let file = dir.join("rows.parquet");
+    let out = lognorm(&[
+        "normalize",
+        "--log-type",
+        "Wiz.Audit",
+        "--output",
+        "parquet",
+        "-o",
+        file.to_str().unwrap(),
+        "testdata/logs/Wiz.Audit/corpus.jsonl",
+    ]);
+    assert_output(
+        &out,
+        2,
+        "",
+        "lognorm: --output parquet: this lognorm was built without \
+         Parquet; build it with `cargo install --path crates/lognorm-cli \
+         --features parquet`\n",
+    );
+    assert!(!file.exists());
+}
