@@ -552,6 +552,15 @@ mod parquet_files {
                     "{case}: {}",
                     c.column_path()
                 );
+                // Sized by BLOOM_FILTER_NDV (16 KiB and a header), not
+                // by Parquet's default of a million values (1 MiB each).
+                if any {
+                    let len = c.bloom_filter_length().unwrap();
+                    assert!(
+                        (16 << 10..17 << 10).contains(&len),
+                        "{case}: {len}"
+                    );
+                }
             }
             files += 1;
         }
