@@ -138,7 +138,9 @@ impl<T: Copy + Default> Prim<T> {
     where
         T: arrow_buffer::ArrowNativeType,
     {
-        let cap = self.values.len();
+        // The capacity, not the length: a short batch (the last of a
+        // payload) must not leave the next full one to grow again.
+        let cap = self.values.capacity();
         let values =
             std::mem::replace(&mut self.values, Vec::with_capacity(cap));
         (ScalarBuffer::from(values), finish_nulls(&mut self.nulls))
@@ -199,10 +201,11 @@ impl Bytes {
     pub(crate) fn take(
         &mut self,
     ) -> (OffsetBuffer<i32>, Buffer, Option<arrow_buffer::NullBuffer>) {
-        let mut offsets = Vec::with_capacity(self.offsets.len());
+        // Capacities, as in `Prim::take`.
+        let mut offsets = Vec::with_capacity(self.offsets.capacity());
         offsets.push(0);
         let offsets = std::mem::replace(&mut self.offsets, offsets);
-        let cap = self.values.len();
+        let cap = self.values.capacity();
         let values =
             std::mem::replace(&mut self.values, Vec::with_capacity(cap));
         (
@@ -456,7 +459,7 @@ impl Column {
                 };
                 let elements = values.len();
                 let array = values.finish(item, elements)?;
-                let mut next = Vec::with_capacity(offsets.len());
+                let mut next = Vec::with_capacity(offsets.capacity());
                 next.push(0);
                 let offsets = std::mem::replace(offsets, next);
                 Arc::new(ListArray::try_new(
@@ -679,7 +682,7 @@ impl Builders {
         let item = item(DataType::Utf8);
         for (offsets, nulls, values) in self.any.iter_mut() {
             pad_list(offsets, nulls, rows);
-            let mut next = Vec::with_capacity(offsets.len());
+            let mut next = Vec::with_capacity(offsets.capacity());
             next.push(0);
             let offsets = std::mem::replace(offsets, next);
             columns.push(Arc::new(ListArray::try_new(
