@@ -192,8 +192,7 @@ impl<'r> Job<'r> {
     ) {
         chunk.failed += 1;
         let name = self.input_names.get(input).map_or("-", String::as_str);
-        // Writing to a `Vec` does not fail.
-        let _ = dead_letter::write_unclassified(
+        dead_letter::write_unclassified(
             &mut chunk.dead,
             name,
             e,

@@ -1,12 +1,11 @@
 //! Dead letters: one JSON line per record that failed, with its exact
 //! bytes so a dead-letter table can replay it.
 
-use std::fmt;
-use std::io::{self, Write};
+use std::fmt::{self, Write as _};
 
-use lognorm::RecordError;
+use lognorm::{RecordError, write_json_str};
 
-/// Writes the dead letter of `e`, read from `input`, as one JSON line:
+/// Appends the dead letter of `e`, read from `input`, as one JSON line:
 ///
 /// ```text
 /// {"input":"a.jsonl","record":2,"offset":17,"log_type":"Wiz.Audit","error":"record 2 (byte 17): ...","raw":"..."}
@@ -15,70 +14,61 @@ use lognorm::RecordError;
 /// `raw` is the record as text when it is valid UTF-8; otherwise the key
 /// is `raw_base64` and the value the record's bytes in standard base64
 /// (RFC 4648 §4, padded). Nothing is replaced, so the bytes round-trip.
-pub(crate) fn write(
-    out: &mut impl Write,
-    input: &str,
-    e: &RecordError,
-) -> io::Result<()> {
+pub(crate) fn to_vec(out: &mut Vec<u8>, input: &str, e: &RecordError) {
     let at = (e.record_number(), e.offset() as u64);
-    write_parts(out, input, at, e.log_type(), e, e.raw())
+    write_parts(out, input, at, e.log_type(), e, e.raw());
 }
 
-/// Writes the dead letter of a record no candidate of a classifier
-/// accepted, as [`write`] does; `log_type` is the candidate list as given
-/// and `error` names each candidate's error.
+/// Appends the dead letter of a record no candidate of a classifier
+/// accepted, as [`to_vec`] does; `log_type` is the candidate list as
+/// given and `error` names each candidate's error.
 pub(crate) fn write_unclassified(
-    out: &mut impl Write,
+    out: &mut Vec<u8>,
     input: &str,
     e: &lognorm::ClassifyError,
     log_types: &str,
-) -> io::Result<()> {
+) {
     let at = (e.record_number(), e.offset() as u64);
-    write_parts(out, input, at, log_types, e, e.raw())
+    write_parts(out, input, at, log_types, e, e.raw());
 }
 
 fn write_parts(
-    out: &mut impl Write,
+    out: &mut Vec<u8>,
     input: &str,
     (record, offset): (u64, u64),
     log_type: &str,
     error: &dyn fmt::Display,
     raw: &[u8],
-) -> io::Result<()> {
-    out.write_all(b"{\"input\":")?;
-    json_str(out, input)?;
-    write!(out, ",\"record\":{record},\"offset\":{offset},")?;
-    out.write_all(b"\"log_type\":")?;
-    json_str(out, log_type)?;
-    out.write_all(b",\"error\":\"")?;
+) {
+    out.extend_from_slice(b"{\"input\":");
+    write_json_str(out, input);
+    out.extend_from_slice(b",\"record\":");
+    out.extend_from_slice(itoa::Buffer::new().format(record).as_bytes());
+    out.extend_from_slice(b",\"offset\":");
+    out.extend_from_slice(itoa::Buffer::new().format(offset).as_bytes());
+    out.extend_from_slice(b",\"log_type\":");
+    write_json_str(out, log_type);
+    out.extend_from_slice(b",\"error\":\"");
     // Escaped as it is formatted: no message string per failed record.
-    let mut escaper = Escaper { out: &mut *out, failed: None };
-    if fmt::Write::write_fmt(&mut escaper, format_args!("{error}")).is_err() {
-        return Err(escaper.failed.unwrap_or_else(|| io::Error::other("fmt")));
-    }
-    out.write_all(b"\"")?;
+    // Writing to a `Vec` does not fail.
+    let _ = write!(Escaper(out), "{error}");
+    out.push(b'"');
     match std::str::from_utf8(raw) {
         Ok(text) => {
-            out.write_all(b",\"raw\":")?;
-            json_str(out, text)?;
+            out.extend_from_slice(b",\"raw\":");
+            write_json_str(out, text);
         }
         Err(_) => {
-            out.write_all(b",\"raw_base64\":\"")?;
-            base64(out, raw)?;
-            out.write_all(b"\"")?;
+            out.extend_from_slice(b",\"raw_base64\":\"");
+            base64(out, raw);
+            out.push(b'"');
         }
     }
-    out.write_all(b"}\n")
-}
-
-/// Appends the dead letter of `e` to `out` (see [`write`]).
-pub(crate) fn to_vec(out: &mut Vec<u8>, input: &str, e: &RecordError) {
-    // Writing to a `Vec` does not fail.
-    let _ = write(out, input, e);
+    out.extend_from_slice(b"}\n");
 }
 
 /// Appends the dead letter of a record that failed, from its parts (a
-/// row of `lognorm::arrow::failures_schema`); see [`write`].
+/// row of `lognorm::arrow::failures_schema`); see [`to_vec`].
 #[cfg(feature = "parquet")]
 pub(crate) fn to_vec_parts(
     out: &mut Vec<u8>,
@@ -88,60 +78,44 @@ pub(crate) fn to_vec_parts(
     error: &str,
     raw: &[u8],
 ) {
-    // Writing to a `Vec` does not fail.
-    let _ = write_parts(out, input, at, log_type, &error, raw);
+    write_parts(out, input, at, log_type, &error, raw);
 }
 
-/// A `fmt::Write` that writes what it is given JSON-escaped (as
-/// [`json_str`] does, without the quotes) and keeps the I/O error.
-struct Escaper<'w, W> {
-    out: &'w mut W,
-    failed: Option<io::Error>,
-}
+/// A `fmt::Write` that appends what it is given JSON-escaped, without
+/// quotes: the pieces of an error message, each a few words.
+struct Escaper<'w>(&'w mut Vec<u8>);
 
-impl<W: Write> fmt::Write for Escaper<'_, W> {
+impl fmt::Write for Escaper<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        escaped(self.out, s).map_err(|e| {
-            self.failed = Some(e);
-            fmt::Error
-        })
-    }
-}
-
-/// Writes `s` as a JSON string: `"` and `\` escaped, control characters
-/// as `\n`, `\r`, `\t` or `\u00XX`, everything else as it is.
-fn json_str(out: &mut impl Write, s: &str) -> io::Result<()> {
-    out.write_all(b"\"")?;
-    escaped(out, s)?;
-    out.write_all(b"\"")
-}
-
-/// The inside of [`json_str`].
-fn escaped(out: &mut impl Write, s: &str) -> io::Result<()> {
-    let mut run = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0..0x20 => b"",
-            _ => continue,
-        };
-        out.write_all(s.as_bytes().get(run..i).unwrap_or_default())?;
-        if escape.is_empty() {
-            write!(out, "\\u{b:04x}")?;
-        } else {
-            out.write_all(escape)?;
+        let out = &mut *self.0;
+        let mut run = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let escape: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0..0x20 => b"",
+                _ => continue,
+            };
+            out.extend_from_slice(
+                s.as_bytes().get(run..i).unwrap_or_default(),
+            );
+            if escape.is_empty() {
+                out.extend_from_slice(format!("\\u{b:04x}").as_bytes());
+            } else {
+                out.extend_from_slice(escape);
+            }
+            run = i + 1;
         }
-        run = i + 1;
+        out.extend_from_slice(s.as_bytes().get(run..).unwrap_or_default());
+        Ok(())
     }
-    out.write_all(s.as_bytes().get(run..).unwrap_or_default())
 }
 
 /// Writes `bytes` in standard base64 with `=` padding (RFC 4648 §4).
-fn base64(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+fn base64(out: &mut Vec<u8>, bytes: &[u8]) {
     const ALPHABET: &[u8; 64] =
         b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for chunk in bytes.chunks(3) {
@@ -156,9 +130,8 @@ fn base64(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
         for q in quad.iter_mut().skip(chunk.len() + 1) {
             *q = b'=';
         }
-        out.write_all(&quad)?;
+        out.extend_from_slice(&quad);
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -167,7 +140,7 @@ mod tests {
 
     fn base64_string(bytes: &[u8]) -> String {
         let mut out = Vec::new();
-        base64(&mut out, bytes).unwrap();
+        base64(&mut out, bytes);
         String::from_utf8(out).unwrap()
     }
 
@@ -224,9 +197,11 @@ mod tests {
     }
 
     #[test]
-    fn json_str_escapes_quotes_backslashes_and_control_characters() {
-        let mut out = Vec::new();
-        json_str(&mut out, "a\"b\\c\nd\re\tf\u{0}g\u{1f}h é\u{7f}").unwrap();
+    fn messages_escape_quotes_backslashes_and_control_characters() {
+        let mut out = b"\"".to_vec();
+        let text = "a\"b\\c\nd\re\tf\u{0}g\u{1f}h é\u{7f}";
+        write!(Escaper(&mut out), "{text}").unwrap();
+        out.push(b'"');
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#""a\"b\\c\nd\re\tf\u0000g\u001fh é"#.to_owned() + "\u{7f}\""
@@ -241,7 +216,7 @@ mod tests {
         let record = wiz.split(payload).next().unwrap();
         let e = wiz.normalize(record, &mut ctx, &mut scratch).unwrap_err();
         let mut out = Vec::new();
-        write(&mut out, "in \"1\".jsonl", &e).unwrap();
+        to_vec(&mut out, "in \"1\".jsonl", &e);
         String::from_utf8(out).unwrap()
     }
 

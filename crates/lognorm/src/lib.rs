@@ -160,6 +160,25 @@ pub use scratch::Scratch;
 pub use time::{ParseTimestampError, Timestamp};
 pub use walk::derive::DiscoveredType;
 
+/// Appends `s` to `out` as a JSON string, quotes included: `"` and `\`
+/// escaped, control characters as `\n`, `\r`, `\t`, `\b`, `\f` or
+/// `\u00XX`, everything else as it is (valid UTF-8 passes through).
+///
+/// It is the escaper of lognorm's own rows (it finds the bytes to escape
+/// sixteen at a time), for the JSON a caller writes around them: a dead
+/// letter that carries a failed record's text and error, say.
+///
+/// # Example
+///
+/// ```
+/// let mut out = Vec::new();
+/// lognorm::write_json_str(&mut out, "a \"quoted\" line\n");
+/// assert_eq!(out, br#""a \"quoted\" line\n""#);
+/// ```
+pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    sink::json::escape::write_str(out, s);
+}
+
 /// Columnar output (feature `arrow`): records normalized straight into
 /// Arrow record batches, without JSON text in between.
 ///
