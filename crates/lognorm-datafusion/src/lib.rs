@@ -1,0 +1,92 @@
+//! Raw log files as [DataFusion](datafusion) tables: each file is
+//! normalized by [lognorm] with its Panther-format schema, straight into
+//! Arrow record batches, and queried with SQL or DataFrames.
+//!
+//! - [`LognormFormat`] and [`LognormFormatFactory`]: the `LOGNORM` file
+//!   format, so that
+//!   `CREATE EXTERNAL TABLE t STORED AS LOGNORM LOCATION 'logs/'
+//!   OPTIONS ('log_type' 'Hex.Audit')` makes a table of the events (see
+//!   [`LognormOptions`] for every option); `'failures' 'true'` makes the
+//!   table of the records that failed ([`failures_schema`]).
+//! - [`ReadLogs`]: the table function `read_logs(path, log_type)`.
+//! - [`register`]: both, with a session.
+//!
+//! Records are normalized one at a time with no state between them, so
+//! a large file is read by several partitions, each a byte range
+//! starting at a line (see [`LognormOptions::split_files`]).
+//!
+//! # Example
+//!
+//! ```
+//! use std::sync::Arc;
+//! use datafusion::prelude::SessionContext;
+//!
+//! # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+//! let ctx = SessionContext::new();
+//! lognorm_datafusion::register(&ctx, Arc::new(lognorm::Registry::builtin()))?;
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/logs/Hex.Audit");
+//! ctx.sql(&format!(
+//!     "CREATE EXTERNAL TABLE hex STORED AS LOGNORM LOCATION '{dir}/realistic.jsonl' \
+//!      OPTIONS ('log_type' 'Hex.Audit')"
+//! ))
+//! .await?;
+//! let batches = ctx.sql("SELECT count(*) FROM hex").await?.collect().await?;
+//! assert_eq!(batches[0].num_rows(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod format;
+mod options;
+mod source;
+mod udtf;
+
+use std::sync::Arc;
+
+use datafusion::common::Result;
+use datafusion::datasource::listing_table_factory::ListingTableFactory;
+use datafusion::prelude::SessionContext;
+use lognorm::Registry;
+
+pub use format::{LognormFormat, LognormFormatFactory};
+pub use options::LognormOptions;
+pub use source::{LognormSource, failures_schema};
+pub use udtf::ReadLogs;
+
+/// Registers with `ctx` the `LOGNORM` format (for `CREATE EXTERNAL
+/// TABLE ... STORED AS LOGNORM`) and the table function `read_logs`,
+/// both over the log types of `registry`.
+///
+/// # Errors
+///
+/// When a format is already registered as `lognorm`.
+///
+/// # Example
+///
+/// ```
+/// use std::sync::Arc;
+/// use datafusion::prelude::SessionContext;
+///
+/// let ctx = SessionContext::new();
+/// lognorm_datafusion::register(&ctx, Arc::new(lognorm::Registry::builtin()))?;
+/// assert!(ctx.table_function("read_logs").is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn register(ctx: &SessionContext, registry: Arc<Registry>) -> Result<()> {
+    {
+        let state = ctx.state_ref();
+        let mut state = state.write();
+        state.register_file_format(
+            Arc::new(LognormFormatFactory::new(Arc::clone(&registry))),
+            false,
+        )?;
+        state
+            .table_factories_mut()
+            .insert("LOGNORM".to_string(), Arc::new(ListingTableFactory::new()));
+    }
+    ctx.register_udtf("read_logs", Arc::new(ReadLogs::new(registry)));
+    Ok(())
+}

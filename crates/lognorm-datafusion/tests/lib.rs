@@ -1,0 +1,4 @@
+//! The integration tests of lognorm-datafusion (one binary).
+
+mod sql;
+mod util;
