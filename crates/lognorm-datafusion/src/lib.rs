@@ -83,9 +83,10 @@ pub fn register(ctx: &SessionContext, registry: Arc<Registry>) -> Result<()> {
             Arc::new(LognormFormatFactory::new(Arc::clone(&registry))),
             false,
         )?;
-        state
-            .table_factories_mut()
-            .insert("LOGNORM".to_string(), Arc::new(ListingTableFactory::new()));
+        state.table_factories_mut().insert(
+            "LOGNORM".to_string(),
+            Arc::new(ListingTableFactory::new()),
+        );
     }
     ctx.register_udtf("read_logs", Arc::new(ReadLogs::new(registry)));
     Ok(())

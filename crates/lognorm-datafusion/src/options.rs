@@ -188,9 +188,8 @@ mod tests {
 
     #[test]
     fn bad_options_are_named() {
-        let message = |pairs: &[(&str, &str)]| {
-            parse(pairs).unwrap_err().to_string()
-        };
+        let message =
+            |pairs: &[(&str, &str)]| parse(pairs).unwrap_err().to_string();
         assert_eq!(
             message(&[]),
             "Invalid or Unsupported Configuration: expected the option \

@@ -6,7 +6,9 @@ use std::hash::{Hash, Hasher};
 use std::io::{Read, Seek, SeekFrom};
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, RecordBatch, StringArray, UInt64Array};
+use datafusion::arrow::array::{
+    ArrayRef, RecordBatch, StringArray, UInt64Array,
+};
 use datafusion::arrow::compute::kernels::numeric::add;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::common::{Result, plan_err};
@@ -231,7 +233,8 @@ impl FileOpener for LognormOpener {
                 batch_size,
                 indices,
             };
-            let mut builder = RecordBatchReceiverStreamBuilder::new(projected, 2);
+            let mut builder =
+                RecordBatchReceiverStreamBuilder::new(projected, 2);
             let tx = builder.tx();
             builder.spawn_blocking(move || job.run(input, &tx));
             Ok(builder.build().boxed())
@@ -258,7 +261,11 @@ struct Job {
 impl Job {
     /// Normalizes `input`, sending its batches to `tx` until done or
     /// until the receiver hangs up.
-    fn run(self, input: Input, tx: &Sender<Result<RecordBatch>>) -> Result<()> {
+    fn run(
+        self,
+        input: Input,
+        tx: &Sender<Result<RecordBatch>>,
+    ) -> Result<()> {
         let log_type = self.scan.log_type()?;
         let mut ctx = self.context();
         let mut decoder = BatchDecoder::new(log_type, self.batch_size);
@@ -269,7 +276,8 @@ impl Job {
                 self.decode_all(&payload, &mut decoder, &mut ctx, tx)?;
             }
             Input::File(f) => {
-                let mut records = log_type.split_reader(std::io::BufReader::new(f));
+                let mut records =
+                    log_type.split_reader(std::io::BufReader::new(f));
                 while let Some(record) = records.next_record()? {
                     decoder.decode_record(record, &mut ctx)?;
                     if !self.drain(&mut decoder, false, tx)? {

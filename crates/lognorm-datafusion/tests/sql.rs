@@ -53,10 +53,17 @@ async fn count_and_failures_equal_the_json_path() {
         let want = json_path(log_type, &std::fs::read(&input.path).unwrap());
         let path = lit(&input.path);
         let t = &input.log_type;
-        let count =
-            number(&ctx, &format!("SELECT count(*) FROM read_logs({path}, '{t}')"))
-                .await;
-        assert_eq!(count as usize, want.rows.len(), "{}", input.path.display());
+        let count = number(
+            &ctx,
+            &format!("SELECT count(*) FROM read_logs({path}, '{t}')"),
+        )
+        .await;
+        assert_eq!(
+            count as usize,
+            want.rows.len(),
+            "{}",
+            input.path.display()
+        );
         let batches = query(
             &ctx,
             &format!(
@@ -68,7 +75,9 @@ async fn count_and_failures_equal_the_json_path() {
             .iter()
             .flat_map(|b| {
                 let c = b.column(0).as_string::<i32>();
-                (0..c.len()).map(|i| c.value(i).to_string()).collect::<Vec<_>>()
+                (0..c.len())
+                    .map(|i| c.value(i).to_string())
+                    .collect::<Vec<_>>()
             })
             .collect();
         assert_eq!(got, want.errors, "{}", input.path.display());
@@ -89,7 +98,8 @@ async fn event_time_filter_equals_the_json_rows() {
     for (i, input) in golden_inputs().iter().enumerate() {
         let log_type = registry.log_type(&input.log_type).unwrap();
         let want = json_path(log_type, &std::fs::read(&input.path).unwrap());
-        let mut times: Vec<i64> = want.rows.iter().map(event_time_ns).collect();
+        let mut times: Vec<i64> =
+            want.rows.iter().map(event_time_ns).collect();
         if times.is_empty() {
             continue;
         }
@@ -115,9 +125,12 @@ async fn event_time_filter_equals_the_json_rows() {
         .await;
         let got: Vec<i64> = batches
             .iter()
-            .flat_map(|b| b.column(0).as_primitive::<Int64Type>().values().to_vec())
+            .flat_map(|b| {
+                b.column(0).as_primitive::<Int64Type>().values().to_vec()
+            })
             .collect();
-        let want: Vec<i64> = times.into_iter().filter(|t| *t >= bound).collect();
+        let want: Vec<i64> =
+            times.into_iter().filter(|t| *t >= bound).collect();
         assert_eq!(got, want, "{}", input.path.display());
         kept += got.len();
     }
@@ -136,8 +149,11 @@ async fn unnest_of_ip_addresses_equals_the_json_rows() {
         let json = json_path(log_type, &std::fs::read(&input.path).unwrap());
         let mut want: BTreeMap<String, i64> = BTreeMap::new();
         for row in &json.rows {
-            for ip in row["p_any_ip_addresses"].as_array().into_iter().flatten() {
-                *want.entry(ip.as_str().unwrap().to_string()).or_default() += 1;
+            for ip in
+                row["p_any_ip_addresses"].as_array().into_iter().flatten()
+            {
+                *want.entry(ip.as_str().unwrap().to_string()).or_default() +=
+                    1;
             }
         }
         if arrow_schema_lacks_ips(log_type) {
@@ -210,8 +226,12 @@ async fn copy_to_parquet_reads_back_the_same_rows() {
             ),
         )
         .await;
-        let want = text(&ctx, &format!("SELECT * FROM {table} ORDER BY p_row_id")).await;
-        let got = text(&ctx, &format!("SELECT * FROM back{i} ORDER BY p_row_id")).await;
+        let want =
+            text(&ctx, &format!("SELECT * FROM {table} ORDER BY p_row_id"))
+                .await;
+        let got =
+            text(&ctx, &format!("SELECT * FROM back{i} ORDER BY p_row_id"))
+                .await;
         assert_eq!(got, want, "{}", input.path.display());
         let ids = number(
             &ctx,
@@ -234,7 +254,9 @@ async fn a_mixed_folder_reports_every_bad_record() {
     let dir = scratch_dir("mixed");
     let (mut rows, mut failures) = (0, Vec::new());
     for name in ["array.json", "errors.jsonl", "realistic.jsonl"] {
-        let payload = std::fs::read(testdata().join("logs/Hex.Audit").join(name)).unwrap();
+        let payload =
+            std::fs::read(testdata().join("logs/Hex.Audit").join(name))
+                .unwrap();
         std::fs::write(dir.join(name), &payload).unwrap();
         let json = json_path(log_type, &payload);
         rows += json.rows.len();
@@ -246,7 +268,10 @@ async fn a_mixed_folder_reports_every_bad_record() {
     let ctx = session(2);
     create(&ctx, "events", &dir, "Hex.Audit", "").await;
     create(&ctx, "failures", &dir, "Hex.Audit", ", 'failures' 'true'").await;
-    assert_eq!(number(&ctx, "SELECT count(*) FROM events").await as usize, rows);
+    assert_eq!(
+        number(&ctx, "SELECT count(*) FROM events").await as usize,
+        rows
+    );
     let batches = query(
         &ctx,
         "SELECT file, \"offset\", error, log_type FROM failures ORDER BY file, \"offset\"",
@@ -254,8 +279,12 @@ async fn a_mixed_folder_reports_every_bad_record() {
     .await;
     let mut got = Vec::new();
     for b in &batches {
-        let (file, offset) = (b.column(0).as_string::<i32>(), b.column(1).as_primitive::<UInt64Type>());
-        let (error, name) = (b.column(2).as_string::<i32>(), b.column(3).as_string::<i32>());
+        let (file, offset) = (
+            b.column(0).as_string::<i32>(),
+            b.column(1).as_primitive::<UInt64Type>(),
+        );
+        let (error, name) =
+            (b.column(2).as_string::<i32>(), b.column(3).as_string::<i32>());
         for k in 0..b.num_rows() {
             assert_eq!(name.value(k), "Hex.Audit");
             let base = file.value(k).rsplit('/').next().unwrap();
@@ -275,9 +304,10 @@ async fn a_large_file_is_split_by_byte_range() {
     let log_type = registry.log_type("Wiz.Audit").unwrap();
     let logs = testdata().join("logs/Wiz.Audit");
     let mut payload = Vec::new();
-    for _ in 0..8 {
+    for _ in 0..7 {
         for name in ["corpus.jsonl", "errors.jsonl", "realistic.jsonl"] {
-            payload.extend_from_slice(&std::fs::read(logs.join(name)).unwrap());
+            payload
+                .extend_from_slice(&std::fs::read(logs.join(name)).unwrap());
             if payload.last() != Some(&b'\n') {
                 payload.push(b'\n');
             }
@@ -287,11 +317,18 @@ async fn a_large_file_is_split_by_byte_range() {
     let file = dir.join("big.jsonl");
     std::fs::write(&file, &payload).unwrap();
     let want = json_path(log_type, &payload);
+    // The ranges (a quarter of the file each) start and end mid-line.
+    let quarter = payload.len().div_ceil(4);
+    for k in 1..4 {
+        assert_ne!(payload[k * quarter - 1], b'\n', "range {k}");
+    }
 
     let ctx = session(4);
-    query(&ctx, "SET datafusion.optimizer.repartition_file_min_size = 1024").await;
+    query(&ctx, "SET datafusion.optimizer.repartition_file_min_size = 1024")
+        .await;
     create(&ctx, "big", &file, "Wiz.Audit", "").await;
-    create(&ctx, "big_failures", &file, "Wiz.Audit", ", 'failures' 'true'").await;
+    create(&ctx, "big_failures", &file, "Wiz.Audit", ", 'failures' 'true'")
+        .await;
     let plan = ctx
         .sql("SELECT id FROM big")
         .await
@@ -303,15 +340,20 @@ async fn a_large_file_is_split_by_byte_range() {
 
     let count = number(&ctx, "SELECT count(*) FROM big").await;
     assert_eq!(count as usize, want.rows.len());
-    let distinct = number(&ctx, "SELECT count(DISTINCT p_row_id) FROM big").await;
+    let distinct =
+        number(&ctx, "SELECT count(DISTINCT p_row_id) FROM big").await;
     assert_eq!(distinct, count);
-    let mut want_times: Vec<i64> = want.rows.iter().map(event_time_ns).collect();
+    let mut want_times: Vec<i64> =
+        want.rows.iter().map(event_time_ns).collect();
     want_times.sort_unstable();
     let batches =
-        query(&ctx, "SELECT CAST(p_event_time AS BIGINT) FROM big ORDER BY 1").await;
+        query(&ctx, "SELECT CAST(p_event_time AS BIGINT) FROM big ORDER BY 1")
+            .await;
     let got_times: Vec<i64> = batches
         .iter()
-        .flat_map(|b| b.column(0).as_primitive::<Int64Type>().values().to_vec())
+        .flat_map(|b| {
+            b.column(0).as_primitive::<Int64Type>().values().to_vec()
+        })
         .collect();
     assert_eq!(got_times, want_times);
 
@@ -319,7 +361,9 @@ async fn a_large_file_is_split_by_byte_range() {
         query(&ctx, "SELECT \"offset\" FROM big_failures ORDER BY 1").await;
     let got_offsets: Vec<u64> = batches
         .iter()
-        .flat_map(|b| b.column(0).as_primitive::<UInt64Type>().values().to_vec())
+        .flat_map(|b| {
+            b.column(0).as_primitive::<UInt64Type>().values().to_vec()
+        })
         .collect();
     assert_eq!(got_offsets, want.offsets);
     let _ = std::fs::remove_dir_all(&dir);
@@ -329,7 +373,8 @@ async fn a_large_file_is_split_by_byte_range() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn split_files_false_reads_a_file_whole() {
     let ctx = session(4);
-    query(&ctx, "SET datafusion.optimizer.repartition_file_min_size = 16").await;
+    query(&ctx, "SET datafusion.optimizer.repartition_file_min_size = 16")
+        .await;
     let file = testdata().join("logs/Wiz.Audit/corpus.jsonl");
     create(&ctx, "whole", &file, "Wiz.Audit", ", 'split_files' 'false'").await;
     let plan = ctx
@@ -356,15 +401,22 @@ async fn bad_tables_are_refused() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("expected a log type of the registry (") && err.contains("found `Nope.Thing`"),
+        err.contains("expected a log type of the registry (")
+            && err.contains("found `Nope.Thing`"),
         "{err}"
     );
     let err = ctx
-        .sql(&format!("SELECT * FROM read_logs({}, 'Wiz.Audit', 'x')", lit(&file)))
+        .sql(&format!(
+            "SELECT * FROM read_logs({}, 'Wiz.Audit', 'x')",
+            lit(&file)
+        ))
         .await
         .unwrap_err()
         .to_string();
-    assert!(err.contains("read_logs: argument 3: expected `failures`, found `x`"), "{err}");
+    assert!(
+        err.contains("read_logs: argument 3: expected `failures`, found `x`"),
+        "{err}"
+    );
     let err = ctx
         .sql(&format!("SELECT * FROM read_logs({})", lit(&file)))
         .await

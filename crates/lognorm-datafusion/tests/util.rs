@@ -100,7 +100,8 @@ pub struct JsonPath {
 pub fn json_path(log_type: &LogType, payload: &[u8]) -> JsonPath {
     let mut ctx = Context::new(PARSE_TIME.parse().unwrap(), *b"lognor");
     let mut scratch = Scratch::new();
-    let (mut rows, mut errors, mut offsets) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut rows, mut errors, mut offsets) =
+        (Vec::new(), Vec::new(), Vec::new());
     for record in log_type.split(payload) {
         match log_type.normalize(record, &mut ctx, &mut scratch) {
             Ok(event) => rows.push(serde_json::from_str(event.row()).unwrap()),
