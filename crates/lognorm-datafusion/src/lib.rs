@@ -19,6 +19,8 @@
 //!
 //! ```
 //! use std::sync::Arc;
+//! use datafusion::arrow::array::AsArray;
+//! use datafusion::arrow::datatypes::Int64Type;
 //! use datafusion::prelude::SessionContext;
 //!
 //! # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
@@ -30,8 +32,15 @@
 //!      OPTIONS ('log_type' 'Hex.Audit')"
 //! ))
 //! .await?;
-//! let batches = ctx.sql("SELECT count(*) FROM hex").await?.collect().await?;
-//! assert_eq!(batches[0].num_rows(), 1);
+//! let sql = "SELECT count(*) FROM (SELECT unnest(p_any_ip_addresses) AS ip FROM hex) \
+//!            WHERE ip = '192.0.2.10'";
+//! let batches = ctx.sql(sql).await?.collect().await?;
+//! assert_eq!(batches[0].column(0).as_primitive::<Int64Type>().value(0), 2);
+//!
+//! // The records that failed, with the table function.
+//! let sql = format!("SELECT count(*) FROM read_logs('{dir}/errors.jsonl', 'Hex.Audit', 'failures')");
+//! let batches = ctx.sql(&sql).await?.collect().await?;
+//! assert_eq!(batches[0].column(0).as_primitive::<Int64Type>().value(0), 15);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # })?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
