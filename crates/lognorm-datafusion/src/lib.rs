@@ -48,6 +48,8 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "proto")]
+mod codec;
 mod format;
 mod options;
 mod source;
@@ -60,6 +62,8 @@ use datafusion::datasource::listing_table_factory::ListingTableFactory;
 use datafusion::prelude::SessionContext;
 use lognorm::Registry;
 
+#[cfg(feature = "proto")]
+pub use codec::LognormCodec;
 pub use format::{LognormFormat, LognormFormatFactory};
 pub use options::LognormOptions;
 pub use source::{LognormSource, failures_schema};

@@ -114,6 +114,12 @@ impl LognormSource {
             metrics: ExecutionPlanMetricsSet::new(),
         }
     }
+
+    /// What the source reads.
+    #[cfg_attr(not(feature = "proto"), allow(dead_code))]
+    pub(crate) fn scan(&self) -> &Scan {
+        &self.scan
+    }
 }
 
 impl FileSource for LognormSource {

@@ -5,5 +5,7 @@
     reason = "tests unwrap what they built themselves; a panic is a failure"
 )]
 
+#[cfg(feature = "proto")]
+mod proto;
 mod sql;
 mod util;

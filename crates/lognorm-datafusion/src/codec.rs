@@ -1,0 +1,297 @@
+//! Feature `proto`: a [`PhysicalExtensionCodec`] for lognorm scans, so
+//! a plan can be shipped to another process (a Ballista executor) with
+//! the scan's log type: its schema YAML and limits travel with it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use datafusion::common::{DataFusionError, Result, internal_err, plan_err};
+use datafusion::datasource::physical_plan::FileScanConfig;
+use datafusion::datasource::source::DataSourceExec;
+use datafusion::execution::TaskContext;
+use datafusion::physical_plan::ExecutionPlan;
+use datafusion_proto::physical_plan::PhysicalExtensionCodec;
+use datafusion_proto::physical_plan::from_proto::{
+    parse_protobuf_file_scan_config, parse_table_schema_from_proto,
+};
+use datafusion_proto::physical_plan::to_proto::serialize_file_scan_config;
+use datafusion_proto::protobuf::FileScanExecConf;
+use lognorm::{Limits, Registry, Timestamp};
+use prost::Message;
+
+use crate::options::LognormOptions;
+use crate::source::{LognormSource, Scan};
+
+/// A lognorm scan as bytes.
+#[derive(Clone, PartialEq, Message)]
+struct ScanNode {
+    #[prost(message, optional, tag = "1")]
+    conf: Option<FileScanExecConf>,
+    #[prost(string, tag = "2")]
+    log_type: String,
+    #[prost(bool, tag = "3")]
+    failures: bool,
+    /// `parse_time` in nanoseconds since the epoch.
+    #[prost(int64, optional, tag = "4")]
+    parse_time: Option<i64>,
+    #[prost(string, tag = "5")]
+    extension: String,
+    #[prost(bool, tag = "6")]
+    split_files: bool,
+    /// The log type's schema YAML, when the encoding codec knew it.
+    #[prost(string, optional, tag = "7")]
+    yaml: Option<String>,
+    /// The log type's limits, in the order of [`limits_to_vec`].
+    #[prost(uint64, repeated, tag = "8")]
+    limits: Vec<u64>,
+}
+
+/// Serializes the scans of lognorm tables (a `DataSourceExec` of a
+/// [`LognormSource`]) with datafusion-proto, and reads them back.
+///
+/// A scan carries its log type's name, its options and its limits, and
+/// the log type's schema YAML when this codec was told it
+/// ([`with_schema_yaml`](LognormCodec::with_schema_yaml)): the decoding
+/// side then compiles that YAML with those limits (once per distinct
+/// schema), so it needs no registry of its own for custom log types.
+/// Scans without YAML are read with the decoding codec's registry (the
+/// shipped log types, say).
+///
+/// # Example
+///
+/// ```
+/// use std::sync::Arc;
+/// use lognorm_datafusion::LognormCodec;
+///
+/// let registry = Arc::new(lognorm::Registry::builtin());
+/// let yaml = "schema: Custom.Ping\nfields:\n  - name: host\n    type: string\n";
+/// let codec = LognormCodec::new(registry).with_schema_yaml("Custom.Ping", yaml);
+/// # let _ = codec;
+/// ```
+#[derive(Debug)]
+pub struct LognormCodec {
+    registry: Arc<Registry>,
+    /// Schema YAML by log type, shipped with the scans of that type.
+    yaml: HashMap<String, String>,
+    /// Registries compiled from shipped YAML, by (YAML, limits).
+    compiled: Mutex<HashMap<Shipped, Arc<Registry>>>,
+}
+
+/// A shipped schema: its YAML and its limits.
+type Shipped = (String, Vec<u64>);
+
+impl LognormCodec {
+    /// A codec reading scans without YAML with `registry`.
+    pub fn new(registry: Arc<Registry>) -> LognormCodec {
+        LognormCodec {
+            registry,
+            yaml: HashMap::new(),
+            compiled: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Ships `yaml`, the schema of `log_type`, with every scan of it.
+    #[must_use]
+    pub fn with_schema_yaml(
+        mut self,
+        log_type: &str,
+        yaml: &str,
+    ) -> LognormCodec {
+        self.yaml.insert(log_type.to_string(), yaml.to_string());
+        self
+    }
+
+    /// The registry of a decoded scan.
+    fn registry_for(&self, node: &ScanNode) -> Result<Arc<Registry>> {
+        let Some(yaml) = &node.yaml else {
+            return Ok(Arc::clone(&self.registry));
+        };
+        let key = (yaml.clone(), node.limits.clone());
+        let mut compiled = self.compiled.lock().map_err(|_| {
+            DataFusionError::Internal(
+                "lognorm codec: a poisoned lock".to_string(),
+            )
+        })?;
+        if let Some(registry) = compiled.get(&key) {
+            return Ok(Arc::clone(registry));
+        }
+        let limits = limits_from_slice(&node.limits)?;
+        let registry = Registry::builder()
+            .limits(limits)
+            .add_yaml(&format!("{}.yml", node.log_type), yaml)
+            .map_err(|e| DataFusionError::Plan(e.to_string()))?
+            .build();
+        let registry = Arc::new(registry);
+        compiled.insert(key, Arc::clone(&registry));
+        Ok(registry)
+    }
+}
+
+impl PhysicalExtensionCodec for LognormCodec {
+    fn try_decode(
+        &self,
+        buf: &[u8],
+        _inputs: &[Arc<dyn ExecutionPlan>],
+        ctx: &TaskContext,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let node = ScanNode::decode(buf).map_err(|e| {
+            DataFusionError::Plan(format!(
+                "expected a lognorm scan, found bytes that do not decode ({e})"
+            ))
+        })?;
+        let Some(conf) = &node.conf else {
+            return plan_err!(
+                "expected a lognorm scan with its files, found none"
+            );
+        };
+        let parse_time = match node.parse_time {
+            None => None,
+            Some(ns) => {
+                Some(Timestamp::from_unix_nanos(i128::from(ns)).ok_or_else(
+                    || {
+                        DataFusionError::Plan(format!(
+                            "expected a parse time, found `{ns}`"
+                        ))
+                    },
+                )?)
+            }
+        };
+        let options = LognormOptions {
+            log_type: node.log_type.clone(),
+            failures: node.failures,
+            parse_time,
+            extension: node.extension.clone(),
+            split_files: node.split_files,
+        };
+        let scan = Scan { registry: self.registry_for(&node)?, options };
+        scan.log_type()?;
+        let table_schema = parse_table_schema_from_proto(conf)?;
+        let source = Arc::new(LognormSource::new(scan, table_schema));
+        let config = parse_protobuf_file_scan_config(conf, ctx, self, source)?;
+        Ok(DataSourceExec::from_data_source(config))
+    }
+
+    fn try_encode(
+        &self,
+        node: Arc<dyn ExecutionPlan>,
+        buf: &mut Vec<u8>,
+    ) -> Result<()> {
+        let Some(config) =
+            node.as_any().downcast_ref::<DataSourceExec>().and_then(|exec| {
+                exec.data_source().as_any().downcast_ref::<FileScanConfig>()
+            })
+        else {
+            return internal_err!(
+                "lognorm codec: expected a lognorm scan, found {node:?}"
+            );
+        };
+        let Some(source) =
+            config.file_source().as_any().downcast_ref::<LognormSource>()
+        else {
+            return internal_err!(
+                "lognorm codec: expected a lognorm scan, found {node:?}"
+            );
+        };
+        let scan = source.scan();
+        let log_type = scan.log_type()?;
+        let options = &scan.options;
+        let parse_time = options
+            .parse_time
+            .map(|t| i64::try_from(t.unix_nanos()))
+            .transpose()
+            .map_err(|_| {
+                DataFusionError::Plan("parse time out of range".to_string())
+            })?;
+        let node = ScanNode {
+            conf: Some(serialize_file_scan_config(config, self)?),
+            log_type: options.log_type.clone(),
+            failures: options.failures,
+            parse_time,
+            extension: options.extension.clone(),
+            split_files: options.split_files,
+            yaml: self.yaml.get(&options.log_type).cloned(),
+            limits: limits_to_vec(log_type.limits()),
+        };
+        node.encode(buf).map_err(|e| {
+            DataFusionError::Internal(format!("lognorm codec: {e}"))
+        })
+    }
+}
+
+/// `limits` as numbers, in a fixed order.
+fn limits_to_vec(l: &Limits) -> Vec<u64> {
+    [
+        l.payload_bytes(),
+        l.record_bytes(),
+        l.depth(),
+        l.record_fields(),
+        l.string_bytes(),
+        l.indicator_values(),
+        l.schema_bytes(),
+        l.schema_depth(),
+        l.schema_fields(),
+        l.patterns(),
+        l.pattern_bytes(),
+    ]
+    .iter()
+    .map(|&n| n as u64)
+    .collect()
+}
+
+/// The limits [`limits_to_vec`] wrote.
+fn limits_from_slice(numbers: &[u64]) -> Result<Limits> {
+    let mut n = [0usize; 11];
+    if numbers.len() != n.len() {
+        return plan_err!(
+            "expected 11 limits in a lognorm scan, found {}",
+            numbers.len()
+        );
+    }
+    for (slot, &v) in n.iter_mut().zip(numbers) {
+        *slot = usize::try_from(v).map_err(|_| {
+            DataFusionError::Plan(format!("expected a limit, found `{v}`"))
+        })?;
+    }
+    let [
+        payload,
+        record,
+        depth,
+        fields,
+        string,
+        indicators,
+        s_bytes,
+        s_depth,
+        s_fields,
+        patterns,
+        p_bytes,
+    ] = n;
+    Ok(Limits::new()
+        .max_payload_bytes(payload)
+        .max_record_bytes(record)
+        .max_depth(depth)
+        .max_record_fields(fields)
+        .max_string_bytes(string)
+        .max_indicator_values(indicators)
+        .max_schema_bytes(s_bytes)
+        .max_schema_depth(s_depth)
+        .max_schema_fields(s_fields)
+        .max_patterns(patterns)
+        .max_pattern_bytes(p_bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_round_trip() {
+        let limits =
+            Limits::new().max_record_bytes(77).max_depth(9).max_patterns(3);
+        let back = limits_from_slice(&limits_to_vec(&limits)).unwrap();
+        assert_eq!(back, limits);
+        assert_eq!(
+            limits_from_slice(&[1, 2]).unwrap_err().to_string(),
+            "Error during planning: expected 11 limits in a lognorm scan, found 2"
+        );
+    }
+}
