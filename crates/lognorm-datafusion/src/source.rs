@@ -94,7 +94,26 @@ impl Scan {
     }
 }
 
-/// The [`FileSource`] of a lognorm table.
+/// The [`FileSource`] of a lognorm table: its file openers normalize
+/// each file, or byte range of one, on a blocking thread of DataFusion's
+/// runtime, and hand on the batches as they fill.
+///
+/// # Example
+///
+/// ```
+/// use std::sync::Arc;
+/// use datafusion::datasource::file_format::FileFormat;
+/// use datafusion::datasource::physical_plan::FileSource;
+/// use datafusion::datasource::table_schema::TableSchema;
+/// use lognorm_datafusion::{LognormFormat, LognormOptions, LognormSource};
+///
+/// let registry = Arc::new(lognorm::Registry::builtin());
+/// let format = LognormFormat::new(registry, LognormOptions::new("Wiz.Audit"))?;
+/// let source = format.file_source(TableSchema::from_file_schema(format.schema()?));
+/// assert_eq!(source.file_type(), "lognorm");
+/// assert!(source.as_any().downcast_ref::<LognormSource>().is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct LognormSource {
     scan: Scan,
