@@ -292,6 +292,15 @@ async fn a_mixed_folder_reports_every_bad_record() {
         }
     }
     assert_eq!(got, failures);
+    // read_logs over the folder: the same events and failures.
+    let count =
+        format!("SELECT count(*) FROM read_logs({}, 'Hex.Audit')", lit(&dir));
+    assert_eq!(number(&ctx, &count).await as usize, rows);
+    let count = format!(
+        "SELECT count(*) FROM read_logs({}, 'Hex.Audit', 'failures')",
+        lit(&dir)
+    );
+    assert_eq!(number(&ctx, &count).await as usize, failures.len());
     let _ = std::fs::remove_dir_all(&dir);
 }
 
