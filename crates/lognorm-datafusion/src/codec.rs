@@ -1,15 +1,26 @@
-//! Feature `proto`: a [`PhysicalExtensionCodec`] for lognorm scans, so
-//! a plan can be shipped to another process (a Ballista executor) with
-//! the scan's log type: its schema YAML and limits travel with it.
+//! Feature `proto`: a [`PhysicalExtensionCodec`] for lognorm scans and
+//! a [`LogicalExtensionCodec`] for lognorm tables, so a plan can be
+//! shipped to another process (a Ballista scheduler or executor) with
+//! its log types: their schema YAML and limits travel with it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use datafusion::common::{DataFusionError, Result, internal_err, plan_err};
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::catalog::TableProvider;
+use datafusion::common::{
+    DataFusionError, Result, TableReference, internal_err, not_impl_err,
+    plan_err,
+};
+use datafusion::datasource::listing::{
+    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
+};
 use datafusion::datasource::physical_plan::FileScanConfig;
 use datafusion::datasource::source::DataSourceExec;
 use datafusion::execution::TaskContext;
+use datafusion::logical_expr::{Extension, LogicalPlan};
 use datafusion::physical_plan::ExecutionPlan;
+use datafusion_proto::logical_plan::LogicalExtensionCodec;
 use datafusion_proto::physical_plan::PhysicalExtensionCodec;
 use datafusion_proto::physical_plan::from_proto::{
     parse_protobuf_file_scan_config, parse_table_schema_from_proto,
@@ -19,8 +30,10 @@ use datafusion_proto::protobuf::FileScanExecConf;
 use lognorm::{Limits, Registry, Timestamp};
 use prost::Message;
 
+use crate::format::LognormFormat;
 use crate::options::LognormOptions;
 use crate::source::{LognormSource, Scan};
+use crate::table::LognormTable;
 
 /// A lognorm scan as bytes.
 #[derive(Clone, PartialEq, Message)]
@@ -44,10 +57,20 @@ struct ScanNode {
     /// The log type's limits, in the order of [`limits_to_vec`].
     #[prost(uint64, repeated, tag = "8")]
     limits: Vec<u64>,
+    /// A table's paths (a logical plan's table): URLs, and their globs
+    /// (empty for none).
+    #[prost(string, repeated, tag = "9")]
+    urls: Vec<String>,
+    #[prost(string, repeated, tag = "10")]
+    globs: Vec<String>,
+    /// A table's file extension.
+    #[prost(string, tag = "11")]
+    file_extension: String,
 }
 
 /// Serializes the scans of lognorm tables (a `DataSourceExec` of a
-/// [`LognormSource`]) with datafusion-proto, and reads them back.
+/// [`LognormSource`]) and, in logical plans, the tables themselves
+/// ([`LognormTable`]), with datafusion-proto, and reads them back.
 ///
 /// A scan carries its log type's name, its options and its limits, and
 /// the log type's schema YAML when this codec was told it
@@ -127,23 +150,53 @@ impl LognormCodec {
     }
 }
 
-impl PhysicalExtensionCodec for LognormCodec {
-    fn try_decode(
-        &self,
-        buf: &[u8],
-        _inputs: &[Arc<dyn ExecutionPlan>],
-        ctx: &TaskContext,
-    ) -> Result<Arc<dyn ExecutionPlan>> {
-        let node = ScanNode::decode(buf).map_err(|e| {
-            DataFusionError::Plan(format!(
-                "expected a lognorm scan, found bytes that do not decode ({e})"
-            ))
+impl LognormCodec {
+    /// `scan` as a node (without files).
+    fn scan_node(&self, scan: &Scan) -> Result<ScanNode> {
+        let log_type = scan.log_type()?;
+        let options = &scan.options;
+        let parse_time = options
+            .parse_time
+            .map(|t| i64::try_from(t.unix_nanos()))
+            .transpose()
+            .map_err(|_| {
+                DataFusionError::Plan("parse time out of range".to_string())
+            })?;
+        Ok(ScanNode {
+            conf: None,
+            log_type: options.log_type.clone(),
+            failures: options.failures,
+            parse_time,
+            extension: options.extension.clone(),
+            split_files: options.split_files,
+            yaml: self.yaml_of(scan)?,
+            limits: limits_to_vec(log_type.limits()),
+            urls: Vec::new(),
+            globs: Vec::new(),
+            file_extension: String::new(),
+        })
+    }
+
+    /// The schema YAML shipped with `scan`: the one this codec was told,
+    /// else the one it compiled `scan`'s registry from (a scan that came
+    /// with its YAML leaves with it).
+    fn yaml_of(&self, scan: &Scan) -> Result<Option<String>> {
+        if let Some(yaml) = self.yaml.get(&scan.options.log_type) {
+            return Ok(Some(yaml.clone()));
+        }
+        let compiled = self.compiled.lock().map_err(|_| {
+            DataFusionError::Internal(
+                "lognorm codec: a poisoned lock".to_string(),
+            )
         })?;
-        let Some(conf) = &node.conf else {
-            return plan_err!(
-                "expected a lognorm scan with its files, found none"
-            );
-        };
+        Ok(compiled
+            .iter()
+            .find(|(_, registry)| Arc::ptr_eq(registry, &scan.registry))
+            .map(|((yaml, _), _)| yaml.clone()))
+    }
+
+    /// The scan of a decoded node.
+    fn scan_from(&self, node: &ScanNode) -> Result<Scan> {
         let parse_time = match node.parse_time {
             None => None,
             Some(ns) => {
@@ -163,8 +216,112 @@ impl PhysicalExtensionCodec for LognormCodec {
             extension: node.extension.clone(),
             split_files: node.split_files,
         };
-        let scan = Scan { registry: self.registry_for(&node)?, options };
+        let scan = Scan { registry: self.registry_for(node)?, options };
         scan.log_type()?;
+        Ok(scan)
+    }
+}
+
+impl LogicalExtensionCodec for LognormCodec {
+    fn try_decode(
+        &self,
+        _buf: &[u8],
+        _inputs: &[LogicalPlan],
+        _ctx: &TaskContext,
+    ) -> Result<Extension> {
+        not_impl_err!("lognorm codec: no extension nodes")
+    }
+
+    fn try_encode(&self, _node: &Extension, _buf: &mut Vec<u8>) -> Result<()> {
+        not_impl_err!("lognorm codec: no extension nodes")
+    }
+
+    fn try_decode_table_provider(
+        &self,
+        buf: &[u8],
+        _table_ref: &TableReference,
+        schema: SchemaRef,
+        ctx: &TaskContext,
+    ) -> Result<Arc<dyn TableProvider>> {
+        let node = ScanNode::decode(buf).map_err(|e| {
+            DataFusionError::Plan(format!(
+                "expected a lognorm table, found bytes that do not decode ({e})"
+            ))
+        })?;
+        let scan = self.scan_from(&node)?;
+        let format = LognormFormat::new(scan.registry, scan.options)?;
+        let mut urls = Vec::with_capacity(node.urls.len());
+        for (url, glob) in node.urls.iter().zip(&node.globs) {
+            let url = ListingTableUrl::parse(url)?;
+            urls.push(if glob.is_empty() {
+                url
+            } else {
+                url.with_glob(glob)?
+            });
+        }
+        let options = ListingOptions::new(Arc::new(format))
+            .with_file_extension(node.file_extension.clone())
+            .with_session_config_options(ctx.session_config());
+        let config = ListingTableConfig::new_with_multi_paths(urls)
+            .with_listing_options(options)
+            .with_schema(schema);
+        Ok(Arc::new(LognormTable::from_listing(ListingTable::try_new(
+            config,
+        )?)))
+    }
+
+    fn try_encode_table_provider(
+        &self,
+        _table_ref: &TableReference,
+        node: Arc<dyn TableProvider>,
+        buf: &mut Vec<u8>,
+    ) -> Result<()> {
+        let Some(table) = node.as_any().downcast_ref::<LognormTable>() else {
+            return not_impl_err!(
+                "lognorm codec: expected a lognorm table, found another"
+            );
+        };
+        let listing = table.listing_table()?;
+        let options = listing.options();
+        if !options.table_partition_cols.is_empty() {
+            return not_impl_err!(
+                "lognorm codec: tables with partition columns do not ship yet"
+            );
+        }
+        let mut node = self.scan_node(table.format()?.scan())?;
+        for url in listing.table_paths() {
+            node.urls.push(url.as_str().to_string());
+            node.globs.push(
+                url.get_glob()
+                    .as_ref()
+                    .map_or(String::new(), |g| g.as_str().to_string()),
+            );
+        }
+        node.file_extension = options.file_extension.clone();
+        node.encode(buf).map_err(|e| {
+            DataFusionError::Internal(format!("lognorm codec: {e}"))
+        })
+    }
+}
+
+impl PhysicalExtensionCodec for LognormCodec {
+    fn try_decode(
+        &self,
+        buf: &[u8],
+        _inputs: &[Arc<dyn ExecutionPlan>],
+        ctx: &TaskContext,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let node = ScanNode::decode(buf).map_err(|e| {
+            DataFusionError::Plan(format!(
+                "expected a lognorm scan, found bytes that do not decode ({e})"
+            ))
+        })?;
+        let Some(conf) = &node.conf else {
+            return plan_err!(
+                "expected a lognorm scan with its files, found none"
+            );
+        };
+        let scan = self.scan_from(&node)?;
         let table_schema = parse_table_schema_from_proto(conf)?;
         let source = Arc::new(LognormSource::new(scan, table_schema));
         let config = parse_protobuf_file_scan_config(conf, ctx, self, source)?;
@@ -192,26 +349,8 @@ impl PhysicalExtensionCodec for LognormCodec {
                 "lognorm codec: expected a lognorm scan, found {node:?}"
             );
         };
-        let scan = source.scan();
-        let log_type = scan.log_type()?;
-        let options = &scan.options;
-        let parse_time = options
-            .parse_time
-            .map(|t| i64::try_from(t.unix_nanos()))
-            .transpose()
-            .map_err(|_| {
-                DataFusionError::Plan("parse time out of range".to_string())
-            })?;
-        let node = ScanNode {
-            conf: Some(serialize_file_scan_config(config, self)?),
-            log_type: options.log_type.clone(),
-            failures: options.failures,
-            parse_time,
-            extension: options.extension.clone(),
-            split_files: options.split_files,
-            yaml: self.yaml.get(&options.log_type).cloned(),
-            limits: limits_to_vec(log_type.limits()),
-        };
+        let mut node = self.scan_node(source.scan())?;
+        node.conf = Some(serialize_file_scan_config(config, self)?);
         node.encode(buf).map_err(|e| {
             DataFusionError::Internal(format!("lognorm codec: {e}"))
         })

@@ -131,6 +131,12 @@ impl LognormFormat {
         Ok(LognormFormat { scan })
     }
 
+    /// What the format reads.
+    #[cfg_attr(not(feature = "proto"), allow(dead_code))]
+    pub(crate) fn scan(&self) -> &Scan {
+        &self.scan
+    }
+
     /// The options.
     pub fn options(&self) -> &LognormOptions {
         &self.scan.options

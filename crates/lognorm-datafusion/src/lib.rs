@@ -53,12 +53,12 @@ mod codec;
 mod format;
 mod options;
 mod source;
+mod table;
 mod udtf;
 
 use std::sync::Arc;
 
 use datafusion::common::Result;
-use datafusion::datasource::listing_table_factory::ListingTableFactory;
 use datafusion::prelude::SessionContext;
 use lognorm::Registry;
 
@@ -67,6 +67,8 @@ pub use codec::LognormCodec;
 pub use format::{LognormFormat, LognormFormatFactory};
 pub use options::LognormOptions;
 pub use source::{LognormSource, failures_schema};
+pub use table::LognormTable;
+use table::LognormTableFactory;
 pub use udtf::ReadLogs;
 
 /// Registers with `ctx` the `LOGNORM` format (for `CREATE EXTERNAL
@@ -98,7 +100,7 @@ pub fn register(ctx: &SessionContext, registry: Arc<Registry>) -> Result<()> {
         )?;
         state.table_factories_mut().insert(
             "LOGNORM".to_string(),
-            Arc::new(ListingTableFactory::new()),
+            Arc::new(LognormTableFactory::default()),
         );
     }
     ctx.register_udtf("read_logs", Arc::new(ReadLogs::new(registry)));

@@ -4,14 +4,12 @@ use std::sync::Arc;
 
 use datafusion::catalog::{TableFunctionImpl, TableProvider};
 use datafusion::common::{Result, ScalarValue, plan_err};
-use datafusion::datasource::listing::{
-    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
-};
 use datafusion::logical_expr::Expr;
 use lognorm::Registry;
 
 use crate::format::LognormFormat;
 use crate::options::LognormOptions;
+use crate::table::LognormTable;
 
 /// The table function `read_logs(path, log_type)`: the events of the
 /// raw log files at `path` (a file, a folder, or a glob like
@@ -62,7 +60,7 @@ impl TableFunctionImpl for ReadLogs {
                 }
             }
         }
-        let (path, mut options) = match strings.as_slice() {
+        let (path, options) = match strings.as_slice() {
             [path, log_type] => (*path, LognormOptions::new(log_type)),
             [path, log_type, "failures"] => {
                 let mut options = LognormOptions::new(log_type);
@@ -82,17 +80,11 @@ impl TableFunctionImpl for ReadLogs {
                 );
             }
         };
-        options.extension = String::new();
         let format = LognormFormat::new(Arc::clone(&self.registry), options)?;
-        let schema = format.schema()?;
         let partitions =
             std::thread::available_parallelism().map_or(1, usize::from);
-        let listing = ListingOptions::new(Arc::new(format))
-            .with_file_extension("")
-            .with_target_partitions(partitions);
-        let config = ListingTableConfig::new(ListingTableUrl::parse(path)?)
-            .with_listing_options(listing)
-            .with_schema(schema);
-        Ok(Arc::new(ListingTable::try_new(config)?))
+        let table =
+            LognormTable::try_new(&[path.to_string()], format, partitions)?;
+        Ok(Arc::new(table))
     }
 }

@@ -8,6 +8,8 @@ use datafusion::arrow::util::pretty::pretty_format_batches;
 use datafusion::physical_plan::{ExecutionPlan, collect};
 use datafusion::prelude::{SessionConfig, SessionContext};
 use datafusion_proto::bytes::{
+    logical_plan_from_bytes_with_extension_codec,
+    logical_plan_to_bytes_with_extension_codec,
     physical_plan_from_bytes_with_extension_codec,
     physical_plan_to_bytes_with_extension_codec,
 };
@@ -159,4 +161,74 @@ async fn a_scan_without_yaml_uses_the_receivers_registry() {
         err.to_string(),
         "Error during planning: expected a log type of the registry (), found `Hex.Audit`"
     );
+}
+
+/// The way Ballista runs a query: the logical plan goes to a scheduler
+/// (here a session with no lognorm and an empty registry), which plans
+/// it and sends the physical plan to an executor (another such session);
+/// the answers are the local ones, for tables made by `CREATE EXTERNAL
+/// TABLE` and by `read_logs`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logical_plan_ships_to_a_scheduler_and_on_to_an_executor() {
+    let yaml = std::fs::read_to_string(
+        testdata().join("../crates/lognorm/schemas/Hex.Audit.yml"),
+    )
+    .unwrap();
+    let registry = Arc::new(
+        Registry::builder()
+            .limits(Limits::new().max_record_bytes(200))
+            .add_yaml("Hex.Audit.yml", &yaml)
+            .unwrap()
+            .build(),
+    );
+    let ctx = sender(&registry).await;
+    let codec = LognormCodec::new(Arc::clone(&registry))
+        .with_schema_yaml("Hex.Audit", &yaml);
+    let scheduler = SessionContext::new();
+    let executor = SessionContext::new();
+    let empty = LognormCodec::new(Arc::new(Registry::builder().build()));
+    let executor_codec =
+        LognormCodec::new(Arc::new(Registry::builder().build()));
+    let glob = lit(&testdata().join("logs/Hex.Audit/*.jsonl"));
+    let ad_hoc = format!(
+        "SELECT count(*), min(p_event_time) FROM read_logs({glob}, 'Hex.Audit')"
+    );
+    let failures = format!(
+        "SELECT error FROM read_logs({glob}, 'Hex.Audit', 'failures') ORDER BY error"
+    );
+    let mut queries: Vec<&str> = QUERIES.to_vec();
+    queries.push(&ad_hoc);
+    queries.push(&failures);
+    for sql in queries {
+        let logical =
+            ctx.sql(sql).await.unwrap().into_optimized_plan().unwrap();
+        let want = run(
+            ctx.state().create_physical_plan(&logical).await.unwrap(),
+            &ctx,
+        )
+        .await;
+        let bytes =
+            logical_plan_to_bytes_with_extension_codec(&logical, &codec)
+                .unwrap();
+        let logical = logical_plan_from_bytes_with_extension_codec(
+            &bytes,
+            &scheduler.task_ctx(),
+            &empty,
+        )
+        .unwrap();
+        let physical =
+            scheduler.state().create_physical_plan(&logical).await.unwrap();
+        // The scheduler's codec was told no YAML: a scan leaves with the
+        // YAML it came with.
+        let bytes =
+            physical_plan_to_bytes_with_extension_codec(physical, &empty)
+                .unwrap();
+        let physical = physical_plan_from_bytes_with_extension_codec(
+            &bytes,
+            &executor.task_ctx(),
+            &executor_codec,
+        )
+        .unwrap();
+        assert_eq!(run(physical, &executor).await, want, "{sql}");
+    }
 }
