@@ -9,9 +9,9 @@ use std::sync::{Arc, Mutex};
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::catalog::TableProvider;
 use datafusion::common::{
-    DataFusionError, Result, TableReference, internal_err, not_impl_err,
-    plan_err,
+    DataFusionError, Result, TableReference, not_impl_err, plan_err,
 };
+use datafusion::datasource::file_format::FileFormatFactory;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
@@ -98,7 +98,14 @@ pub struct LognormCodec {
     yaml: HashMap<String, String>,
     /// Registries compiled from shipped YAML, by (YAML, limits).
     compiled: Mutex<HashMap<Shipped, Arc<Registry>>>,
+    /// The codecs of every other node (Ballista's, say).
+    logical_fallback: Option<Arc<dyn LogicalExtensionCodec>>,
+    physical_fallback: Option<Arc<dyn PhysicalExtensionCodec>>,
 }
+
+/// The first byte of an encoded node: lognorm's, or the fallback's.
+const OURS: u8 = 0;
+const FALLBACK: u8 = 1;
 
 /// A shipped schema: its YAML and its limits.
 type Shipped = (String, Vec<u64>);
@@ -110,6 +117,40 @@ impl LognormCodec {
             registry,
             yaml: HashMap::new(),
             compiled: Mutex::new(HashMap::new()),
+            logical_fallback: None,
+            physical_fallback: None,
+        }
+    }
+
+    /// Encodes and decodes every node that is not lognorm's with
+    /// `logical` and `physical` (Ballista's codecs, for instance: its
+    /// shuffle nodes travel in the same plans).
+    #[must_use]
+    pub fn with_fallback(
+        mut self,
+        logical: Arc<dyn LogicalExtensionCodec>,
+        physical: Arc<dyn PhysicalExtensionCodec>,
+    ) -> LognormCodec {
+        self.logical_fallback = Some(logical);
+        self.physical_fallback = Some(physical);
+        self
+    }
+
+    fn logical_fallback(&self) -> Result<&dyn LogicalExtensionCodec> {
+        match &self.logical_fallback {
+            Some(codec) => Ok(codec.as_ref()),
+            None => {
+                not_impl_err!("lognorm codec: a node that is not lognorm's")
+            }
+        }
+    }
+
+    fn physical_fallback(&self) -> Result<&dyn PhysicalExtensionCodec> {
+        match &self.physical_fallback {
+            Some(codec) => Ok(codec.as_ref()),
+            None => {
+                not_impl_err!("lognorm codec: a node that is not lognorm's")
+            }
         }
     }
 
@@ -225,24 +266,52 @@ impl LognormCodec {
 impl LogicalExtensionCodec for LognormCodec {
     fn try_decode(
         &self,
-        _buf: &[u8],
-        _inputs: &[LogicalPlan],
-        _ctx: &TaskContext,
+        buf: &[u8],
+        inputs: &[LogicalPlan],
+        ctx: &TaskContext,
     ) -> Result<Extension> {
-        not_impl_err!("lognorm codec: no extension nodes")
+        self.logical_fallback()?.try_decode(buf, inputs, ctx)
     }
 
-    fn try_encode(&self, _node: &Extension, _buf: &mut Vec<u8>) -> Result<()> {
-        not_impl_err!("lognorm codec: no extension nodes")
+    fn try_encode(&self, node: &Extension, buf: &mut Vec<u8>) -> Result<()> {
+        self.logical_fallback()?.try_encode(node, buf)
+    }
+
+    fn try_decode_file_format(
+        &self,
+        buf: &[u8],
+        ctx: &TaskContext,
+    ) -> Result<Arc<dyn FileFormatFactory>> {
+        self.logical_fallback()?.try_decode_file_format(buf, ctx)
+    }
+
+    fn try_encode_file_format(
+        &self,
+        buf: &mut Vec<u8>,
+        node: Arc<dyn FileFormatFactory>,
+    ) -> Result<()> {
+        match &self.logical_fallback {
+            Some(codec) => codec.try_encode_file_format(buf, node),
+            None => Ok(()),
+        }
     }
 
     fn try_decode_table_provider(
         &self,
         buf: &[u8],
-        _table_ref: &TableReference,
+        table_ref: &TableReference,
         schema: SchemaRef,
         ctx: &TaskContext,
     ) -> Result<Arc<dyn TableProvider>> {
+        let buf = match buf.split_first() {
+            Some((&OURS, rest)) => rest,
+            Some((&FALLBACK, rest)) => {
+                return self
+                    .logical_fallback()?
+                    .try_decode_table_provider(rest, table_ref, schema, ctx);
+            }
+            _ => return plan_err!("expected a lognorm table, found no tag"),
+        };
         let node = ScanNode::decode(buf).map_err(|e| {
             DataFusionError::Plan(format!(
                 "expected a lognorm table, found bytes that do not decode ({e})"
@@ -272,14 +341,14 @@ impl LogicalExtensionCodec for LognormCodec {
 
     fn try_encode_table_provider(
         &self,
-        _table_ref: &TableReference,
+        table_ref: &TableReference,
         node: Arc<dyn TableProvider>,
         buf: &mut Vec<u8>,
     ) -> Result<()> {
         let Some(table) = node.as_any().downcast_ref::<LognormTable>() else {
-            return not_impl_err!(
-                "lognorm codec: expected a lognorm table, found another"
-            );
+            let fallback = self.logical_fallback()?;
+            buf.push(FALLBACK);
+            return fallback.try_encode_table_provider(table_ref, node, buf);
         };
         let listing = table.listing_table()?;
         let options = listing.options();
@@ -298,6 +367,7 @@ impl LogicalExtensionCodec for LognormCodec {
             );
         }
         node.file_extension = options.file_extension.clone();
+        buf.push(OURS);
         node.encode(buf).map_err(|e| {
             DataFusionError::Internal(format!("lognorm codec: {e}"))
         })
@@ -308,9 +378,18 @@ impl PhysicalExtensionCodec for LognormCodec {
     fn try_decode(
         &self,
         buf: &[u8],
-        _inputs: &[Arc<dyn ExecutionPlan>],
+        inputs: &[Arc<dyn ExecutionPlan>],
         ctx: &TaskContext,
     ) -> Result<Arc<dyn ExecutionPlan>> {
+        let buf = match buf.split_first() {
+            Some((&OURS, rest)) => rest,
+            Some((&FALLBACK, rest)) => {
+                return self
+                    .physical_fallback()?
+                    .try_decode(rest, inputs, ctx);
+            }
+            _ => return plan_err!("expected a lognorm scan, found no tag"),
+        };
         let node = ScanNode::decode(buf).map_err(|e| {
             DataFusionError::Plan(format!(
                 "expected a lognorm scan, found bytes that do not decode ({e})"
@@ -333,24 +412,27 @@ impl PhysicalExtensionCodec for LognormCodec {
         node: Arc<dyn ExecutionPlan>,
         buf: &mut Vec<u8>,
     ) -> Result<()> {
-        let Some(config) =
-            node.as_any().downcast_ref::<DataSourceExec>().and_then(|exec| {
+        let source = node
+            .as_any()
+            .downcast_ref::<DataSourceExec>()
+            .and_then(|exec| {
                 exec.data_source().as_any().downcast_ref::<FileScanConfig>()
             })
-        else {
-            return internal_err!(
-                "lognorm codec: expected a lognorm scan, found {node:?}"
-            );
-        };
-        let Some(source) =
-            config.file_source().as_any().downcast_ref::<LognormSource>()
-        else {
-            return internal_err!(
-                "lognorm codec: expected a lognorm scan, found {node:?}"
-            );
+            .and_then(|config| {
+                let source = config
+                    .file_source()
+                    .as_any()
+                    .downcast_ref::<LognormSource>()?;
+                Some((config, source))
+            });
+        let Some((config, source)) = source else {
+            let fallback = self.physical_fallback()?;
+            buf.push(FALLBACK);
+            return fallback.try_encode(node, buf);
         };
         let mut node = self.scan_node(source.scan())?;
         node.conf = Some(serialize_file_scan_config(config, self)?);
+        buf.push(OURS);
         node.encode(buf).map_err(|e| {
             DataFusionError::Internal(format!("lognorm codec: {e}"))
         })

@@ -5,6 +5,8 @@
     reason = "tests unwrap what they built themselves; a panic is a failure"
 )]
 
+#[cfg(feature = "ballista")]
+mod ballista;
 #[cfg(feature = "proto")]
 mod proto;
 mod sql;

@@ -25,7 +25,7 @@ async fn run(plan: Arc<dyn ExecutionPlan>, ctx: &SessionContext) -> String {
 }
 
 /// The queries of the tests, over `events` and `failures`.
-const QUERIES: [&str; 4] = [
+pub const QUERIES: [&str; 4] = [
     "SELECT count(*) FROM events",
     "SELECT ip, count(*) FROM (SELECT unnest(p_any_ip_addresses) AS ip FROM events) \
      GROUP BY ip ORDER BY ip",
@@ -37,11 +37,18 @@ const QUERIES: [&str; 4] = [
 /// A session with Hex.Audit's `events` and `failures` over a folder of
 /// good and bad files, from `registry`.
 async fn sender(registry: &Arc<Registry>) -> SessionContext {
-    let dir = testdata().join("logs/Hex.Audit");
     let ctx = SessionContext::new_with_config(
         SessionConfig::new().with_target_partitions(2),
     );
     lognorm_datafusion::register(&ctx, Arc::clone(registry)).unwrap();
+    create_tables(&ctx).await;
+    ctx
+}
+
+/// Hex.Audit's `events` and `failures` over a folder of good and bad
+/// files, in `ctx`.
+pub async fn create_tables(ctx: &SessionContext) {
+    let dir = testdata().join("logs/Hex.Audit");
     for (name, extra) in [("events", ""), ("failures", ", 'failures' 'true'")]
     {
         let sql = format!(
@@ -49,9 +56,8 @@ async fn sender(registry: &Arc<Registry>) -> SessionContext {
              ('log_type' 'Hex.Audit', 'parse_time' '{PARSE_TIME}', 'extension' 'jsonl'{extra})",
             lit(&dir)
         );
-        query(&ctx, &sql).await;
+        query(ctx, &sql).await;
     }
-    ctx
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
