@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 td=../testdata
 c=corpus
-mkdir -p "$c"/{schema_yaml,fastmatch_compile,fastmatch_match,split_payload,normalize_json,normalize_text,time_parse}
+mkdir -p "$c"/{schema_yaml,fastmatch_compile,fastmatch_match,split_payload,normalize_json,normalize_text,time_parse,classify}
 
 # Writes stdin to $1/<sha1 of the content>.
 put() {
@@ -56,6 +56,14 @@ for t in Databricks.Audit Hex.Audit OpenAI.Audit Wiz.Audit Wiz.Issues Wiz.Vulner
         esac
     done
     i=$((i + 1))
+done
+
+# Classification: every sample log under all seven types, best fit and
+# first success.
+for f in "$td"/logs/*/*; do
+    case $f in *.expected.jsonl) continue ;; esac
+    { printf '\0\0'; cat "$f"; } | put "$c/classify"
+    { printf '\0\1'; cat "$f"; } | put "$c/classify"
 done
 
 for f in "$td"/logs/Heroku.Runtime/*.log; do

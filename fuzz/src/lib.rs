@@ -1073,6 +1073,126 @@ pub fn normalize_text(data: &[u8]) {
     check_payload(log_type, Some(plan), data, Some(Framing::OctetCounted));
 }
 
+/// The seven shipped log types, in the order the `classify` target's
+/// first byte picks them by bit.
+pub const SHIPPED_TYPES: [&str; 7] = [
+    "Databricks.Audit",
+    "Heroku.Runtime",
+    "Hex.Audit",
+    "OpenAI.Audit",
+    "Wiz.Audit",
+    "Wiz.Issues",
+    "Wiz.VulnerabilityFinding",
+];
+
+/// The `classify` target: the first byte's low seven bits pick the
+/// candidates among [`SHIPPED_TYPES`] (none: all seven), in that order,
+/// reversed when bit 7 is set; the second byte's low bit picks
+/// [`Rule::FirstSuccess`](lognorm::Rule); the rest is the payload, split by
+/// the classifier. Every record gets exactly one outcome: an event that
+/// equals the winner's own row, or an error that keeps the record and
+/// holds every candidate's own error (and no candidate accepts it). Under
+/// the best fit, the winner does not depend on the records before it (a
+/// fresh state picks the same one).
+pub fn classify(data: &[u8]) {
+    let [pick, rule, payload @ ..] = data else { return };
+    let mut names: Vec<&str> = SHIPPED_TYPES
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| pick & 0x7f == 0 || pick & (1 << i) != 0)
+        .map(|(_, n)| *n)
+        .collect();
+    if pick & 0x80 != 0 {
+        names.reverse();
+    }
+    let (registry, _) = &*BUILTIN;
+    let rule = if rule & 1 == 0 {
+        lognorm::Rule::BestFit
+    } else {
+        lognorm::Rule::FirstSuccess
+    };
+    let c = match registry.classifier(&names) {
+        Ok(c) => c.with_rule(rule),
+        Err(e) => panic!("classifier over shipped types: {e}"),
+    };
+    let records: Vec<Record<'_>> = c.split(payload).collect();
+    let mut scratch = Scratch::new();
+    let mut own_scratch = Scratch::new();
+    let mut state = c.state();
+    let mut outcomes = 0;
+    for &record in &records {
+        let fresh = || Context::new(parse_time(), *b"fuzzer");
+        // Each candidate's own outcome, as its row or error text.
+        let own: Vec<Result<String, String>> = c
+            .candidates()
+            .map(|t| {
+                match t.normalize(record, &mut fresh(), &mut own_scratch) {
+                    Ok(e) => Ok(e.row().to_owned()),
+                    Err(e) => Err(e.to_string()),
+                }
+            })
+            .collect();
+        let mut ctx1 = fresh();
+        match c.classify(record, &mut ctx1, &mut scratch, &mut state) {
+            Ok((lt, event)) => {
+                let i = match c
+                    .candidates()
+                    .position(|t| t.name() == lt.name())
+                {
+                    Some(i) => i,
+                    None => panic!("the winner {} is no candidate", lt.name()),
+                };
+                let want = &own[i];
+                assert_eq!(
+                    Ok(event.row()),
+                    want.as_deref(),
+                    "the winner's row"
+                );
+                let tag = format!(",\"p_log_type\":\"{}\"", lt.name());
+                assert!(event.row().contains(&tag), "p_log_type");
+                if rule == lognorm::Rule::BestFit {
+                    let name = lt.name().to_owned();
+                    let mut s = c.state();
+                    let again =
+                        c.classify(record, &mut fresh(), &mut scratch, &mut s);
+                    assert_eq!(
+                        again.map(|(t, _)| t.name().to_owned()).ok(),
+                        Some(name),
+                        "a fresh state picked another winner"
+                    );
+                }
+            }
+            Err(e) => {
+                assert_eq!(e.raw(), record.bytes(), "raw bytes");
+                assert_eq!(e.record_number(), record.number());
+                assert_eq!(e.offset(), record.offset());
+                assert_eq!(
+                    e.errors().len(),
+                    names.len(),
+                    "one error a candidate"
+                );
+                for ((err, name), own) in
+                    e.errors().iter().zip(&names).zip(&own)
+                {
+                    assert_eq!(err.log_type(), *name, "caller's order");
+                    assert_eq!(
+                        Err(err.to_string()),
+                        *own,
+                        "the candidate's own error"
+                    );
+                }
+                let text = e.to_string();
+                assert!(
+                    !text.contains(['\n', '\r']),
+                    "Display spans lines: {text:?}"
+                );
+            }
+        }
+        outcomes += 1;
+    }
+    assert_eq!(outcomes, records.len(), "one outcome per record");
+}
+
 /// Records a fuzzed schema that loads is asked to normalize.
 const SCHEMA_PAYLOAD: &[u8] = b"{}\n\
 {\"a\":\"x\",\"b\":1,\"t\":\"2024-01-01T00:00:00Z\",\"o\":{\"a\":[1,\"2\"]}}\n\
@@ -2262,6 +2382,60 @@ pub fn text_parsers_input(input: &TextParserInput<'_>) {
                 panic!("a compiled schema is not registered")
             };
             check_payload(log_type, None, input.payload, None);
+            if !input.csv {
+                check_regex_oracle(log_type, input);
+            }
+        }
+    }
+}
+
+/// For a plain regex (no grok `%{…}`, no escapes, whose classes are the
+/// same in both engines; no definitions, no `skipPrefix`): each record's
+/// values `a`, `b`, `c` are the `regex` crate's captures of the same
+/// pattern on the record, and a record it does not match is a no-match
+/// error. (lognorm tries a one-pass DFA anchored at the line's start
+/// before the regex crate's search; this holds them to one answer.)
+fn check_regex_oracle(log_type: &LogType, input: &TextParserInput<'_>) {
+    if input.pattern.contains("%{")
+        || input.pattern.contains('\\')
+        || input.definition.is_some()
+        || input.skip_prefix.is_some()
+    {
+        return;
+    }
+    let Ok(re) = regex::Regex::new(input.pattern) else { return };
+    let mut ctx = Context::new(parse_time(), *b"fuzzer");
+    let mut scratch = Scratch::new();
+    for record in log_type.split(input.payload) {
+        let Ok(line) = std::str::from_utf8(record.bytes()) else { continue };
+        let want = re.captures(line).map(|c| {
+            ["a", "b", "c"].map(|n| c.name(n).map(|m| m.as_str().to_owned()))
+        });
+        match (log_type.normalize(record, &mut ctx, &mut scratch), want) {
+            (Ok(event), Some(want)) => {
+                let row: serde_json::Value =
+                    serde_json::from_str(event.row()).unwrap_or_default();
+                let got = ["a", "b", "c"].map(|n| {
+                    row.get(n).and_then(|v| v.as_str()).map(str::to_owned)
+                });
+                assert_eq!(got, want, "values of {line:?}");
+            }
+            (Err(e), None) => assert_eq!(
+                e.kind(),
+                lognorm::RecordErrorKind::NoMatch,
+                "{line:?}: {e}"
+            ),
+            (Err(e), Some(_)) => {
+                // Only a limit may stop a line the pattern matches.
+                assert_eq!(
+                    e.kind(),
+                    lognorm::RecordErrorKind::Limit,
+                    "{line:?}: {e}"
+                );
+            }
+            (Ok(_), None) => {
+                panic!("{line:?} gave a row, the regex crate no match")
+            }
         }
     }
 }

@@ -19,30 +19,56 @@ pub(crate) fn write(
     input: &str,
     e: &RecordError,
 ) -> io::Result<()> {
+    let at = (e.record_number(), e.offset());
+    write_parts(out, input, at, e.log_type(), &e.to_string(), e.raw())
+}
+
+/// Writes the dead letter of a record no candidate of a classifier
+/// accepted, as [`write`] does; `log_type` is the candidate list as given
+/// and `error` names each candidate's error.
+pub(crate) fn write_unclassified(
+    out: &mut impl Write,
+    input: &str,
+    e: &lognorm::ClassifyError,
+    log_types: &str,
+) -> io::Result<()> {
+    let at = (e.record_number(), e.offset());
+    write_parts(out, input, at, log_types, &e.to_string(), e.raw())
+}
+
+fn write_parts(
+    out: &mut impl Write,
+    input: &str,
+    (record, offset): (u64, usize),
+    log_type: &str,
+    error: &str,
+    raw: &[u8],
+) -> io::Result<()> {
     out.write_all(b"{\"input\":")?;
     json_str(out, input)?;
-    write!(
-        out,
-        ",\"record\":{},\"offset\":{},",
-        e.record_number(),
-        e.offset()
-    )?;
+    write!(out, ",\"record\":{record},\"offset\":{offset},")?;
     out.write_all(b"\"log_type\":")?;
-    json_str(out, e.log_type())?;
+    json_str(out, log_type)?;
     out.write_all(b",\"error\":")?;
-    json_str(out, &e.to_string())?;
-    match std::str::from_utf8(e.raw()) {
+    json_str(out, error)?;
+    match std::str::from_utf8(raw) {
         Ok(text) => {
             out.write_all(b",\"raw\":")?;
             json_str(out, text)?;
         }
         Err(_) => {
             out.write_all(b",\"raw_base64\":\"")?;
-            base64(out, e.raw())?;
+            base64(out, raw)?;
             out.write_all(b"\"")?;
         }
     }
     out.write_all(b"}\n")
+}
+
+/// Appends the dead letter of `e` to `out` (see [`write`]).
+pub(crate) fn to_vec(out: &mut Vec<u8>, input: &str, e: &RecordError) {
+    // Writing to a `Vec` does not fail.
+    let _ = write(out, input, e);
 }
 
 /// Writes `s` as a JSON string: `"` and `\` escaped, control characters

@@ -3,17 +3,23 @@
 //! ```text
 //! lognorm normalize --log-type NAME [--schema FILE_OR_DIR]... [INPUT]...
 //! lognorm check SCHEMA...
+//! lognorm test SCHEMAS [TESTS]...
+//! lognorm infer [--name NAME] [--format json|csv|lines] [INPUT]...
 //! ```
 //!
 //! Exit status: 0 when everything went well, 1 when `normalize` could not
-//! normalize some records (every good row is still written), 2 for usage,
-//! schema and I/O errors.
+//! normalize some records (every good row is still written) or a `test`
+//! case failed, 2 for usage, schema and I/O errors.
 
 #![forbid(unsafe_code)]
 
 mod check;
+mod chunks;
 mod dead_letter;
+mod infer;
 mod normalize;
+mod progress;
+mod schema_test;
 mod schemas;
 
 use std::process::ExitCode;
@@ -63,9 +69,16 @@ enum Command {
     /// with `raw_base64` in place of `raw` when the record is not valid
     /// UTF-8, so its exact bytes can be replayed.
     ///
-    /// Inputs are streamed: memory holds one read and the largest record,
-    /// not the file. A record over `--max-record-bytes` is one dead letter
-    /// whose `raw` holds its first bytes; the records around it go on.
+    /// Inputs are streamed: memory holds a few chunks of records per
+    /// thread and the largest record, not the file. A record over
+    /// `--max-record-bytes` is one dead letter whose `raw` holds its first
+    /// bytes; the records around it go on.
+    ///
+    /// Every core is used: records are cut into chunks of about 1 MiB,
+    /// normalized by `--threads` workers, and written in input order.
+    /// The output, row ids included, is the same whatever the thread
+    /// count. When standard error is a terminal and every input is a
+    /// file, a progress bar shows bytes, records, errors and MB/s.
     ///
     /// Exit status: 0 when every record normalized, 1 when some failed
     /// (every good row is still written), 2 for usage, schema and I/O
@@ -80,6 +93,57 @@ enum Command {
     /// compiles, 2 otherwise.
     #[command(verbatim_doc_comment)]
     Check(check::Args),
+    /// Run Panther schema test files against schemas
+    ///
+    /// Loads the schemas of SCHEMAS (a file, or a directory's `*.yml` and
+    /// `*.yaml` files; only these, not the shipped log types) and runs
+    /// every case of each test file: the `pantherlog test` format, one
+    /// YAML document per case with `name`, `logType`, `input` and the
+    /// expected `result` (or `results`, one row per record). Each TESTS
+    /// is a file or a directory of `*.tests.yml` files; with none, the
+    /// `*.tests.yml` files beside (or inside) SCHEMAS are run.
+    ///
+    /// `p_row_id`, `p_parse_time` and the source fields are not compared;
+    /// timestamps compare as instants, `p_any_*` columns as sets.
+    /// Each failing case is printed on standard output with every field
+    /// that differs, expected (`-`) then found (`+`):
+    ///
+    ///   FAIL login.tests.yml:1:7: test `a login` (Custom.Login)
+    ///     - user: "bob"
+    ///     + user: "ana"
+    ///
+    /// and a count ends the output. Exit status: 0 when every case
+    /// passed, 1 when one failed, 2 for usage, schema and I/O errors and
+    /// test files that do not read.
+    #[command(verbatim_doc_comment)]
+    Test(schema_test::Args),
+    /// Infer a first draft of a schema from sample logs
+    ///
+    /// Reads each INPUT (a file, or standard input when there is none or
+    /// it is `-`) as samples of one log type, and prints a Panther YAML
+    /// schema that loads and normalizes all of them:
+    ///
+    /// - field types from what every sample holds (`bigint`, `float`,
+    ///   `boolean`, `string`, `timestamp` for RFC 3339 text and for Unix
+    ///   times in fields named like times, `object` and `array` in
+    ///   depth); conflicting types widen to the narrowest type holding
+    ///   them all (`bigint` and `float` to `float`, text and numbers to
+    ///   `string`, anything else to `json`);
+    /// - `required: true` on the fields present in every sample;
+    /// - `isEventTime` on the most plausible timestamp;
+    /// - indicators proposed from the values (IP and email addresses,
+    ///   domain names, hashes, ARNs), each with a comment: review them.
+    ///
+    /// `--format csv` reads rows (the delimiter and whether the first row
+    /// is a header are guessed); `--format lines` gives a fastmatch
+    /// schema of one `message` (and a leading RFC 3339 `timestamp`).
+    ///
+    /// The schema is then loaded and run on every sample. Exit status: 0
+    /// when it normalizes them all, 1 when a sample fails (the first is
+    /// printed on standard error), 2 for usage and I/O errors and
+    /// samples that do not read.
+    #[command(verbatim_doc_comment)]
+    Infer(infer::Args),
 }
 
 fn main() -> ExitCode {
@@ -89,10 +153,12 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Normalize(args) => normalize::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Test(args) => schema_test::run(&args),
+        Command::Infer(args) => infer::run(&args),
     };
     match outcome {
         Ok(Status::Clean) => ExitCode::SUCCESS,
-        Ok(Status::RecordsFailed) => ExitCode::from(1),
+        Ok(Status::RecordsFailed | Status::Failed) => ExitCode::from(1),
         Ok(Status::Reported) => ExitCode::from(2),
         Err(message) => {
             eprintln!("lognorm: {message}");
@@ -108,6 +174,8 @@ enum Status {
     Clean,
     /// Some records failed and went to the dead letters: exit 1.
     RecordsFailed,
+    /// Some test cases failed and were printed (`test`): exit 1.
+    Failed,
     /// Errors were found and printed (`check`): exit 2.
     Reported,
 }

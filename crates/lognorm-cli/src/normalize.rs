@@ -2,25 +2,26 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use lognorm::{
-    Context, Framing, Limits, LogType, Registry, Scratch, SplitReader,
+    Classifier, Context, Framing, Limits, LogType, Registry, Scratch,
     Timestamp,
 };
 
-use crate::{Status, dead_letter, schemas};
-
-/// The row-id node of every row this command writes (`lognor` in ASCII),
-/// as the golden files under `testdata/logs/` expect.
-const NODE_ID: [u8; 6] = *b"lognor";
+use crate::chunks::{self, Chunk, Inline, Input, Job, Output, WriteChunk};
+use crate::progress::Progress;
+use crate::{Status, schemas};
 
 /// The arguments of `lognorm normalize`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The log type of the input, e.g. `Wiz.Audit`
-    #[arg(long, value_name = "NAME")]
+    /// The log type of the input, e.g. `Wiz.Audit`, or a comma-separated
+    /// list of candidates (`Wiz.Audit,Wiz.Issues`): each record gets the
+    /// one that fits it best, and its row names it in `p_log_type`
+    #[arg(long, value_name = "NAME[,NAME...]")]
     log_type: String,
 
     /// Add a schema file, or a directory's `*.yml` and `*.yaml` files
@@ -50,6 +51,10 @@ pub(crate) struct Args {
     /// Write the dead letters to FILE instead of standard error
     #[arg(long, value_name = "FILE")]
     errors: Option<PathBuf>,
+
+    /// Worker threads [default: the available cores]
+    #[arg(long, value_name = "N")]
+    threads: Option<NonZeroUsize>,
 
     /// Files to normalize, in order (none or `-`: standard input)
     #[arg(value_name = "INPUT")]
@@ -146,10 +151,13 @@ fn parse_time(s: &str) -> Result<Timestamp, String> {
 pub(crate) fn run(args: &Args) -> Result<Status, String> {
     let limits = args.limits.limits();
     let registry = registry(&args.schemas, limits)?;
-    let log_type = find_log_type(&registry, &args.log_type)?;
+    // `A,B,C`: a classifier over the candidates (one name: the type).
+    let classifier = candidates(&registry, &args.log_type)?;
+    let first = args.log_type.split(',').next().unwrap_or_default().trim();
+    let log_type = find_log_type(&registry, first)?;
 
     let parse_time = args.parse_time.unwrap_or_else(now);
-    let mut ctx = Context::new(parse_time, NODE_ID);
+    let mut ctx = Context::new(parse_time, chunks::NODE_ID);
     if let Some(id) = &args.source_id {
         ctx = ctx.with_source_id(id);
     }
@@ -164,52 +172,79 @@ pub(crate) fn run(args: &Args) -> Result<Status, String> {
     };
     not_an_input("-o", args.output.as_deref(), inputs)?;
     not_an_input("--errors", args.errors.as_deref(), inputs)?;
-    let mut rows = Sink::create(args.output.as_deref(), Stream::Stdout)?;
-    let mut dead = Sink::create(args.errors.as_deref(), Stream::Stderr)?;
-    let mut scratch = Scratch::new();
-    let mut all_ok = true;
-    for input in inputs {
-        let name_of_input = input_name(input);
-        // One record: its row to `rows`, or its dead letter to `dead`;
-        // whether it normalized.
-        let mut one = |record: lognorm::Record<'_>| match log_type.normalize(
-            record,
-            &mut ctx,
-            &mut scratch,
-        ) {
-            Ok(event) => rows.line(event.row_bytes()).map(|()| true),
-            Err(e) => dead.dead_letter(&name_of_input, &e).map(|()| false),
-        };
-        // Streamed: records are cut from the input as it is read, so
-        // memory holds one read and the largest record, not the file.
-        let (name, mut source) = open(input)?;
-        if args.framing.is_none() && log_type.splits_whole() {
-            // csv: the header row names every row's columns, so the
-            // input is split whole.
-            let mut payload = Vec::new();
-            source
-                .read_to_end(&mut payload)
-                .map_err(|e| format!("reading {name}: {e}"))?;
-            for record in log_type.split(&payload) {
-                all_ok &= one(record)?;
-            }
-            continue;
-        }
-        let mut records = match args.framing {
-            Some(f) => SplitReader::new(source, f.into())
-                .max_record_bytes(limits.record_bytes()),
-            None => log_type.split_reader(source),
-        };
-        while let Some(record) = records
-            .next_record()
-            .map_err(|e| format!("reading {name}: {e}"))?
-        {
-            all_ok &= one(record)?;
-        }
+    let job = Job {
+        log_type,
+        classifier,
+        candidates: args.log_type.clone(),
+        framing: args.framing.map(Framing::from),
+        max_record_bytes: limits.record_bytes(),
+        ctx,
+        parse_time,
+        output: Output::Json,
+        input_names: inputs.iter().map(|i| input_name(i)).collect(),
+        chunk_bytes: chunks::CHUNK_BYTES,
+        chunk_records: chunks::CHUNK_RECORDS,
+    };
+    let mut writer = Writer {
+        rows: Sink::create(args.output.as_deref(), Stream::Stdout)?,
+        dead: Sink::create(args.errors.as_deref(), Stream::Stderr)?,
+        progress: Progress::new(
+            inputs,
+            args.output.as_deref().is_none_or(|o| o == Path::new("-")),
+        ),
+        records: 0,
+        failed: 0,
+    };
+    // Inputs are opened as the reader comes to them.
+    let mut before = 0u64;
+    let opened = inputs.iter().enumerate().map(|(index, path)| {
+        let (name, reader) = open(path)?;
+        let input = Input { index, name, reader, before };
+        before += std::fs::metadata(path).map_or(0, |m| m.len());
+        Ok(input)
+    });
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        usize::from,
+    );
+    if threads > 1 {
+        chunks::parallel(&job, threads, opened, &mut writer)?;
+    } else {
+        let mut inline =
+            Inline { job: &job, scratch: Scratch::new(), writer: &mut writer };
+        chunks::read(&job, opened, &mut inline)?;
     }
-    rows.flush()?;
-    dead.flush()?;
-    Ok(if all_ok { Status::Clean } else { Status::RecordsFailed })
+    writer.rows.flush()?;
+    writer.dead.flush()?;
+    writer.progress.finish();
+    Ok(if writer.failed == 0 { Status::Clean } else { Status::RecordsFailed })
+}
+
+/// Writes each normalized chunk: rows, dead letters, progress.
+struct Writer {
+    rows: Sink,
+    dead: Sink,
+    progress: Progress,
+    records: u64,
+    failed: u64,
+}
+
+impl WriteChunk for Writer {
+    fn write(&mut self, chunk: &Chunk) -> Result<(), String> {
+        self.rows.bytes(&chunk.out.rows)?;
+        self.records += chunk.out.records;
+        self.failed += chunk.out.failed;
+        if !chunk.out.dead.is_empty() {
+            let dead = &mut self.dead;
+            self.progress.suspend(|| {
+                dead.bytes(&chunk.out.dead)?;
+                // Dead letters on the terminal are shown as they come.
+                dead.flush()
+            })?;
+        }
+        self.progress.update(chunk.read_to, self.records, self.failed);
+        Ok(())
+    }
 }
 
 /// Refuses an output file that is also an input: creating it would
@@ -248,19 +283,28 @@ fn registry(args: &[PathBuf], limits: Limits) -> Result<Registry, String> {
     Ok(b.build())
 }
 
+/// A classifier over the comma-separated log types of `--log-type`, or
+/// `None` for one name.
+fn candidates(
+    registry: &Registry,
+    names: &str,
+) -> Result<Option<Classifier>, String> {
+    if !names.contains(',') {
+        return Ok(None);
+    }
+    let names: Vec<&str> = names.split(',').map(str::trim).collect();
+    registry
+        .classifier(&names)
+        .map(Some)
+        .map_err(|e| format!("--log-type: {e}"))
+}
+
 fn find_log_type<'r>(
     registry: &'r Registry,
     name: &str,
 ) -> Result<&'r LogType, String> {
     if let Some(t) = registry.log_type(name) {
         return Ok(t);
-    }
-    if name.contains(',') {
-        return Err(format!(
-            "--log-type: expected one log type name, found the list `{}` \
-             (several log types are not supported yet)",
-            name.escape_debug()
-        ));
     }
     let known: Vec<&str> = registry.log_types().map(|t| t.name()).collect();
     Err(format!(
@@ -308,14 +352,15 @@ enum Stream {
 /// errors name it.
 struct Sink {
     name: String,
-    out: BufWriter<Box<dyn Write>>,
+    out: BufWriter<Box<dyn Write + Send>>,
 }
 
 impl Sink {
     /// Creates `path` (truncating it), or takes the standard stream when
     /// there is no path or it is `-`.
     fn create(path: Option<&Path>, stream: Stream) -> Result<Sink, String> {
-        let (name, out): (String, Box<dyn Write>) = match (path, stream) {
+        let (name, out): (String, Box<dyn Write + Send>) = match (path, stream)
+        {
             (Some(p), _) if p != Path::new("-") => {
                 let name = format!("`{}`", p.display());
                 let file = File::create(p)
@@ -332,20 +377,8 @@ impl Sink {
         Ok(Sink { name, out: BufWriter::new(out) })
     }
 
-    fn line(&mut self, row: &[u8]) -> Result<(), String> {
-        let written = self.out.write_all(row);
-        written
-            .and_then(|()| self.out.write_all(b"\n"))
-            .map_err(|e| self.error(&e))
-    }
-
-    fn dead_letter(
-        &mut self,
-        input: &str,
-        e: &lognorm::RecordError,
-    ) -> Result<(), String> {
-        dead_letter::write(&mut self.out, input, e)
-            .map_err(|io| self.error(&io))
+    fn bytes(&mut self, bytes: &[u8]) -> Result<(), String> {
+        self.out.write_all(bytes).map_err(|e| self.error(&e))
     }
 
     fn flush(&mut self) -> Result<(), String> {

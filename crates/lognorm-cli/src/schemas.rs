@@ -6,7 +6,8 @@ use lognorm::RegistryBuilder;
 
 /// The schema files a `--schema` or `check` argument names: the file
 /// itself, or a directory's `*.yml` and `*.yaml` files (not its
-/// subdirectories') in file-name order.
+/// subdirectories') in file-name order, less the test files
+/// (`*.tests.yml`, see [`is_test_file`]) that may sit beside them.
 ///
 /// # Errors
 ///
@@ -23,7 +24,7 @@ pub(crate) fn files(arg: &Path) -> Result<Vec<PathBuf>, String> {
     for entry in std::fs::read_dir(arg).map_err(io)? {
         let path = entry.map_err(io)?.path();
         let yaml = path.extension().is_some_and(|e| e == "yml" || e == "yaml");
-        if yaml && path.is_file() {
+        if yaml && !is_test_file(&path) && path.is_file() {
             files.push(path);
         }
     }
@@ -36,6 +37,14 @@ pub(crate) fn files(arg: &Path) -> Result<Vec<PathBuf>, String> {
     }
     files.sort();
     Ok(files)
+}
+
+/// Whether `path` names a `pantherlog test` file: `*.tests.yml` or
+/// `*.tests.yaml`.
+pub(crate) fn is_test_file(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        n.ends_with(".tests.yml") || n.ends_with(".tests.yaml")
+    })
 }
 
 /// Reads one schema file and adds it to `builder`.
@@ -70,7 +79,7 @@ mod tests {
     #[test]
     fn a_directory_gives_its_yaml_files_in_name_order() {
         let dir = scratch_dir("sorted");
-        for f in ["b.yaml", "a.yml", "notes.txt", "c.yml.bak"] {
+        for f in ["b.yaml", "a.yml", "notes.txt", "c.yml.bak", "a.tests.yml"] {
             std::fs::write(dir.join(f), "").unwrap();
         }
         std::fs::create_dir(dir.join("sub.yml")).unwrap();

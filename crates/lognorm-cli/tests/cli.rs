@@ -216,6 +216,8 @@ Usage: lognorm <COMMAND>
 Commands:
   normalize  Normalize log files of one log type into JSON rows
   check      Load and compile schemas; print every error
+  test       Run Panther schema test files against schemas
+  infer      Infer a first draft of a schema from sample logs
   help       Print this message or the help of the given subcommand(s)
 
 Options:
@@ -230,7 +232,7 @@ Options:
 
 #[test]
 fn every_subcommand_has_help_that_exits_0() {
-    for command in ["normalize", "check"] {
+    for command in ["normalize", "check", "test", "infer"] {
         let flag = lognorm(&[command, "--help"]);
         let word = lognorm(&["help", command]);
         assert_eq!(flag.status.code(), Some(0), "{command}");
@@ -242,7 +244,7 @@ fn every_subcommand_has_help_that_exits_0() {
     }
     let normalize = lognorm(&["normalize", "--help"]);
     for option in [
-        "--log-type <NAME>",
+        "--log-type <NAME[,NAME...]>",
         "--schema <FILE_OR_DIR>",
         "--parse-time <RFC3339>",
         "--framing <FRAMING>",
@@ -250,6 +252,7 @@ fn every_subcommand_has_help_that_exits_0() {
         "--source-label <LABEL>",
         "-o <FILE>",
         "--errors <FILE>",
+        "--threads <N>",
         "[INPUT]...",
     ] {
         assert!(text(&normalize.stdout).contains(option), "{option}");
@@ -264,9 +267,9 @@ fn usage_errors_exit_2() {
         2,
         "",
         "error: the following required arguments were not provided:
-  --log-type <NAME>
+  --log-type <NAME[,NAME...]>
 
-Usage: lognorm normalize --log-type <NAME> <INPUT>...
+Usage: lognorm normalize --log-type <NAME[,NAME...]> <INPUT>...
 
 For more information, try '--help'.
 ",
@@ -421,9 +424,9 @@ fn check_prints_every_error_with_file_line_and_column() {
 testdata/schemas-invalid/unknown-indicator.yml:8:9: \
          fields[0].indicators[1]: unknown indicator `ipaddress`, expected \
          one of `ip`, `domain`, `hostname`, `url`, `net_addr`, `email`, \
-         `username`, `actor_id`, `trace_id`, `md5`, `sha1`, `sha256`, \
-         `aws_arn`, `aws_arn_only`, `aws_account_id`, `aws_instance_id`, \
-         `aws_tag`
+         `username`, `actor_id`, `trace_id`, `serial_number`, `md5`, \
+         `sha1`, `sha256`, `mac`, `aws_arn`, `aws_arn_only`, \
+         `aws_account_id`, `aws_instance_id`, `aws_tag`
 reading `testdata/schemas-invalid/no-such-schema.yml`: No such file or \
          directory (os error 2)
 lognorm: 3 errors in 4 schema files
@@ -558,5 +561,438 @@ fn a_csv_input_is_split_by_its_header() {
             "\n"
         ),
         "",
+    );
+}
+
+#[test]
+fn test_runs_the_shipped_test_files_against_the_shipped_schemas() {
+    let out = lognorm(&["test", "crates/lognorm/schemas", "testdata/tests"]);
+    assert_output(
+        &out,
+        0,
+        "15 cases in 7 test files: 15 passed, 0 failed\n",
+        "",
+    );
+    // One file named, and a directory holding schemas and tests at once:
+    // the test files are found beside the schemas and not read as ones.
+    let dir = scratch("test-beside");
+    for (from, to) in [
+        ("crates/lognorm/schemas/Hex.Audit.yml", "Hex.Audit.yml"),
+        ("testdata/tests/Hex.Audit.tests.yml", "Hex.Audit.tests.yml"),
+    ] {
+        std::fs::copy(root().join(from), dir.join(to)).unwrap();
+    }
+    let out = lognorm(&["test", dir.to_str().unwrap()]);
+    assert_output(&out, 0, "2 cases in 1 test file: 2 passed, 0 failed\n", "");
+    let out = lognorm(&["check", dir.to_str().unwrap()]);
+    assert_output(&out, 0, "1 schema file ok: Hex.Audit\n", "");
+}
+
+#[test]
+fn test_prints_each_failing_case_with_expected_and_found_fields() {
+    let file = "testdata/tests-failing/Wiz.Audit.failing.tests.yml";
+    let out = lognorm(&["test", "crates/lognorm/schemas", file]);
+    let expected = format!(
+        "\
+FAIL {file}:14:7: test `wrong values` (Wiz.Audit)
+  - id: \"a2\"
+  + id: \"a1\"
+  - p_any_ip_addresses: [\"10.0.0.2\"]
+  + p_any_ip_addresses: [\"10.0.0.1\"]
+  - status: \"FAILED\"
+  + status: \"SUCCESS\"
+FAIL {file}:24:7: test `a record that fails` (Wiz.Audit)
+  - (row): an event
+  + (row): error: record 1 (byte 0): field `action`: expected a value (required), found nothing
+FAIL {file}:30:7: test `one row fewer than expected` (Wiz.Audit)
+  - results[1]: {{\"id\":\"a2\",\"p_log_type\":\"Wiz.Audit\"}}
+  + results[1]: nothing
+4 cases in 1 test file: 1 passed, 3 failed
+"
+    );
+    assert_output(&out, 1, &expected, "");
+}
+
+#[test]
+fn test_errors_exit_2() {
+    let out = lognorm(&["test", "crates/lognorm/schemas"]);
+    assert_output(
+        &out,
+        2,
+        "",
+        "lognorm: no TESTS given: expected `*.tests.yml` files in \
+         `crates/lognorm/schemas`, found none\n",
+    );
+    // A test file that does not read is reported; the others still run.
+    let dir = scratch("test-unreadable");
+    let bad = dir.join("bad.tests.yml");
+    std::fs::write(&bad, "name: a\nlogType: Wiz.Audit\ninput: '{}'\n")
+        .unwrap();
+    let bad = bad.to_str().unwrap();
+    let out = lognorm(&[
+        "test",
+        "crates/lognorm/schemas",
+        bad,
+        "testdata/tests/Hex.Audit.tests.yml",
+    ]);
+    assert_output(
+        &out,
+        2,
+        "2 cases in 1 test file: 2 passed, 0 failed\n",
+        &format!(
+            "{bad}:1:7: missing `result` (the expected row) or `results` \
+             (a list of rows)\nlognorm: 1 test file could not be read\n"
+        ),
+    );
+}
+
+/// `row` with its `p_row_id` value replaced by `*`.
+fn mask_row_id(row: &str) -> String {
+    let key = "\"p_row_id\":\"";
+    let Some(at) = row.find(key) else { return row.to_owned() };
+    let start = at + key.len();
+    let end = start + row[start..].find('"').unwrap();
+    format!("{}*{}", &row[..start], &row[end..])
+}
+
+/// An input of many chunks (3.4 MB, 17,900 records, failures among
+/// them) normalized with 1, 2 and 3 threads gives the same rows and dead
+/// letters, byte for byte: in input order, with row ids that do not
+/// depend on the thread count, all distinct.
+#[test]
+fn normalize_with_1_2_and_3_threads_writes_the_same_bytes() {
+    let dir = scratch("threads");
+    let logs = root().join("testdata/logs/Databricks.Audit");
+    let corpus = std::fs::read_to_string(logs.join("corpus.jsonl")).unwrap();
+    let errors = std::fs::read_to_string(logs.join("errors.jsonl")).unwrap();
+    let input = dir.join("in.jsonl");
+    std::fs::write(&input, (corpus + &errors).repeat(100)).unwrap();
+    let run = |threads: &str| {
+        let dead = dir.join(format!("dead-{threads}.jsonl"));
+        let out = lognorm(&[
+            "normalize",
+            "--log-type",
+            "Databricks.Audit",
+            "--parse-time",
+            PARSE_TIME,
+            "--threads",
+            threads,
+            "--errors",
+            dead.to_str().unwrap(),
+            input.to_str().unwrap(),
+        ]);
+        assert_eq!((out.status.code(), text(&out.stderr)), (Some(1), ""));
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            std::fs::read_to_string(dead).unwrap(),
+        )
+    };
+    let (rows, dead) = run("1");
+    assert_eq!(run("2"), (rows.clone(), dead.clone()));
+    assert_eq!(run("3"), (rows.clone(), dead.clone()));
+
+    // In input order: the golden rows, 100 times over; the first chunk's
+    // ids are those of one context.
+    let golden = |name: &str| {
+        std::fs::read_to_string(logs.join(name))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with("error: "))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    let corpus_rows = golden("corpus.expected.jsonl");
+    let once = corpus_rows.clone() + &golden("errors.expected.jsonl");
+    assert!(rows.starts_with(&corpus_rows));
+    let masked: String = rows.lines().map(|l| mask_row_id(l) + "\n").collect();
+    let expected: String =
+        once.lines().map(|l| mask_row_id(l) + "\n").collect();
+    assert_eq!(masked, expected.repeat(100));
+    let ids: std::collections::HashSet<&str> = rows
+        .lines()
+        .map(|l| l.split("\"p_row_id\":\"").nth(1).unwrap())
+        .collect();
+    assert_eq!(ids.len(), rows.lines().count());
+
+    // Dead letters in input order: record numbers grow.
+    let numbers: Vec<u64> = dead
+        .lines()
+        .map(|l| {
+            let n = l.split("\"record\":").nth(1).unwrap();
+            n[..n.find(',').unwrap()].parse().unwrap()
+        })
+        .collect();
+    assert_eq!(numbers.len(), 4100);
+    assert!(numbers.windows(2).all(|w| w[0] < w[1]));
+}
+
+#[test]
+fn threads_must_be_at_least_one() {
+    let out =
+        lognorm(&["normalize", "--log-type", "Wiz.Audit", "--threads", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with(
+            "error: invalid value '0' for '--threads <N>': number would be \
+             zero for non-zero type"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn infer_drafts_a_schema_that_normalizes_its_samples() {
+    let golden = std::fs::read_to_string(
+        root().join("testdata/infer/Databricks.Audit.realistic.yml"),
+    )
+    .unwrap();
+    let out = lognorm(&[
+        "infer",
+        "--name",
+        "Custom.DatabricksAudit",
+        "testdata/logs/Databricks.Audit/realistic.jsonl",
+    ]);
+    assert_output(&out, 0, &golden, "");
+    // The draft is a schema `normalize` takes, and `check` passes.
+    let dir = scratch("infer");
+    let schema = dir.join("inferred.yml");
+    std::fs::write(&schema, &golden).unwrap();
+    let out = lognorm(&["check", schema.to_str().unwrap()]);
+    assert_output(&out, 0, "1 schema file ok: Custom.DatabricksAudit\n", "");
+    let out = lognorm(&[
+        "normalize",
+        "--log-type",
+        "Custom.DatabricksAudit",
+        "--schema",
+        schema.to_str().unwrap(),
+        "--parse-time",
+        PARSE_TIME,
+        "testdata/logs/Databricks.Audit/realistic.jsonl",
+    ]);
+    assert_eq!((out.status.code(), text(&out.stderr)), (Some(0), ""));
+    assert_eq!(text(&out.stdout).lines().count(), 9);
+}
+
+#[test]
+fn infer_reads_lines_and_csv_from_standard_input() {
+    let out = lognorm_with_stdin(
+        &["infer", "--format", "lines", "--name", "Custom.App"],
+        b"2024-01-01T00:00:00Z started\n2024-01-01T00:00:02Z stopped\n",
+    );
+    assert_output(
+        &out,
+        0,
+        "# Inferred by lognorm from 2 samples: review the types, `required` and
+# the indicators before use.
+schema: Custom.App
+parser:
+  fastmatch:
+    match:
+      - '%{timestamp} %{message}'
+fields:
+  - name: timestamp
+    required: true
+    type: timestamp
+    timeFormats:
+      - rfc3339
+    isEventTime: true
+  - name: message
+    required: true
+    type: string
+",
+        "",
+    );
+    let out = lognorm_with_stdin(
+        &["infer", "--format", "csv", "--name", "Custom.Csv"],
+        b"user;n\nana;1\nbob;\n",
+    );
+    assert_output(
+        &out,
+        0,
+        "# Inferred by lognorm from 2 samples: review the types, `required` and
+# the indicators before use.
+schema: Custom.Csv
+parser:
+  csv:
+    delimiter: ';'
+    hasHeader: true
+    emptyValues: ['']
+fields:
+  - name: \"user\"
+    required: true
+    type: string
+  - name: \"n\"
+    type: bigint
+",
+        "",
+    );
+}
+
+#[test]
+fn infer_errors_exit_2_and_print_no_schema() {
+    let out = lognorm(&["infer", "testdata/logs/Wiz.Audit/array.json"]);
+    assert_output(
+        &out,
+        2,
+        "",
+        "lognorm: `testdata/logs/Wiz.Audit/array.json`: sample 2 (byte \
+         586): expected a JSON object, found `17`\n",
+    );
+    let out = lognorm(&[
+        "infer",
+        "--name",
+        "bad",
+        "testdata/logs/Wiz.Audit/corpus.jsonl",
+    ]);
+    assert_output(
+        &out,
+        2,
+        "",
+        "lognorm: the inferred schema does not load: inferred.yml:3:9: \
+         schema: invalid log type name `bad`: Panther requires \
+         `^[A-Z][A-Za-z0-9]+(\\.[A-Z][A-Za-z0-9]+)*$`, words of two or more \
+         letters and digits, each starting with an uppercase letter, joined \
+         by dots (`Custom.MyLogs`)\n",
+    );
+    let out = lognorm_with_stdin(&["infer"], b"");
+    assert_output(
+        &out,
+        2,
+        "",
+        "lognorm: expected samples to infer a schema from, found none\n",
+    );
+}
+
+/// csv inputs are split whole (rows refer to the header) and normalized
+/// by the reader in chunks of their own: two inputs of many chunks give
+/// the same bytes with 1 and 3 threads, rows in order, ids distinct.
+#[test]
+fn csv_inputs_of_many_chunks_give_the_same_bytes_with_any_thread_count() {
+    let dir = scratch("csv-threads");
+    let schema = dir.join("csv.yml");
+    std::fs::write(
+        &schema,
+        "schema: Custom.Export\nparser:\n  csv:\n    delimiter: ','\n    \
+         hasHeader: true\nfields:\n  - name: user\n    type: string\n  \
+         - name: n\n    type: int\n    required: true\n",
+    )
+    .unwrap();
+    let mut inputs = Vec::new();
+    for name in ["a.csv", "b.csv"] {
+        let mut text = "user,n\n".to_owned();
+        for i in 0..20_000 {
+            // Every 1000th row fails (`n` is required).
+            let n =
+                if i % 1000 == 999 { String::new() } else { i.to_string() };
+            text += &format!("u{i},{n}\n");
+        }
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        inputs.push(path.to_str().unwrap().to_owned());
+    }
+    let run = |threads: &str| {
+        let dead = dir.join(format!("dead-{threads}.jsonl"));
+        let mut args = vec![
+            "normalize",
+            "--log-type",
+            "Custom.Export",
+            "--schema",
+            schema.to_str().unwrap(),
+            "--parse-time",
+            PARSE_TIME,
+            "--threads",
+            threads,
+            "--errors",
+            dead.to_str().unwrap(),
+        ];
+        args.extend(inputs.iter().map(String::as_str));
+        let out = lognorm(&args);
+        assert_eq!((out.status.code(), text(&out.stderr)), (Some(1), ""));
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            std::fs::read_to_string(dead).unwrap(),
+        )
+    };
+    let (rows, dead) = run("1");
+    assert_eq!(run("3"), (rows.clone(), dead.clone()));
+    assert_eq!(rows.lines().count(), 2 * 19_980);
+    assert_eq!(dead.lines().count(), 2 * 20);
+    let users: Vec<&str> =
+        rows.lines().map(|l| l.split('"').nth(3).unwrap()).collect();
+    let expected: Vec<String> = (0..2)
+        .flat_map(|_| (0..20_000).filter(|i| i % 1000 != 999))
+        .map(|i| format!("u{i}"))
+        .collect();
+    assert_eq!(users, expected);
+    let ids: std::collections::HashSet<&str> = rows
+        .lines()
+        .map(|l| l.split("\"p_row_id\":\"").nth(1).unwrap())
+        .collect();
+    assert_eq!(ids.len(), rows.lines().count());
+}
+
+/// `--log-type A,B,C`: each record gets the candidate that fits it best
+/// (Wiz.VulnerabilityFinding also accepts the OpenAI.Audit and Wiz.Audit
+/// records, and gets neither) and its row names it; a record none
+/// accepts is one dead letter with every candidate's error.
+#[test]
+fn a_log_type_list_classifies_each_record() {
+    let first = |path: &str| {
+        let text = std::fs::read_to_string(root().join(path)).unwrap();
+        text.lines().next().unwrap().to_owned()
+    };
+    let input = format!(
+        "{}\n{}\n{}\n{{\"x\":1}}\n",
+        first("testdata/logs/OpenAI.Audit/corpus.jsonl"),
+        first("testdata/logs/Wiz.Audit/corpus.jsonl"),
+        first("testdata/logs/Wiz.VulnerabilityFinding/realistic.jsonl"),
+    );
+    let out = lognorm_with_stdin(
+        &[
+            "normalize",
+            "--log-type",
+            "Wiz.VulnerabilityFinding,OpenAI.Audit,Wiz.Audit",
+            "--parse-time",
+            PARSE_TIME,
+        ],
+        input.as_bytes(),
+    );
+    let types: Vec<&str> = text(&out.stdout)
+        .lines()
+        .map(|row| {
+            let at = row.find(r#""p_log_type":""#).unwrap() + 14;
+            let rest = &row[at..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(
+        types,
+        ["OpenAI.Audit", "Wiz.Audit", "Wiz.VulnerabilityFinding"]
+    );
+    let offset = input.len() - "{\"x\":1}\n".len();
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "{{\"input\":\"-\",\"record\":4,\"offset\":{offset},\
+             \"log_type\":\"Wiz.VulnerabilityFinding,OpenAI.Audit,Wiz.Audit\",\
+             \"error\":\"record 4 (byte {offset}): no candidate log type \
+             accepts it: `Wiz.VulnerabilityFinding`: field `id`: expected a \
+             value (required), found nothing; `OpenAI.Audit`: field `id`: \
+             expected a value (required), found nothing; `Wiz.Audit`: field \
+             `id`: expected a value (required), found nothing\",\
+             \"raw\":\"{{\\\"x\\\":1}}\"}}\n"
+        )
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = lognorm(&["normalize", "--log-type", "Wiz.Audit,Nope.Audit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with(
+            "lognorm: --log-type: unknown log type `Nope.Audit`: expected \
+             one of `Databricks.Audit`, "
+        ),
+        "{}",
+        text(&out.stderr)
     );
 }

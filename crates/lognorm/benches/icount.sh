@@ -7,7 +7,8 @@ bin=$(cargo bench --no-run --bench icount 2>&1 \
     | sed -n 's/.*(\(.*icount-[0-9a-f]*\))$/\1/p' | tail -1)
 types=("$@")
 [ ${#types[@]} -gt 0 ] || types=(Databricks.Audit Hex.Audit OpenAI.Audit \
-    Wiz.Audit Wiz.Issues Wiz.VulnerabilityFinding Heroku.Runtime)
+    Wiz.Audit Wiz.Issues Wiz.VulnerabilityFinding Heroku.Runtime \
+    Bench.Apache regex_captures Bench.Export csv_byte_records)
 out=$(mktemp -d)
 for t in "${types[@]}"; do
     records=$(valgrind --tool=callgrind --toggle-collect='icount::measured*' \

@@ -20,87 +20,16 @@
 //! ```
 
 mod rng;
+mod text_gen;
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use lognorm::{Context, Registry, Scratch};
 use regex::Regex;
-use rng::XorShift;
-
-const SEED: u64 = 0x7e57_9a25_e125_2024;
-const LINES: usize = 10_000;
-
-/// The access-line pattern, in classes both engines read alike (no `\d`,
-/// which lognorm makes ASCII as Go's RE2 does).
-const APACHE: &str = concat!(
-    r#"(?P<clientip>[^ ]+) [^ ]+ (?P<auth>[^ ]+) \[(?P<timestamp>[^\]]+)\] "#,
-    r#""(?P<verb>[A-Z]+) (?P<request>[^ ]+) HTTP/(?P<httpversion>[0-9.]+)" "#,
-    r#"(?P<response>[0-9]{3}) (?P<bytes>[0-9]+|-)"#,
-);
-
-fn apache_schema() -> String {
-    format!(
-        "schema: Bench.Apache\nparser:\n  regex:\n    match:\n      - '{APACHE}'\n    \
-         emptyValues: ['-']\nfields:\n  - name: clientip\n    type: string\n    \
-         indicators: [ip]\n  - name: auth\n    type: string\n  - name: timestamp\n    \
-         type: timestamp\n    timeFormat: '%d/%b/%Y:%H:%M:%S %z'\n    isEventTime: true\n  \
-         - name: verb\n    type: string\n  - name: request\n    type: string\n  \
-         - name: httpversion\n    type: string\n  - name: response\n    type: smallint\n  \
-         - name: bytes\n    type: bigint\n"
-    )
-}
-
-const CSV_SCHEMA: &str = "schema: Bench.Export\nparser:\n  csv:\n    delimiter: ','\n    \
-                          hasHeader: true\nfields:\n  - name: id\n    type: bigint\n  \
-                          - name: user\n    type: string\n    indicators: [email]\n  \
-                          - name: action\n    type: string\n  - name: detail\n    \
-                          type: string\n  - name: at\n    type: timestamp\n    \
-                          timeFormats: [rfc3339]\n    isEventTime: true\n";
-
-fn apache_payload() -> Vec<u8> {
-    let mut rng = XorShift::new(SEED);
-    let mut out = String::new();
-    for i in 0..LINES {
-        rng::ipv4(&mut rng, &mut out);
-        let user = if rng.chance(70) { "-" } else { "frank" };
-        let verb = rng.pick(&["GET", "POST", "PUT", "DELETE"]);
-        let status = rng.pick(&["200", "404", "500", "302"]);
-        let bytes = if rng.chance(10) {
-            "-".to_owned()
-        } else {
-            rng.below(90_000).to_string()
-        };
-        out += &format!(
-            " - {user} [{:02}/Oct/2024:13:{:02}:{:02} -0700] \"{verb} /app/{i}/item?q={} HTTP/1.1\" {status} {bytes}\n",
-            1 + i % 28,
-            i % 60,
-            (i * 7) % 60,
-            rng.below(1_000_000),
-        );
-    }
-    out.into_bytes()
-}
-
-fn csv_payload() -> Vec<u8> {
-    let mut rng = XorShift::new(SEED ^ 1);
-    let mut out = String::from("id,user,action,detail,at\n");
-    for i in 0..LINES {
-        let action = rng.pick(&["login", "logout", "export", "delete"]);
-        let detail = if rng.chance(30) {
-            format!("\"said \"\"hi\"\", then {}\nand left\"", rng.below(1000))
-        } else {
-            format!("plain note {}", rng.below(1000))
-        };
-        out += &format!(
-            "{i},user{}@example.com,{action},{detail},2024-06-{:02}T12:{:02}:00Z\n",
-            rng.below(500),
-            1 + i % 28,
-            i % 60,
-        );
-    }
-    out.into_bytes()
-}
+use text_gen::{
+    APACHE, CSV_SCHEMA, LINES, apache_payload, apache_schema, csv_payload,
+};
 
 fn text(c: &mut Criterion) {
     let mut b = Registry::builder();

@@ -73,6 +73,14 @@
 //! row-id generator). After warm-up, normalizing a record allocates
 //! nothing.
 //!
+//! # Classification
+//!
+//! When one source sends records of several log types, a [`Classifier`]
+//! ([`Registry::classifier`]) gives each record the candidate that fits
+//! it best, whatever the order records arrive in (SPEC §11); its
+//! per-caller [`ClassifyState`] keeps the order candidates are tried in and
+//! each one's counters.
+//!
 //! # Untrusted input and limits
 //!
 //! No input panics, recurses without bound or allocates without bound.
@@ -89,6 +97,11 @@
 //! [`schematest`] reads Panther's schema test files (the `pantherlog
 //! test` format: an input payload and the rows it must give) and runs
 //! them against a [`Registry`], comparing rows as Panther does.
+//!
+//! # Schema inference
+//!
+//! [`infer`] drafts a schema from sample records: types that hold every
+//! sample, `required` fields, the event time and proposed indicators.
 //!
 //! # Performance
 //!
@@ -110,10 +123,12 @@
 #![deny(missing_docs)]
 
 mod bytes;
+mod classify;
 mod context;
 mod error;
 mod event;
 pub mod indicators;
+pub mod infer;
 mod input;
 mod limits;
 mod normalize;
@@ -126,6 +141,9 @@ mod sink;
 mod time;
 mod walk;
 
+pub use classify::{
+    Classifier, ClassifierError, ClassifyError, ClassifyState, Counts, Rule,
+};
 pub use context::Context;
 pub use error::{
     Location, RecordError, RecordErrorKind, SchemaError, SchemaErrorKind,

@@ -86,6 +86,12 @@ impl Registry {
     pub fn log_types(&self) -> impl ExactSizeIterator<Item = &LogType> {
         self.inner.types.iter()
     }
+
+    /// All log types, sorted by name, as a slice (for the classifier,
+    /// which keeps positions in it).
+    pub(crate) fn types(&self) -> &[LogType] {
+        &self.inner.types
+    }
 }
 
 /// Collects schemas into a [`Registry`].

@@ -28,6 +28,8 @@ pub struct Scratch {
     pub(crate) buffers_depth: usize,
     /// The tape, kept empty between records so its allocation is reused.
     pub(crate) tape: Tape<'static>,
+    /// The walk's value slots (see `Walker::slots`), all zero between
+    /// records.
     pub(crate) slots: Vec<usize>,
     /// Key-order hints, beside the slots: for each declared object, cell
     /// `slot_base + k` holds the field whose key followed field `k`'s (at

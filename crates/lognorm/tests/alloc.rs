@@ -104,17 +104,18 @@ fn the_counters_see_this_threads_allocations() {
     assert_eq!(live() - live_before, 90);
 }
 
-/// The payload files of a log type: `*.jsonl` for JSON types, `*.log`
-/// for text types (not the expected outputs), sorted.
+/// The payload files of a log type: `*.jsonl` for JSON types, `*.log`,
+/// `*.csv` or `*.tsv` for text types (not the expected outputs), sorted.
 fn inputs(log_type: &LogType) -> Vec<PathBuf> {
-    let ext = if log_type.is_text() { "log" } else { "jsonl" };
+    let exts: &[&str] =
+        if log_type.is_text() { &["log", "csv", "tsv"] } else { &["jsonl"] };
     let dir = testdata().join("logs").join(log_type.name());
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
             let name = p.file_name().unwrap().to_str().unwrap();
-            p.extension().is_some_and(|e| e == ext)
+            p.extension().is_some_and(|e| exts.iter().any(|x| e == *x))
                 && !name.ends_with(".expected.jsonl")
         })
         .collect();
@@ -244,6 +245,37 @@ fn steady_state_events_do_not_allocate_for_every_shipped_type() {
     assert_eq!(registry.log_types().count(), 7);
     assert!(total_events > 250, "{total_events} events");
     assert!(total_errors > 30, "{total_errors} errors");
+}
+
+/// The regex and csv log types of the golden files (test schemas in
+/// `testdata/schemas-text/`): matching (the one-pass DFA and the regex
+/// crate's search), csv rows with and without quotes, header maps and
+/// the shared text stage allocate nothing per event either.
+#[test]
+fn steady_state_events_do_not_allocate_for_regex_and_csv_types() {
+    let mut b = Registry::builder();
+    b.add_dir(testdata().join("schemas-text")).unwrap();
+    let registry = b.build();
+    let mut names = Vec::new();
+    for log_type in registry.log_types() {
+        let cost = steady_state_cost(log_type);
+        assert_eq!(cost.event_max, 0, "{}", log_type.name());
+        assert!(cost.events >= 3, "{}: {cost:?}", log_type.name());
+        assert!(cost.errors >= 1, "{}: {cost:?}", log_type.name());
+        assert!(cost.error_max.0 <= 17, "{}: {cost:?}", log_type.name());
+        assert_eq!(cost.retained_max, 0, "{}", log_type.name());
+        names.push(log_type.name().to_owned());
+    }
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "Test.ApacheAccess",
+            "Test.CsvExport",
+            "Test.NginxAccess",
+            "Test.TsvAudit"
+        ]
+    );
 }
 
 /// One timestamp field per kind of time format, each read from text and
@@ -623,5 +655,49 @@ fn arrow_batches_do_not_allocate_per_event() {
         };
         batch(&mut decoder, false);
         batch(&mut decoder, true);
+    }
+}
+
+/// Classifying a stream of one type's records over all seven shipped
+/// types, after warm-up, allocates nothing: the key scan keeps every
+/// other candidate from being walked and failing (a failed candidate's
+/// error would cost its few small allocations; the counters show none).
+#[test]
+fn classifying_one_types_stream_does_not_allocate() {
+    let registry = Registry::builtin();
+    let names: Vec<&str> = registry.log_types().map(LogType::name).collect();
+    let c = registry.classifier(&names).unwrap();
+    for log_type in registry.log_types() {
+        let payloads: Vec<Vec<u8>> = inputs(log_type)
+            .iter()
+            .map(|p| std::fs::read(p).unwrap())
+            .collect();
+        let mut ctx = context();
+        let mut scratch = Scratch::new();
+        let mut state = c.state();
+        let mut records = Vec::new();
+        for payload in &payloads {
+            for record in log_type.split(payload) {
+                if log_type.normalize(record, &mut ctx, &mut scratch).is_ok() {
+                    records.push(record);
+                }
+            }
+        }
+        assert!(records.len() > 10, "{}", log_type.name());
+        for _ in 0..2 {
+            for &record in &records {
+                let _ = c.classify(record, &mut ctx, &mut scratch, &mut state);
+            }
+        }
+        let failed: u64 = state.counts().iter().map(|n| n.failed).sum();
+        for &record in &records {
+            let before = allocations();
+            let won = c.classify(record, &mut ctx, &mut scratch, &mut state);
+            let n = allocations() - before;
+            assert_eq!(won.unwrap().0.name(), log_type.name());
+            assert_eq!(n, 0, "{}: an event allocated", log_type.name());
+        }
+        let now: u64 = state.counts().iter().map(|n| n.failed).sum();
+        assert_eq!(now, failed, "{}: a candidate failed", log_type.name());
     }
 }

@@ -214,6 +214,15 @@ fn decode(log_type: &LogType, payload: &[u8], size: usize) -> Vec<Batches> {
     out
 }
 
+/// The log types of the golden files: the shipped ones and the regex and
+/// csv test types of `testdata/schemas-text/`.
+fn golden_registry() -> Registry {
+    let mut b = Registry::builder();
+    b.add_builtin().unwrap();
+    b.add_dir(testdata().join("schemas-text")).unwrap();
+    b.build()
+}
+
 /// The golden inputs: (log type, file name, payload).
 fn golden_inputs(registry: &Registry) -> Vec<(&LogType, String, Vec<u8>)> {
     let mut inputs = Vec::new();
@@ -245,7 +254,7 @@ fn golden_inputs(registry: &Registry) -> Vec<(&LogType, String, Vec<u8>)> {
 
 #[test]
 fn batches_equal_the_json_rows_read_by_arrow_json() {
-    let registry = Registry::builtin();
+    let registry = golden_registry();
     let (mut cases, mut events, mut failures) = (0, 0, 0);
     for (log_type, case, payload) in golden_inputs(&registry) {
         // Batches of 3 events: several per input, cut mid-payload.
@@ -500,7 +509,7 @@ mod parquet_files {
     /// file has zstd, the sorting column and bloom filters on `p_any_*`.
     #[test]
     fn parquet_round_trips_every_golden_batch() {
-        let registry = Registry::builtin();
+        let registry = golden_registry();
         let mut files = 0;
         for (log_type, case, payload) in golden_inputs(&registry) {
             let schema = arrow_schema(log_type);

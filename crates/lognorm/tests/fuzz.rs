@@ -210,13 +210,35 @@ const CASES: &[(&str, &str)] = &[
         "time_parse/input-569c011674f0d05f93919ebfeaef80040f0c699c",
         "cloudflare nanoseconds",
     ),
+    (
+        // Written by hand with the target (issue 19): all seven types,
+        // best fit, JSON framing: an OpenAI.Audit and a Wiz.Issues
+        // record (both also accepted by Wiz.VulnerabilityFinding), a
+        // Heroku drain line, a line nothing reads, a record every JSON
+        // type rejects.
+        "classify/input-7603d953b572cc4eb6d9a14a193bdb5038978b0d",
+        "classify: seven types, mixed JSON and text lines",
+    ),
+    (
+        // By hand: Wiz.VulnerabilityFinding then OpenAI.Audit (reversed
+        // pick), first success: Wiz.Audit records (which neither reads
+        // whole) and a vulnerability finding.
+        "classify/input-4f8e495f4a83d116d033c6828caaee095d687b86",
+        "classify: first success over two JSON types",
+    ),
+    (
+        // By hand: Heroku.Runtime and Hex.Audit, best fit, a payload that
+        // starts with text (auto framing) and ends with a JSON record.
+        "classify/input-b61e88eaaf80d8d580ecaa2e723dcf3dab7f4ea5",
+        "classify: a text type and a JSON type",
+    ),
 ];
 
 /// A fuzz target's body: panics when a property breaks.
 type Check = fn(&[u8]);
 
 /// The fuzz targets and their property checks.
-const TARGETS: [(&str, Check); 8] = [
+const TARGETS: [(&str, Check); 9] = [
     ("schema_yaml", props::schema_yaml),
     ("fastmatch_compile", props::fastmatch_compile),
     ("fastmatch_match", props::fastmatch_match),
@@ -225,6 +247,7 @@ const TARGETS: [(&str, Check); 8] = [
     ("normalize_text", props::normalize_text),
     ("time_parse", props::time_parse),
     ("text_parsers", props::text_parsers),
+    ("classify", props::classify),
 ];
 
 #[test]
@@ -309,4 +332,35 @@ fn text_parsers_hold_on_generated_inputs() {
         }
     }
     assert_eq!(n, 96);
+}
+
+/// The `classify` target's properties on every golden input of the seven
+/// shipped types, under several candidate picks and both rules, so they
+/// hold on every `cargo test` and not only under the fuzzer.
+#[test]
+fn classify_holds_on_the_goldens() {
+    let mut n = 0;
+    for name in props::SHIPPED_TYPES {
+        let dir = testdata().join("logs").join(name);
+        let mut files: Vec<_> =
+            fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        for path in files {
+            if path.to_str().unwrap().ends_with(".expected.jsonl") {
+                continue;
+            }
+            let payload = fs::read(&path).unwrap();
+            // All seven, all seven reversed, OpenAI.Audit and
+            // Wiz.VulnerabilityFinding, Heroku.Runtime and Hex.Audit.
+            for pick in [0x00u8, 0xff, 0x48, 0x06] {
+                for rule in [0u8, 1] {
+                    let mut data = vec![pick, rule];
+                    data.extend_from_slice(&payload);
+                    props::classify(&data);
+                    n += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(n, 8 * 27);
 }

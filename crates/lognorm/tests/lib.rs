@@ -8,6 +8,7 @@
 mod alloc;
 #[cfg(feature = "arrow")]
 mod arrow;
+mod classify;
 mod conformance;
 mod docs;
 mod edge;
@@ -15,6 +16,7 @@ mod fastmatch;
 mod fuzz;
 mod golden;
 mod hostile;
+mod infer;
 mod limits;
 mod props;
 mod schemas;

@@ -274,3 +274,208 @@ fn regex_log_types_sharing_a_scratch_use_their_own_slots() {
     }
     assert_eq!(rows, [r#"{"a":"x""#, r#"{"a":"yz","b":"12""#, r#"{"a":"yz""#]);
 }
+
+/// One case of `testdata/textparsers.toml` (format in
+/// `testdata/README.md`).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    /// The `parser:` block, as YAML.
+    parser: String,
+    /// The declared root fields: `name` (a string) or `name:type`.
+    fields: Vec<String>,
+    #[serde(default)]
+    input: String,
+    /// Per record: its row's declared fields, or `error: …`.
+    rows: Option<Vec<String>>,
+    /// The exact schema error.
+    error: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table {
+    test: Vec<Case>,
+}
+
+impl Case {
+    fn yaml(&self) -> String {
+        let mut y = "schema: Test.Case\nparser:\n".to_owned();
+        for line in self.parser.lines() {
+            y += &format!("  {line}\n");
+        }
+        y += "fields:\n";
+        for f in &self.fields {
+            let (name, ty) = f.split_once(':').unwrap_or((f, "string"));
+            y += &format!("  - name: {name}\n    type: {ty}\n");
+        }
+        y
+    }
+}
+
+/// The regex and csv case table: each case's rows (or schema error)
+/// exactly as listed.
+#[test]
+fn regex_and_csv_case_table() {
+    let text = std::fs::read_to_string(
+        crate::util::testdata().join("textparsers.toml"),
+    )
+    .unwrap();
+    let table: Table = toml::from_str(&text).unwrap();
+    assert!(table.test.len() >= 20, "{} cases", table.test.len());
+    let mut failures = Vec::new();
+    for case in &table.test {
+        let yaml = case.yaml();
+        let (want, got) = match (&case.rows, &case.error) {
+            (Some(rows), None) => {
+                let got = match Registry::builder().add_yaml("t.yml", &yaml) {
+                    Ok(_) => run(&yaml, "Test.Case", &case.input),
+                    Err(e) => vec![format!("schema error: {e}")],
+                };
+                (rows.clone(), got)
+            }
+            (None, Some(error)) => {
+                (vec![error.clone()], vec![load_error(&yaml)])
+            }
+            _ => panic!("{}: give `rows` or `error`", case.name),
+        };
+        if want != got {
+            failures.push(format!(
+                "{}:\n  expected: {want:#?}\n  got:      {got:#?}",
+                case.name
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A compiled log type of `yaml` named `Test.Prop`.
+fn prop_registry(yaml: &str) -> Registry {
+    let mut b = Registry::builder();
+    b.add_yaml("t.yml", yaml).unwrap();
+    b.build()
+}
+
+/// Each record of `payload` through `name`: its declared string fields
+/// (`None` when absent) or its error; checks that records are slices
+/// of the payload at their offsets and that errors carry their bytes.
+fn outcomes(
+    registry: &Registry,
+    payload: &[u8],
+    fields: &[String],
+) -> Vec<Result<Vec<Option<String>>, String>> {
+    let lt = registry.log_type("Test.Prop").unwrap();
+    let mut ctx =
+        Context::new("2024-01-01T00:00:00Z".parse().unwrap(), *b"tparse");
+    let mut scratch = Scratch::new();
+    let mut out = Vec::new();
+    for record in lt.split(payload) {
+        let raw = record.bytes();
+        let at = record.offset();
+        assert_eq!(payload.get(at..at + raw.len()), Some(raw));
+        out.push(match lt.normalize(record, &mut ctx, &mut scratch) {
+            Ok(e) => {
+                let v: serde_json::Value =
+                    serde_json::from_str(e.row()).unwrap();
+                Ok(fields
+                    .iter()
+                    .map(|f| v.get(f).map(|s| s.as_str().unwrap().to_owned()))
+                    .collect())
+            }
+            Err(e) => {
+                assert_eq!(e.raw(), raw);
+                Err(e.to_string())
+            }
+        });
+    }
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Any bytes of a csv alphabet (quotes where the csv writer would
+    /// never put them, lone carriage returns, open quotes, ragged rows):
+    /// the rows and their fields are those the `csv` crate reads from
+    /// the whole payload, one outcome each; a row of another width is
+    /// an error naming both counts. (No spaces: a line of spaces is no
+    /// record here but one for the csv crate.)
+    #[test]
+    fn csv_of_any_bytes_reads_as_the_csv_crate_reads_it(
+        payload in "[ab,\"\r\n]{0,48}",
+        width in 1usize..4,
+    ) {
+        let names: Vec<String> = (0..width).map(|i| format!("c{i}")).collect();
+        let mut yaml = format!(
+            "schema: Test.Prop\nparser:\n  csv:\n    delimiter: ','\n    \
+             columns: [{}]\nfields:\n",
+            names.join(", ")
+        );
+        for n in &names {
+            yaml += &format!("  - name: {n}\n    type: string\n");
+        }
+        let want: Vec<Result<Vec<Option<String>>, String>> =
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(payload.as_bytes())
+                .records()
+                .map(|r| {
+                    let r = r.unwrap();
+                    if r.len() == width {
+                        Ok(r.iter().map(|f| Some(f.to_owned())).collect())
+                    } else {
+                        Err(format!(
+                            "expected a csv row of {width} columns, found {} columns",
+                            r.len()
+                        ))
+                    }
+                })
+                .collect();
+        let got: Vec<_> =
+            outcomes(&prop_registry(&yaml), payload.as_bytes(), &names)
+                .into_iter()
+                .map(|o| o.map_err(|e| {
+                    e.split_once("): ").map_or(e.clone(), |(_, m)| m.to_owned())
+                }))
+                .collect();
+        proptest::prop_assert_eq!(got, want, "{:?}", payload);
+    }
+
+    /// N lines in, N outcomes out, in order, each the `regex` crate's
+    /// captures of the same pattern on that line (or no match), raw
+    /// bytes kept.
+    #[test]
+    fn regex_lines_give_one_outcome_each(
+        lines in proptest::collection::vec("[a-z0-9][a-z0-9 =-]{0,16}", 0..12),
+    ) {
+        let pattern = r"(?P<k>[a-z]+)=(?P<v>[0-9]+|-)(?: (?P<rest>.*))?";
+        let yaml = format!(
+            "schema: Test.Prop\nparser:\n  regex:\n    match: ['{pattern}']\n    \
+             emptyValues: ['-']\nfields:\n  - name: k\n    type: string\n  \
+             - name: v\n    type: string\n  - name: rest\n    type: string\n"
+        );
+        let re = regex::Regex::new(pattern).unwrap();
+        let want: Vec<Result<Vec<Option<String>>, String>> = lines
+            .iter()
+            .map(|l| match re.captures(l) {
+                Some(c) => Ok(["k", "v", "rest"]
+                    .iter()
+                    .map(|n| c.name(n).map(|m| m.as_str().to_owned()))
+                    .map(|v| v.filter(|v| v != "-"))
+                    .collect()),
+                None => Err("no match".to_owned()),
+            })
+            .collect();
+        let payload = lines.join("\n");
+        let fields = ["k", "v", "rest"].map(String::from);
+        let got: Vec<_> = outcomes(&prop_registry(&yaml), payload.as_bytes(), &fields)
+            .into_iter()
+            .map(|o| o.map_err(|e| {
+                if e.contains("expected a line matching") { "no match".to_owned() } else { e }
+            }))
+            .collect();
+        proptest::prop_assert_eq!(got, want, "{:?}", payload);
+    }
+}

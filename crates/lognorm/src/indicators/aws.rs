@@ -2,7 +2,7 @@
 
 /// What an ARN holds besides itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Arn<'a> {
+pub(crate) struct Arn<'a> {
     /// The account part, when it is an account id (12 digits).
     pub(super) account: Option<&'a str>,
     /// The EC2 instance id of an `instance/…` resource.
@@ -16,7 +16,7 @@ pub(super) struct Arn<'a> {
 /// case-sensitive; partition, service and resource must be non-empty;
 /// region and account may be empty (`arn:aws:s3:::bucket`). This is the
 /// check of the AWS SDK's `arn.Parse`, which Panther uses.
-pub(super) fn parse_arn(s: &str) -> Option<Arn<'_>> {
+pub(crate) fn parse_arn(s: &str) -> Option<Arn<'_>> {
     let mut parts = s.splitn(6, ':');
     let (
         Some("arn"),

@@ -8,7 +8,7 @@ use std::net::Ipv4Addr;
 
 /// Whether `s` is an IPv4 dotted quad or an IPv6 address (std's parser: no
 /// leading zeros in IPv4 octets, no `%zone`). It does not allocate.
-pub(super) fn is_ip(s: &str) -> bool {
+pub(crate) fn is_ip(s: &str) -> bool {
     // Most hostnames are names: an IPv4 address starts with a digit, and
     // an IPv6 address starts with a hex digit or `:` and holds a colon, so
     // anything else is answered without running a parser. A name that
@@ -226,7 +226,7 @@ fn is_port(s: &str) -> bool {
 
 /// Whether `s` is `local@domain`: split at the last `@`, both parts
 /// non-empty, and no whitespace or control character anywhere.
-pub(super) fn is_email(s: &str) -> bool {
+pub(crate) fn is_email(s: &str) -> bool {
     // memchr's `memrchr`: `rsplit_once('@')` goes through core's, which
     // reads short strings a byte at a time (~170 instructions an email).
     match memchr::memrchr(b'@', s.as_bytes()) {

@@ -33,6 +33,8 @@ pub(crate) const fn set_column(set: IndicatorSet) -> &'static str {
         IndicatorSet::Sha256Hashes => "p_any_sha256_hashes",
         IndicatorSet::TraceIds => "p_any_trace_ids",
         IndicatorSet::Usernames => "p_any_usernames",
+        IndicatorSet::MacAddresses => "p_any_mac_addresses",
+        IndicatorSet::SerialNumbers => "p_any_serial_numbers",
     }
 }
 

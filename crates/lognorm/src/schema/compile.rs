@@ -672,7 +672,7 @@ impl<'l> Compiler<'l> {
             Some(val) => Some(Box::new(validate(val, path)?)),
             None => None,
         };
-        Ok(StringPlan { indicators: indicators.into(), validate })
+        Ok(StringPlan::new(indicators.into(), validate))
     }
 
     fn timestamp(

@@ -120,6 +120,9 @@ pub(crate) struct ValuePlan {
 
 /// The value types of SPEC §1.
 #[derive(Debug)]
+// A plain one-byte tag, read with one load: the niche-packed layout took
+// five instructions to decode on every field (callgrind).
+#[repr(u8)]
 pub(crate) enum Kind {
     String(StringPlan),
     Int(IntKind),
@@ -172,6 +175,19 @@ impl IntKind {
 pub(crate) struct StringPlan {
     pub indicators: Box<[Indicator]>,
     pub validate: Option<Box<Validate>>,
+    /// Neither indicators nor `validate`: the common string field, told
+    /// by one byte instead of two tests (~3 instructions a field).
+    pub plain: bool,
+}
+
+impl StringPlan {
+    pub fn new(
+        indicators: Box<[Indicator]>,
+        validate: Option<Box<Validate>>,
+    ) -> StringPlan {
+        let plain = indicators.is_empty() && validate.is_none();
+        StringPlan { indicators, validate, plain }
+    }
 }
 
 /// `validate:` rules.

@@ -105,4 +105,11 @@ pub(crate) trait Sink {
     fn begin_json(&mut self);
     /// The `json` value is complete.
     fn end_json(&mut self);
+
+    /// A key of a declared object that the schema does not declare was
+    /// skipped. Only the classifier's sink counts them (its measure of
+    /// fit); the default does nothing, so for every other sink the call
+    /// compiles to nothing.
+    #[inline(always)]
+    fn undeclared_key(&mut self) {}
 }

@@ -241,6 +241,9 @@ pub(crate) fn string(
     if s.len() > limits.string_bytes() {
         return Err(too_long(s, limits));
     }
+    if plan.plain {
+        return Ok(());
+    }
     if let Some(v) = &plan.validate {
         validate(v, s)?;
     }
@@ -571,10 +574,7 @@ mod tests {
     #[test]
     fn validate_rules() {
         let plan = |v: Validate| {
-            Kind::String(StringPlan {
-                indicators: Box::new([]),
-                validate: Some(Box::new(v)),
-            })
+            Kind::String(StringPlan::new(Box::new([]), Some(Box::new(v))))
         };
         let allow = plan(Validate {
             allow: Some(vec!["a".into(), "b".into()].into()),

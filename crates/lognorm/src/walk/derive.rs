@@ -139,7 +139,7 @@ impl<S: Sink> Walker<'_, S> {
         let base = plan.slot_base;
         let mut wrote = false;
         for (f, field) in plan.fields.iter().enumerate() {
-            let slot = self.slots.get(base + f).copied().unwrap_or(0);
+            let slot = self.slots.get_mut(base + f).map_or(0, std::mem::take);
             let found = match slot.checked_sub(1) {
                 Some(i) => Found::Node(tape, i),
                 None => Found::Missing,

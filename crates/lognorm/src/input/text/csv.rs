@@ -9,6 +9,13 @@
 //! a column no field declares is dropped. A row with another number of
 //! columns than the names is a record error naming both counts. Then
 //! `trimSpace`, `emptyValues` and `expandFields` run as for fastmatch.
+//!
+//! A row without a quote (or a line break) is what the reader would
+//! make of it, its fields split at the delimiters: those are read as
+//! spans of the row itself, with no copy and no second UTF-8 check; only
+//! a row with quotes goes through the reader and its unquoted copy.
+
+use std::sync::Arc;
 
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 
@@ -42,6 +49,11 @@ pub(crate) struct Parser {
     /// The output field of each column, when `columns` names them.
     columns: Option<Box<[u32]>>,
     post: fastmatch::Parser,
+    /// Identifies this parser to a scratch's cached header map: the
+    /// scratch keeps a clone, so the allocation (and its address) is
+    /// this parser's for as long as the cache can be compared with it.
+    /// (No global counter: the crate keeps no global state.)
+    id: Arc<()>,
 }
 
 /// Per-thread state: the reader, the unquoted fields of the last row,
@@ -49,15 +61,18 @@ pub(crate) struct Parser {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CsvScratch {
     reader: Option<(u8, Reader)>,
-    /// The fields of the last row, unquoted, one after another.
+    /// Whether the last row had quotes: its values are then read from
+    /// `text`, otherwise from the row.
+    pub(crate) quoted: bool,
+    /// The fields of the last quoted row, unquoted, one after another.
     pub(crate) text: String,
+    /// The reader's output for `text`, before its UTF-8 check.
+    raw: Vec<u8>,
     ends: Vec<usize>,
-    /// The output fields and header bytes that `header_map` was built
-    /// for: a scratch shared by several csv log types (or one kept past
-    /// a registry) never reuses another parser's map. (Compared by
-    /// value: no global counter tells parsers apart, as the crate keeps
-    /// no global state.)
-    header_fields: Vec<Box<str>>,
+    /// The parser and header bytes that `header_map` was built for: a
+    /// scratch shared by several csv log types (or one kept past a
+    /// registry) never reuses another parser's map.
+    header_of: Option<Arc<()>>,
     header: Vec<u8>,
     header_map: Vec<u32>,
 }
@@ -80,7 +95,8 @@ pub(crate) fn read_row(
     keep: bool,
 ) -> (usize, usize) {
     reader.reset();
-    // Unquoting only shrinks a row.
+    // Unquoting only shrinks a row. (`buf` keeps its length: resizing
+    // it down and up again cost a memset a row.)
     let want = if keep { input.len() + 1 } else { 256 };
     if buf.len() < want {
         buf.resize(want, 0);
@@ -161,6 +177,7 @@ impl Parser {
             has_header: cfg.has_header,
             columns,
             post,
+            id: Arc::new(()),
         })
     }
 
@@ -180,7 +197,8 @@ impl Parser {
         self.post.field_names()
     }
 
-    /// Reads one row; its values are then read from `s.text`.
+    /// Reads one row; its values are then read from the row, or from
+    /// `s.text` when `s.quoted`.
     pub(crate) fn parse(
         &self,
         row: &str,
@@ -190,9 +208,11 @@ impl Parser {
     ) -> Result<(), Mismatch> {
         let CsvScratch {
             reader: cached,
+            quoted,
             text,
+            raw,
             ends,
-            header_fields,
+            header_of,
             header: seen,
             header_map,
         } = s;
@@ -208,26 +228,57 @@ impl Parser {
                 if header.is_empty() {
                     return Err(Mismatch::NoHeader);
                 }
-                let fields = self.post.field_names();
-                if seen != header || header_fields[..] != fields[..] {
+                let mine = header_of
+                    .as_ref()
+                    .is_some_and(|h| Arc::ptr_eq(h, &self.id));
+                if !mine || seen != header {
                     self.map_header(reader, header, header_map);
-                    header_fields.clear();
-                    header_fields.extend(fields.iter().cloned());
+                    *header_of = Some(Arc::clone(&self.id));
                     seen.clear();
                     seen.extend_from_slice(header);
                 }
                 header_map
             }
         };
-        let mut buf = std::mem::take(text).into_bytes();
-        let (n, read) = read_row(reader, row.as_bytes(), &mut buf, ends, true);
+        let bytes = row.as_bytes();
+        *quoted = bytes.is_empty()
+            || memchr::memchr3(b'"', b'\r', b'\n', bytes).is_some();
+        if !*quoted {
+            // The reader would split this row at its delimiters and
+            // change nothing else.
+            ends.clear();
+            ends.extend(memchr::memchr_iter(self.delimiter, bytes));
+            ends.push(bytes.len());
+            if ends.len() != map.len() {
+                let found = ends.len();
+                return Err(Mismatch::Columns { found, expected: map.len() });
+            }
+            self.post.begin(out);
+            let mut start = 0;
+            for (&o, &end) in map.iter().zip(ends.iter()) {
+                if o != DROP {
+                    self.post.put(
+                        row,
+                        out,
+                        o as usize,
+                        Span::line(start, end),
+                    );
+                }
+                start = end + 1;
+            }
+            self.post.end(row, out);
+            return Ok(());
+        }
+        let (n, read) = read_row(reader, bytes, raw, ends, true);
         let len = ends.get(..n).and_then(|e| e.last()).copied().unwrap_or(0);
-        buf.truncate(len);
-        *text = match String::from_utf8(buf) {
-            Ok(t) => t,
-            // Unquoting keeps UTF-8 valid; this is never reached.
-            Err(_) => return Err(Mismatch::NoMatch),
+        // Unquoting keeps UTF-8 valid (it removes ASCII quotes only):
+        // the check is a formality, with SIMD.
+        let unquoted = raw.get(..len).unwrap_or_default();
+        let Ok(unquoted) = simdutf8::basic::from_utf8(unquoted) else {
+            return Err(Mismatch::NoMatch);
         };
+        text.clear();
+        text.push_str(unquoted);
         if read < row.len() {
             return Err(Mismatch::Rows);
         }
@@ -236,13 +287,13 @@ impl Parser {
         }
         let ends = ends.get(..n).unwrap_or_default();
         let starts = std::iter::once(0).chain(ends.iter().copied());
-        self.post.finish(
-            text,
-            out,
-            map.iter().zip(starts.zip(ends)).filter_map(|(&o, (a, &b))| {
-                (o != DROP).then_some((o as usize, Span::line(a, b)))
-            }),
-        );
+        self.post.begin(out);
+        for (&o, (a, &b)) in map.iter().zip(starts.zip(ends)) {
+            if o != DROP {
+                self.post.put(text, out, o as usize, Span::line(a, b));
+            }
+        }
+        self.post.end(text, out);
         Ok(())
     }
 

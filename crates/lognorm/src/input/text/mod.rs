@@ -118,8 +118,8 @@ impl TextParser {
         line: &'a str,
     ) -> Values<'a> {
         let text = match &self.kind {
-            TextKind::Fastmatch(_) | TextKind::Regex(_) => line,
-            TextKind::Csv(_) => &caps.csv.text,
+            TextKind::Csv(_) if caps.csv.quoted => &caps.csv.text,
+            _ => line,
         };
         Values { caps: &caps.fastmatch, text }
     }

@@ -25,6 +25,9 @@
 use std::fmt;
 
 use regex::{CaptureLocations, Regex};
+use regex_automata::dfa::onepass;
+use regex_automata::util::primitives::NonMaxUsize;
+use regex_automata::{Anchored, Input, nfa::thompson};
 
 use super::fastmatch::{self, ParseScratch, ParserConfig, Span, check_name};
 use super::grok;
@@ -37,6 +40,11 @@ const MAX_NESTING: usize = 64;
 const GROUP: &str = "__lognorm_";
 /// How many compiled regexes' capture slots a thread keeps.
 const LOCS_KEPT: usize = 8;
+/// The most memory a one-pass DFA may take (the `regex` crate's own
+/// limit for it).
+const ONEPASS_BYTES: usize = 1 << 20;
+/// The NFA size limit (the `regex` crate's default).
+const NFA_BYTES: usize = 10 << 20;
 
 /// The `parser: regex:` block of a schema, as plain data for
 /// [`Parser::compile`].
@@ -104,6 +112,15 @@ fn clip(s: &str) -> String {
 #[derive(Debug)]
 pub(crate) struct Parser {
     re: Regex,
+    /// The same pattern as a one-pass DFA, when it is one (most log
+    /// patterns are: each byte decides the next step). A line is first
+    /// matched with it anchored at its start, one pass that also fills
+    /// the captures; the `regex` crate's search takes three (the end of
+    /// the match, its start, then the captures). A match found at the
+    /// start is the leftmost match, so the result is the same; a line
+    /// that does not match at its start is searched with `re`.
+    /// (Boxed: the DFA is a few hundred bytes, the other kinds small.)
+    onepass: Option<Box<onepass::DFA>>,
     /// `(capture group, output field)` of every named group, in the
     /// order of the groups in the pattern.
     groups: Box<[(usize, usize)]>,
@@ -117,7 +134,16 @@ pub(crate) struct RegexScratch {
     /// Capture slots by regex. Each entry keeps a clone of its regex
     /// (an `Arc`), so the pattern text it points to stays allocated and
     /// its address identifies the regex: no global counter is needed.
-    locs: Vec<(Regex, CaptureLocations)>,
+    locs: Vec<Slots>,
+}
+
+/// The per-thread state of one regex.
+#[derive(Clone, Debug)]
+struct Slots {
+    re: Regex,
+    locs: CaptureLocations,
+    /// The one-pass DFA's cache and slots (when it has one).
+    onepass: Option<(onepass::Cache, Vec<Option<NonMaxUsize>>)>,
 }
 
 /// A pattern text being expanded: what is left of it, the offset of
@@ -460,6 +486,7 @@ impl Parser {
         let joined: String = cfg.match_.concat();
         let ex = expand(&joined, None, cfg.pattern_definitions)?;
         let re = build(&ex, &joined, None)?;
+        let onepass = one_pass(&ex.text, &re);
         let mut names: Vec<Box<str>> = Vec::new();
         let mut groups = Vec::new();
         for (g, name) in re.capture_names().enumerate() {
@@ -492,7 +519,7 @@ impl Parser {
         .map_err(|e| {
             error(Place::Expand(e.expand_index().unwrap_or(0)), e.to_string())
         })?;
-        Ok(Parser { re, groups: groups.into_boxed_slice(), post })
+        Ok(Parser { re, onepass, groups: groups.into_boxed_slice(), post })
     }
 
     /// The output field names: the captures in pattern order, then the
@@ -502,31 +529,37 @@ impl Parser {
     }
 
     /// Matches `line`; true when the pattern matched, with the values
-    /// in `out`.
+    /// in `out` (spans of `line`: nothing is copied).
     pub(crate) fn parse(
         &self,
         line: &str,
         scratch: &mut RegexScratch,
         out: &mut ParseScratch,
     ) -> bool {
-        let locs = &mut scratch.locs;
-        let mine = self.re.as_str();
-        let i = match locs
-            .iter()
-            .position(|(re, _)| std::ptr::eq(re.as_str(), mine))
-        {
-            Some(i) => i,
-            None => {
-                if locs.len() >= LOCS_KEPT {
-                    locs.remove(0);
-                }
-                locs.push((self.re.clone(), self.re.capture_locations()));
-                locs.len() - 1
-            }
-        };
-        let Some((_, locs)) = locs.get_mut(i) else {
+        let Some(slots) = scratch.slots(self) else {
             return false;
         };
+        if let (Some(dfa), Some((cache, found))) =
+            (&self.onepass, &mut slots.onepass)
+        {
+            let input = Input::new(line).anchored(Anchored::Yes);
+            if let Ok(Some(_)) = dfa.try_search_slots(cache, &input, found) {
+                // Written out: through `finish`'s iterator each value
+                // cost ~55 instructions, most of them moves.
+                self.post.begin(out);
+                for &(g, o) in &self.groups {
+                    if let (Some(Some(s)), Some(Some(e))) =
+                        (found.get(2 * g), found.get(2 * g + 1))
+                    {
+                        let span = Span::line(s.get(), e.get());
+                        self.post.put(line, out, o, span);
+                    }
+                }
+                self.post.end(line, out);
+                return true;
+            }
+        }
+        let locs = &mut slots.locs;
         if self.re.captures_read(locs, line).is_none() {
             return false;
         }
@@ -539,6 +572,57 @@ impl Parser {
             }),
         );
         true
+    }
+}
+
+/// `text` (which compiled into `re`) as a one-pass DFA, when it is one
+/// with the same capture groups; `None` otherwise (then every line is
+/// searched with `re`).
+fn one_pass(text: &str, re: &Regex) -> Option<Box<onepass::DFA>> {
+    let dfa = onepass::DFA::builder()
+        .configure(onepass::Config::new().size_limit(Some(ONEPASS_BYTES)))
+        .thompson(thompson::Config::new().nfa_size_limit(Some(NFA_BYTES)))
+        .build(text)
+        .ok()?;
+    let info = dfa.get_nfa().group_info();
+    let pid = regex_automata::PatternID::ZERO;
+    // The slots of group `g` are `2g, 2g + 1` (one pattern), and the
+    // groups are the regex's own, by number and name.
+    let same = info.group_len(pid) == re.captures_len()
+        && re.capture_names().enumerate().all(|(g, name)| {
+            info.slots(pid, g) == Some((2 * g, 2 * g + 1))
+                && info.to_name(pid, g) == name
+        });
+    same.then(|| Box::new(dfa))
+}
+
+impl RegexScratch {
+    /// The state of `parser`'s regex (made on its first line).
+    #[inline]
+    fn slots(&mut self, parser: &Parser) -> Option<&mut Slots> {
+        let mine = parser.re.as_str();
+        let i = match self
+            .locs
+            .iter()
+            .position(|s| std::ptr::eq(s.re.as_str(), mine))
+        {
+            Some(i) => i,
+            None => {
+                if self.locs.len() >= LOCS_KEPT {
+                    self.locs.remove(0);
+                }
+                self.locs.push(Slots {
+                    re: parser.re.clone(),
+                    locs: parser.re.capture_locations(),
+                    onepass: parser.onepass.as_ref().map(|d| {
+                        let slots = d.get_nfa().group_info().slot_len();
+                        (d.create_cache(), vec![None; slots])
+                    }),
+                });
+                self.locs.len() - 1
+            }
+        };
+        self.locs.get_mut(i)
     }
 }
 
@@ -604,6 +688,63 @@ mod tests {
                 "bytes=2326",
             ]
         );
+    }
+
+    /// The values through the one-pass DFA (tried first, anchored at
+    /// the line's start) are the regex crate's leftmost-first captures,
+    /// for lines that match at the start, later or not at all.
+    #[test]
+    fn one_pass_agrees_with_the_regex_search() {
+        let cases: &[(&str, bool)] = &[
+            (r"(?P<a>[^ ]+) (?P<b>[0-9]+|-)", true),
+            (r"(?P<a>a|ab)(?P<b>c|bcd)?", false),
+            (r"x(?P<a>[a-z]*)(?P<b>[0-9]*)", true),
+            (r"(?P<a>[a-z]+)?(?P<b>\d+)?$", true),
+            (r"%{IPORHOST:h} %{NUMBER:n}", false),
+        ];
+        let lines = [
+            "",
+            "a",
+            "ab",
+            "abcd",
+            "abc",
+            "x",
+            "xyz12",
+            "zzxyz12 x9",
+            "host 12",
+            "- 12",
+            "10.0.0.1 -",
+            "a b 7",
+            "ab12",
+            "12",
+            "é 3",
+        ];
+        let mut one_pass = 0;
+        for &(pattern, expect_one_pass) in cases {
+            let p = compile(&[pattern], &[]).unwrap();
+            assert_eq!(p.onepass.is_some(), expect_one_pass, "{pattern}");
+            one_pass += usize::from(p.onepass.is_some());
+            for line in lines {
+                let want = p.re.captures(line).map(|c| {
+                    p.field_names()
+                        .iter()
+                        .map(|n| {
+                            let v =
+                                p.groups.iter().rev().find_map(|&(g, o)| {
+                                    (*p.field_names()[o] == **n)
+                                        .then(|| c.get(g))
+                                        .flatten()
+                                        .map(|m| m.as_str())
+                                        .filter(|v| *v != "-")
+                                });
+                            (n.to_string(), v.map(Into::into))
+                        })
+                        .collect::<Vec<_>>()
+                });
+                assert_eq!(fields(&p, line), want, "{pattern} on {line:?}");
+            }
+        }
+        assert_eq!(one_pass, 3);
     }
 
     #[test]

@@ -49,7 +49,8 @@ impl OutKey {
     pub fn write(&self, out: &mut Vec<u8>, first: bool) {
         let skip = usize::from(first);
         let n = self.len - skip;
-        if self.long.is_empty()
+        // `len` alone tells a short key (no load of `long`'s length).
+        if self.len <= 32
             && let Some(block) = self.short.get(skip..skip + 32)
             && let Ok(block) = <&[u8; 32]>::try_from(block)
         {

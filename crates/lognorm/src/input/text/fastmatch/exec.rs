@@ -406,19 +406,52 @@ impl Parser {
         out: &mut ParseScratch,
         values: impl Iterator<Item = (usize, Span)>,
     ) {
+        self.begin(out);
+        for (o, span) in values {
+            self.put(line, out, o, span);
+        }
+        self.end(line, out);
+    }
+
+    /// [`Parser::finish`] in three steps, for a matcher whose loop is
+    /// tighter written out: every output field absent ...
+    #[inline]
+    pub(crate) fn begin(&self, out: &mut ParseScratch) {
         out.slots.clear();
         out.exp.clear();
         out.pending.clear();
         out.direct = false;
         out.slots.resize(self.names.len(), Span::ABSENT);
-        for (o, span) in values {
-            let span = self.clean(span, line, &out.caps.buf);
-            if !span.is_absent()
-                && let Some(slot) = out.slots.get_mut(o)
-            {
-                *slot = span;
+    }
+
+    /// ... then output field `o` set to `span`, cleaned (unless that
+    /// leaves nothing) ...
+    #[inline(always)]
+    pub(crate) fn put(
+        &self,
+        line: &str,
+        out: &mut ParseScratch,
+        o: usize,
+        span: Span,
+    ) {
+        // A kept span is never absent: one test on the common path.
+        let span = if self.is_kept(span) {
+            span
+        } else {
+            let span = self.clean_text(span, line, &out.caps.buf);
+            if span.is_absent() {
+                return;
             }
+            span
+        };
+        if let Some(slot) = out.slots.get_mut(o) {
+            *slot = span;
         }
+    }
+
+    /// ... then the `expandFields` templates.
+    #[inline]
+    pub(crate) fn end(&self, line: &str, out: &mut ParseScratch) {
         if !self.expand.is_empty() {
             self.expand_into(line, out);
         }

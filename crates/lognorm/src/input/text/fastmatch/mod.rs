@@ -139,6 +139,11 @@ impl Pattern {
         &self.src
     }
 
+    /// The literal text a matching line starts with (may be empty).
+    pub(crate) fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     /// The field names in order; slot `i` of [`Captures`] holds field `i`.
     /// Anonymous `%{}` fields are not captured and not listed; a repeated
     /// name is listed at each occurrence.

@@ -1,0 +1,679 @@
+//! `normalize` on every core: the inputs' records are cut into chunks of
+//! whole records, normalized in parallel, and written in input order.
+//!
+//! One reader (the calling thread) splits the inputs and copies their
+//! records into [`Chunk`]s; `--threads` workers each take a chunk,
+//! normalize it with a [`Scratch`] of their own into the chunk's rows
+//! and dead letters; one writer puts the chunks back in order and writes
+//! them. A fixed pool of chunks goes round (reader → worker → writer →
+//! reader), so memory holds a few chunks, not the input, and the buffers
+//! are reused.
+//!
+//! # Row ids
+//!
+//! Each chunk normalizes with a context of its own whose row ids start at
+//! the number of records before the chunk (over all inputs): the ids of
+//! a chunk with `n` records lie in `[first, first + n)`, so no two
+//! chunks share one, and as the chunks are cut by the reader alone
+//! ([`Job::chunk_bytes`], [`Job::chunk_records`]), the ids, like all of the output, are
+//! the same whatever the thread count. An input shorter than a chunk
+//! gets the ids of one context used for every record.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use lognorm::{
+    Classifier, ClassifyError, ClassifyState, Context, Event, Framing,
+    LogType, Record, RecordError, RowIdGenerator, Scratch, SplitReader,
+    Timestamp,
+};
+
+use crate::dead_letter;
+
+/// A chunk is shipped once its records hold this many bytes ...
+pub(crate) const CHUNK_BYTES: usize = 1 << 20;
+/// ... or it holds this many records.
+pub(crate) const CHUNK_RECORDS: usize = 16 * 1024;
+
+/// The row-id node of every row `normalize` writes (`lognor` in ASCII),
+/// as the golden files under `testdata/logs/` expect.
+pub(crate) const NODE_ID: [u8; 6] = *b"lognor";
+
+/// The format rows are written in. `--output parquet` will be another
+/// kind: rows are encoded per chunk, in the workers.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Output {
+    /// One JSON object a line.
+    Json,
+}
+
+impl Output {
+    /// Appends `event`'s row to `out`.
+    fn row(self, event: &Event<'_>, out: &mut Vec<u8>) {
+        match self {
+            Output::Json => {
+                out.extend_from_slice(event.row_bytes());
+                out.push(b'\n');
+            }
+        }
+    }
+}
+
+/// What every chunk is normalized with.
+#[derive(Debug)]
+pub(crate) struct Job<'r> {
+    /// The log type of every record; with a classifier, its first
+    /// candidate (which reads the records that fail before they are
+    /// read: all candidates share the limits).
+    pub log_type: &'r LogType,
+    /// `--log-type A,B,C`: each record gets the candidate that fits it
+    /// best. Best fit does not depend on the records before, so each
+    /// chunk's own state gives the output of one state.
+    pub classifier: Option<Classifier>,
+    /// `--log-type` as given: the `log_type` of an unclassified record's
+    /// dead letter.
+    pub candidates: String,
+    /// `--framing`, when given.
+    pub framing: Option<Framing>,
+    /// The longest record a reader keeps.
+    pub max_record_bytes: usize,
+    /// The parse time, source id and label; row ids are set per chunk.
+    pub ctx: Context,
+    pub parse_time: Timestamp,
+    pub output: Output,
+    /// The name dead letters give each input, by input index.
+    pub input_names: Vec<String>,
+    /// A chunk is shipped once its records hold this many bytes
+    /// ([`CHUNK_BYTES`]) ...
+    pub chunk_bytes: usize,
+    /// ... or it holds this many records ([`CHUNK_RECORDS`]).
+    pub chunk_records: usize,
+}
+
+impl Job<'_> {
+    /// The context of a chunk whose first record has `first` records
+    /// before it.
+    fn context(&self, first: u64) -> Context {
+        let ids =
+            RowIdGenerator::new(NODE_ID, self.parse_time).with_counter(first);
+        self.ctx.clone().with_row_ids(ids)
+    }
+
+    /// Normalizes one record.
+    fn normalize<'s>(
+        &self,
+        record: Record<'_>,
+        ctx: &mut Context,
+        scratch: &'s mut Scratch,
+    ) -> Result<Event<'s>, RecordError> {
+        self.log_type.normalize(record, ctx, scratch)
+    }
+
+    /// The classifier's per-caller state, for a run of records.
+    fn state(&self) -> Option<ClassifyState> {
+        self.classifier.as_ref().map(Classifier::state)
+    }
+
+    /// Writes `record`'s row or dead letter into `chunk`'s output.
+    fn one(
+        &self,
+        chunk: &mut Normalized,
+        input: usize,
+        record: Record<'_>,
+        ctx: &mut Context,
+        scratch: &mut Scratch,
+        state: &mut Option<ClassifyState>,
+    ) {
+        chunk.records += 1;
+        if let (Some(c), Some(state)) = (&self.classifier, state) {
+            match c.classify(record, ctx, scratch, state) {
+                Ok((_, event)) => self.output.row(&event, &mut chunk.rows),
+                Err(e) => self.unclassified(chunk, input, &e),
+            }
+            return;
+        }
+        match self.normalize(record, ctx, scratch) {
+            Ok(event) => self.output.row(&event, &mut chunk.rows),
+            Err(e) => self.dead(chunk, input, &e),
+        }
+    }
+
+    fn unclassified(
+        &self,
+        chunk: &mut Normalized,
+        input: usize,
+        e: &ClassifyError,
+    ) {
+        chunk.failed += 1;
+        let name = self.input_names.get(input).map_or("-", String::as_str);
+        // Writing to a `Vec` does not fail.
+        let _ = dead_letter::write_unclassified(
+            &mut chunk.dead,
+            name,
+            e,
+            &self.candidates,
+        );
+    }
+
+    /// The framing of an input: `--framing`, or with a classifier, what
+    /// its first bytes call for (read from `reader` and put back).
+    fn framing(
+        &self,
+        name: &str,
+        reader: Box<dyn Read>,
+    ) -> Result<(Option<Framing>, Box<dyn Read>), String> {
+        let (Some(c), None) = (&self.classifier, self.framing) else {
+            return Ok((self.framing, reader));
+        };
+        let mut head = Vec::new();
+        let mut reader = reader;
+        (&mut reader)
+            .take(4096)
+            .read_to_end(&mut head)
+            .map_err(|e| format!("reading {name}: {e}"))?;
+        let framing = c.framing(&head);
+        Ok((Some(framing), Box::new(std::io::Cursor::new(head).chain(reader))))
+    }
+
+    fn dead(&self, chunk: &mut Normalized, input: usize, e: &RecordError) {
+        chunk.failed += 1;
+        let name = self.input_names.get(input).map_or("-", String::as_str);
+        dead_letter::to_vec(&mut chunk.dead, name, e);
+    }
+
+    /// Normalizes the records of `chunk` into its output.
+    pub(crate) fn run(&self, chunk: &mut Chunk, scratch: &mut Scratch) {
+        if chunk.items.is_empty() {
+            return;
+        }
+        let mut ctx = self.context(chunk.first);
+        let mut state = self.state();
+        let mut start = 0;
+        for item in &chunk.items {
+            match item {
+                Item::Record { end, number, offset, input } => {
+                    let bytes = chunk.bytes.get(start..*end).unwrap_or(&[]);
+                    start = *end;
+                    let record = Record::new(bytes, *number, *offset);
+                    self.one(
+                        &mut chunk.out,
+                        *input,
+                        record,
+                        &mut ctx,
+                        scratch,
+                        &mut state,
+                    );
+                }
+                Item::Failed { input, error } => {
+                    chunk.out.records += 1;
+                    self.dead(&mut chunk.out, *input, error);
+                }
+            }
+        }
+    }
+}
+
+/// A chunk's output and counts.
+#[derive(Debug, Default)]
+pub(crate) struct Normalized {
+    pub rows: Vec<u8>,
+    pub dead: Vec<u8>,
+    pub records: u64,
+    pub failed: u64,
+}
+
+/// Whole records of the inputs, then their output.
+#[derive(Debug, Default)]
+pub(crate) struct Chunk {
+    /// Its place in the output.
+    seq: u64,
+    /// The records before it, over all inputs: its row ids' start.
+    first: u64,
+    /// The records' bytes, one after the other.
+    bytes: Vec<u8>,
+    items: Vec<Item>,
+    pub out: Normalized,
+    /// How many input bytes the reader had split at the chunk's end (for
+    /// the progress bar).
+    pub read_to: u64,
+    /// Normalizing it panicked (a bug): the writer stops there.
+    panicked: bool,
+}
+
+impl Chunk {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.items.clear();
+        self.out.rows.clear();
+        self.out.dead.clear();
+        self.out.records = 0;
+        self.out.failed = 0;
+    }
+
+    fn is_full(&self, job: &Job<'_>) -> bool {
+        self.bytes.len() >= job.chunk_bytes
+            || self.items.len()
+                + usize::try_from(self.out.records).unwrap_or(0)
+                >= job.chunk_records
+    }
+
+    fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.out.records == 0
+    }
+}
+
+/// A record of a chunk.
+#[derive(Debug)]
+enum Item {
+    /// Its bytes end at `end` in the chunk's bytes and start where the
+    /// previous record's end.
+    Record { end: usize, number: u64, offset: usize, input: usize },
+    /// A record that failed as it was read (longer than
+    /// `--max-record-bytes`): its dead letter only.
+    Failed { input: usize, error: Box<RecordError> },
+}
+
+/// Where the reader sends a full chunk, getting an empty one back.
+pub(crate) trait Ship {
+    fn ship(&mut self, chunk: Chunk) -> Result<Chunk, String>;
+}
+
+/// One opened input: its index (for its name) and its reader.
+pub(crate) struct Input {
+    pub index: usize,
+    pub name: String,
+    pub reader: Box<dyn Read>,
+    /// Bytes of the inputs before this one (for the progress bar).
+    pub before: u64,
+}
+
+/// The reader: cuts each input into records and chunks, ships every
+/// full chunk (and the last one).
+pub(crate) fn read(
+    job: &Job<'_>,
+    inputs: impl Iterator<Item = Result<Input, String>>,
+    ship: &mut dyn Ship,
+) -> Result<(), String> {
+    let mut chunk = ship.ship(Chunk::default())?;
+    let (mut seq, mut records) = (0u64, 0u64);
+    // For records that fail as they are read, and csv inputs.
+    let mut scratch = Scratch::new();
+    let mut start = |chunk: &mut Chunk, records: u64| {
+        chunk.seq = seq;
+        chunk.first = records;
+        seq += 1;
+    };
+    start(&mut chunk, records);
+    for input in inputs {
+        let Input { index, name, reader, before } = input?;
+        let (framing, mut reader) = job.framing(&name, reader)?;
+        if framing.is_none() && job.log_type.splits_whole() {
+            // csv: the header row names every row's columns, so the
+            // input is split whole, and its records, which refer to the
+            // header, are normalized here, in chunks of their own.
+            let mut payload = Vec::new();
+            reader
+                .read_to_end(&mut payload)
+                .map_err(|e| format!("reading {name}: {e}"))?;
+            if !chunk.is_empty() {
+                chunk = ship.ship(chunk)?;
+                start(&mut chunk, records);
+            }
+            let mut ctx = job.context(records);
+            let mut state = job.state();
+            for record in job.log_type.split(&payload) {
+                if chunk.is_full(job) {
+                    chunk.read_to = before + offset_u64(record.offset());
+                    chunk = ship.ship(chunk)?;
+                    start(&mut chunk, records);
+                    ctx = job.context(records);
+                }
+                job.one(
+                    &mut chunk.out,
+                    index,
+                    record,
+                    &mut ctx,
+                    &mut scratch,
+                    &mut state,
+                );
+                records += 1;
+            }
+            chunk.read_to = before + offset_u64(payload.len());
+            if !chunk.is_empty() {
+                chunk = ship.ship(chunk)?;
+                start(&mut chunk, records);
+            }
+            continue;
+        }
+        let mut split = match framing {
+            Some(f) => SplitReader::new(reader, f)
+                .max_record_bytes(job.max_record_bytes),
+            None => job.log_type.split_reader(reader),
+        };
+        while let Some(record) =
+            split.next_record().map_err(|e| format!("reading {name}: {e}"))?
+        {
+            records += 1;
+            chunk.read_to = before
+                + offset_u64(record.offset())
+                + offset_u64(record.full_len());
+            let failed = record.is_oversize().then(|| {
+                // Fails before it is read, and takes no row id.
+                let mut ctx = job.context(0);
+                job.normalize(record, &mut ctx, &mut scratch).err()
+            });
+            match failed.flatten() {
+                Some(error) => chunk.items.push(Item::Failed {
+                    input: index,
+                    error: Box::new(error),
+                }),
+                None => {
+                    chunk.bytes.extend_from_slice(record.bytes());
+                    chunk.items.push(Item::Record {
+                        end: chunk.bytes.len(),
+                        number: record.number(),
+                        offset: record.offset(),
+                        input: index,
+                    });
+                }
+            }
+            if chunk.is_full(job) {
+                chunk = ship.ship(chunk)?;
+                start(&mut chunk, records);
+            }
+        }
+    }
+    if !chunk.is_empty() {
+        ship.ship(chunk)?;
+    }
+    Ok(())
+}
+
+fn offset_u64(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// Writes a normalized chunk.
+pub(crate) trait WriteChunk {
+    fn write(&mut self, chunk: &Chunk) -> Result<(), String>;
+}
+
+/// One thread: each chunk is normalized and written as soon as it is
+/// full.
+pub(crate) struct Inline<'a, 'r, W> {
+    pub job: &'a Job<'r>,
+    pub scratch: Scratch,
+    pub writer: &'a mut W,
+}
+
+impl<W: WriteChunk> Ship for Inline<'_, '_, W> {
+    fn ship(&mut self, mut chunk: Chunk) -> Result<Chunk, String> {
+        if !chunk.is_empty() {
+            self.job.run(&mut chunk, &mut self.scratch);
+            self.writer.write(&chunk)?;
+        }
+        chunk.clear();
+        Ok(chunk)
+    }
+}
+
+/// Several threads: chunks go to the workers; empty ones come back from
+/// the writer.
+struct ToWorkers {
+    work: Option<SyncSender<Chunk>>,
+    free: Receiver<Chunk>,
+}
+
+impl Ship for ToWorkers {
+    fn ship(&mut self, chunk: Chunk) -> Result<Chunk, String> {
+        // The first call is for an empty chunk to fill: none is sent.
+        if !chunk.is_empty() {
+            let sent = match &self.work {
+                Some(w) => w.send(chunk).is_ok(),
+                None => false,
+            };
+            if !sent {
+                return Err(STOPPED.to_owned());
+            }
+        }
+        self.free.recv().map_err(|_| STOPPED.to_owned())
+    }
+}
+
+/// The reader's error when the writer stopped first (its own error is
+/// the one reported).
+const STOPPED: &str = "the writer stopped";
+
+/// Normalizes `inputs` with `threads` workers (at least 2) and writes
+/// the chunks in input order with `writer`.
+pub(crate) fn parallel<W: WriteChunk + Send>(
+    job: &Job<'_>,
+    threads: usize,
+    inputs: impl Iterator<Item = Result<Input, String>>,
+    writer: &mut W,
+) -> Result<(), String> {
+    // Chunks in flight: one being filled, one in each worker, some
+    // waiting on either side of them.
+    let pool = 2 * threads + 2;
+    let (free_tx, free_rx) = sync_channel::<Chunk>(pool);
+    for _ in 0..pool {
+        free_tx.send(Chunk::default()).map_err(|_| STOPPED.to_owned())?;
+    }
+    let (work_tx, work_rx) = sync_channel::<Chunk>(threads);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = sync_channel::<Chunk>(pool);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+            s.spawn(move || {
+                let mut scratch = Scratch::new();
+                loop {
+                    // The lock is held while waiting for a chunk only.
+                    let next = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(mut chunk) = next else { return };
+                    // A panic (a bug: the library does not panic) must
+                    // stop the command, not leave the writer waiting for
+                    // this chunk forever.
+                    let run = std::panic::catch_unwind(
+                        std::panic::AssertUnwindSafe(|| {
+                            job.run(&mut chunk, &mut scratch);
+                        }),
+                    );
+                    chunk.panicked = run.is_err();
+                    if done_tx.send(chunk).is_err() || run.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let written = s.spawn(move || {
+            let mut waiting = BTreeMap::new();
+            let mut next = 0u64;
+            for chunk in done_rx {
+                waiting.insert(chunk.seq, chunk);
+                while let Some(mut chunk) = waiting.remove(&next) {
+                    if chunk.panicked {
+                        return Err(format!(
+                            "normalizing the records from record {} on \
+                             panicked (a bug in lognorm)",
+                            chunk.first + 1
+                        ));
+                    }
+                    writer.write(&chunk)?;
+                    next += 1;
+                    chunk.clear();
+                    // The reader may be done: the chunk is not needed.
+                    let _ = free_tx.send(chunk);
+                }
+            }
+            Ok::<(), String>(())
+        });
+        let mut ship = ToWorkers { work: Some(work_tx), free: free_rx };
+        let read = read(job, inputs, &mut ship);
+        // No more chunks: the workers finish theirs and stop, then the
+        // writer.
+        ship.work = None;
+        drop(ship);
+        let written = written
+            .join()
+            .unwrap_or_else(|_| Err("the writer thread panicked".to_owned()));
+        written.and(read)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lognorm::Registry;
+
+    /// Collects what a writer is given.
+    #[derive(Default)]
+    struct Collect {
+        rows: Vec<u8>,
+        dead: Vec<u8>,
+        chunks: usize,
+    }
+
+    impl WriteChunk for Collect {
+        fn write(&mut self, chunk: &Chunk) -> Result<(), String> {
+            self.rows.extend_from_slice(&chunk.out.rows);
+            self.dead.extend_from_slice(&chunk.out.dead);
+            self.chunks += 1;
+            Ok(())
+        }
+    }
+
+    /// Three inputs of good and failing Wiz.Audit records.
+    fn inputs() -> Vec<Vec<u8>> {
+        (0..3)
+            .map(|input| {
+                let mut text = String::new();
+                for i in 0..200 {
+                    if i % 7 == 3 {
+                        text += &format!("{{\"id\":\"bad{input}-{i}\"}}\n");
+                    } else {
+                        text += &format!(
+                            "{{\"id\":\"{input}-{i}\",\"action\":\"a\",\
+                             \"status\":\"s\",\
+                             \"timestamp\":\"2024-01-01T00:00:00Z\"}}\n"
+                        );
+                    }
+                }
+                text.into_bytes()
+            })
+            .collect()
+    }
+
+    fn run(
+        registry: &Registry,
+        threads: usize,
+        chunk_records: usize,
+    ) -> Collect {
+        let parse_time: Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
+        let job = Job {
+            log_type: registry.log_type("Wiz.Audit").unwrap(),
+            classifier: None,
+            candidates: "Wiz.Audit".to_owned(),
+            framing: None,
+            max_record_bytes: 1 << 20,
+            ctx: Context::new(parse_time, NODE_ID),
+            parse_time,
+            output: Output::Json,
+            input_names: vec!["a".into(), "b".into(), "c".into()],
+            chunk_bytes: 900,
+            chunk_records,
+        };
+        let opened = inputs().into_iter().enumerate().map(|(index, bytes)| {
+            Ok(Input {
+                index,
+                name: format!("input {index}"),
+                reader: Box::new(std::io::Cursor::new(bytes)),
+                before: 0,
+            })
+        });
+        let mut out = Collect::default();
+        if threads > 1 {
+            parallel(&job, threads, opened, &mut out).unwrap();
+        } else {
+            let mut inline = Inline {
+                job: &job,
+                scratch: Scratch::new(),
+                writer: &mut out,
+            };
+            read(&job, opened, &mut inline).unwrap();
+        }
+        out
+    }
+
+    /// The rows of one context normalizing every record in order, with
+    /// their row ids cut out.
+    fn plain_rows(registry: &Registry) -> (Vec<String>, usize) {
+        let log_type = registry.log_type("Wiz.Audit").unwrap();
+        let parse_time: Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
+        let mut ctx = Context::new(parse_time, NODE_ID);
+        let mut scratch = Scratch::new();
+        let (mut rows, mut dead) = (Vec::new(), 0);
+        for input in inputs() {
+            for record in log_type.split(&input) {
+                match log_type.normalize(record, &mut ctx, &mut scratch) {
+                    Ok(event) => {
+                        rows.push(event.row().replace(event.row_id(), "*"));
+                    }
+                    Err(_) => dead += 1,
+                }
+            }
+        }
+        (rows, dead)
+    }
+
+    fn without_ids(rows: &[u8]) -> (Vec<String>, usize) {
+        let text = std::str::from_utf8(rows).unwrap();
+        let mut ids = std::collections::HashSet::new();
+        let rows = text
+            .lines()
+            .map(|l| {
+                let id = l.split("\"p_row_id\":\"").nth(1).unwrap();
+                let id = &id[..id.find('"').unwrap()];
+                ids.insert(id.to_owned());
+                l.replace(id, "*")
+            })
+            .collect();
+        (rows, ids.len())
+    }
+
+    /// Many small chunks (900 bytes or a few records), a pool that runs
+    /// dry, 1 to 4 threads: the same bytes every time, rows and dead
+    /// letters in input order, every row id distinct.
+    #[test]
+    fn any_thread_count_writes_the_bytes_of_one_thread() {
+        let registry = Registry::builtin();
+        let (plain, plain_dead) = plain_rows(&registry);
+        for chunk_records in [1, 3, 1000] {
+            let one = run(&registry, 1, chunk_records);
+            assert!(one.chunks > 10, "{chunk_records}: {}", one.chunks);
+            let (rows, distinct) = without_ids(&one.rows);
+            assert_eq!(rows, plain, "{chunk_records}");
+            assert_eq!(distinct, plain.len(), "{chunk_records}");
+            assert_eq!(
+                one.dead.split(|&b| b == b'\n').count() - 1,
+                plain_dead
+            );
+            // Dead letters name their input, in order.
+            let dead = String::from_utf8(one.dead.clone()).unwrap();
+            let inputs: Vec<&str> = dead.lines().map(|l| &l[10..11]).collect();
+            assert!(inputs.is_sorted(), "{inputs:?}");
+            for threads in 2..=4 {
+                let many = run(&registry, threads, chunk_records);
+                assert_eq!(many.rows, one.rows, "{threads} {chunk_records}");
+                assert_eq!(many.dead, one.dead, "{threads} {chunk_records}");
+                assert_eq!(many.chunks, one.chunks);
+            }
+        }
+    }
+}
