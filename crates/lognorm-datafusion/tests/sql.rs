@@ -8,11 +8,10 @@ use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::datatypes::{Int64Type, UInt64Type};
 use datafusion::physical_plan::ExecutionPlanProperties;
 use datafusion::prelude::SessionContext;
-use lognorm::Registry;
 
 use crate::util::{
     PARSE_TIME, event_time_ns, golden_inputs, json_path, lit, number, query,
-    session, testdata, text,
+    registry, session, testdata, text,
 };
 
 /// `CREATE EXTERNAL TABLE name` over `location`, of `log_type`, at the
@@ -45,7 +44,7 @@ fn scratch_dir(test: &str) -> PathBuf {
 /// JSON rows, and its failures are the JSON path's errors, in order.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn count_and_failures_equal_the_json_path() {
-    let registry = Registry::builtin();
+    let registry = registry();
     let ctx = session(2);
     let (mut inputs, mut rows, mut errors) = (0, 0, 0);
     for input in golden_inputs() {
@@ -92,7 +91,7 @@ async fn count_and_failures_equal_the_json_path() {
 /// times say, for every golden input (the median event time as bound).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn event_time_filter_equals_the_json_rows() {
-    let registry = Registry::builtin();
+    let registry = registry();
     let ctx = session(2);
     let mut kept = 0;
     for (i, input) in golden_inputs().iter().enumerate() {
@@ -141,7 +140,7 @@ async fn event_time_filter_equals_the_json_rows() {
 /// JSON rows hold it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unnest_of_ip_addresses_equals_the_json_rows() {
-    let registry = Registry::builtin();
+    let registry = registry();
     let ctx = session(2);
     let mut total = 0;
     for (i, input) in golden_inputs().iter().enumerate() {
@@ -196,7 +195,7 @@ fn arrow_schema_lacks_ips(log_type: &lognorm::LogType) -> bool {
 /// from scan to scan), as many as the JSON rows.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn copy_to_parquet_reads_back_the_same_rows() {
-    let registry = Registry::builtin();
+    let registry = registry();
     let ctx = session(2);
     let dir = scratch_dir("parquet");
     let mut copied = 0;
@@ -249,7 +248,7 @@ async fn copy_to_parquet_reads_back_the_same_rows() {
 /// one, the failures table every bad one, with its file and offset.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mixed_folder_reports_every_bad_record() {
-    let registry = Registry::builtin();
+    let registry = registry();
     let log_type = registry.log_type("Hex.Audit").unwrap();
     let dir = scratch_dir("mixed");
     let (mut rows, mut failures) = (0, Vec::new());
@@ -309,7 +308,7 @@ async fn a_mixed_folder_reports_every_bad_record() {
 /// whole file: every event once, every failure once at its offset.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_file_is_split_by_byte_range() {
-    let registry = Registry::builtin();
+    let registry = registry();
     let log_type = registry.log_type("Wiz.Audit").unwrap();
     let logs = testdata().join("logs/Wiz.Audit");
     let mut payload = Vec::new();

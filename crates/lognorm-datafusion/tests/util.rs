@@ -18,12 +18,22 @@ pub fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
 }
 
-/// A session with lognorm's format and `read_logs` over the shipped log
-/// types, `partitions` target partitions.
+/// The log types of the golden inputs: the shipped ones and the test
+/// schemas of `testdata/schemas-text/` (regex and csv log types no
+/// shipped schema covers), as the core crate's golden tests load them.
+pub fn registry() -> Registry {
+    let mut b = Registry::builder();
+    b.add_builtin().unwrap();
+    b.add_dir(testdata().join("schemas-text")).unwrap();
+    b.build()
+}
+
+/// A session with lognorm's format and `read_logs` over [`registry`]'s
+/// log types, `partitions` target partitions.
 pub fn session(partitions: usize) -> SessionContext {
     let config = SessionConfig::new().with_target_partitions(partitions);
     let ctx = SessionContext::new_with_config(config);
-    lognorm_datafusion::register(&ctx, Arc::new(Registry::builtin())).unwrap();
+    lognorm_datafusion::register(&ctx, Arc::new(registry())).unwrap();
     ctx
 }
 
