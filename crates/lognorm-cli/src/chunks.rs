@@ -19,10 +19,9 @@
 //! the same whatever the thread count. An input shorter than a chunk
 //! gets the ids of one context used for every record.
 
+use crossbeam_channel::{Receiver, Sender, bounded};
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::sync::Mutex;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use lognorm::{
     Classifier, ClassifyError, ClassifyState, Context, Event, Framing,
@@ -495,7 +494,7 @@ impl<W: WriteChunk> Ship for Inline<'_, '_, W> {
 /// Several threads: chunks go to the workers; empty ones come back from
 /// the writer.
 struct ToWorkers {
-    work: Option<SyncSender<Chunk>>,
+    work: Option<Sender<Chunk>>,
     free: Receiver<Chunk>,
 }
 
@@ -530,25 +529,19 @@ pub(crate) fn parallel<W: WriteChunk + Send>(
     // Chunks in flight: one being filled, one in each worker, some
     // waiting on either side of them.
     let pool = 2 * threads + 2;
-    let (free_tx, free_rx) = sync_channel::<Chunk>(pool);
+    let (free_tx, free_rx) = bounded::<Chunk>(pool);
     for _ in 0..pool {
         free_tx.send(Chunk::default()).map_err(|_| STOPPED.to_owned())?;
     }
-    let (work_tx, work_rx) = sync_channel::<Chunk>(threads);
-    let work_rx = Mutex::new(work_rx);
-    let (done_tx, done_rx) = sync_channel::<Chunk>(pool);
+    let (work_tx, work_rx) = bounded::<Chunk>(threads);
+    let (done_tx, done_rx) = bounded::<Chunk>(pool);
     std::thread::scope(|s| {
         for _ in 0..threads {
             let (work_rx, done_tx) = (&work_rx, done_tx.clone());
             s.spawn(move || {
                 let mut worker = job.worker();
                 loop {
-                    // The lock is held while waiting for a chunk only.
-                    let next = match work_rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok(mut chunk) = next else { return };
+                    let Ok(mut chunk) = work_rx.recv() else { return };
                     // A panic (a bug: the library does not panic) must
                     // stop the command, not leave the writer waiting for
                     // this chunk forever.
