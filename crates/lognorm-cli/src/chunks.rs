@@ -2,10 +2,11 @@
 //! whole records, normalized in parallel, and written in input order.
 //!
 //! One reader (the calling thread) splits the inputs and copies their
-//! records into [`Chunk`]s; `--threads` workers each take a chunk,
-//! normalize it with a [`Scratch`] of their own into the chunk's rows
-//! and dead letters; one writer puts the chunks back in order and writes
-//! them. A fixed pool of chunks goes round (reader → worker → writer →
+//! records into [`Chunk`]s; `--threads` minus one workers each take a
+//! chunk, normalize it with a [`Scratch`] of their own into the chunk's
+//! rows and dead letters, and when every worker is busy the reader
+//! normalizes the chunk itself; one writer puts the chunks back in order
+//! and writes them. A fixed pool of chunks goes round (reader → worker → writer →
 //! reader), so memory holds a few chunks, not the input, and the buffers
 //! are reused.
 //!
@@ -19,7 +20,9 @@
 //! the same whatever the thread count. An input shorter than a chunk
 //! gets the ids of one context used for every record.
 
-use crossbeam_channel::{Receiver, Sender, bounded};
+use std::sync::Mutex;
+
+use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
 use std::collections::BTreeMap;
 use std::io::Read;
 
@@ -37,10 +40,11 @@ use crate::dead_letter;
 /// core's L2 cache from the reader's copy to the writer, and that the
 /// last chunks of an input leave no core idle for long; large enough
 /// that handing chunks round costs little. On 100 MB of Databricks.Audit
-/// with 2 threads (2 cores, 2 MiB of L2 each): 1 MiB chunks ran in 0.236
-/// s at 1.75 cores busy, 256 KiB in 0.179 s at 1.88, 64 KiB in 0.220 s
-/// (`crates/lognorm-cli/benches/threads.sh`).
-pub(crate) const CHUNK_BYTES: usize = 256 << 10;
+/// with 2 threads (2 cores, 2 MiB of L2 each; median of 30 runs of
+/// `crates/lognorm-cli/benches/threads.sh`): 1 MiB chunks ran 1.37x as
+/// fast as one thread (with the first hand-over design), 256 KiB 1.77x,
+/// 128 KiB 1.80x, 64 KiB less.
+pub(crate) const CHUNK_BYTES: usize = 128 << 10;
 /// ... or it holds this many records.
 pub(crate) const CHUNK_RECORDS: usize = 16 * 1024;
 
@@ -491,35 +495,71 @@ impl<W: WriteChunk> Ship for Inline<'_, '_, W> {
     }
 }
 
-/// Several threads: chunks go to the workers; empty ones come back from
-/// the writer.
-struct ToWorkers {
+/// Several threads: chunks go to the workers, or when none has room,
+/// the reader normalizes the chunk itself; empty ones come back from the
+/// writer.
+struct ToWorkers<'j, 'r, 'w, W> {
+    job: &'j Job<'r>,
+    /// The reader's own worker state, for the chunks it normalizes.
+    worker: Worker<'r>,
     work: Option<Sender<Chunk>>,
+    ordered: &'j Mutex<Ordered<'w, W>>,
     free: Receiver<Chunk>,
 }
 
-impl Ship for ToWorkers {
+impl<W: WriteChunk> Ship for ToWorkers<'_, '_, '_, W> {
     fn ship(&mut self, chunk: Chunk) -> Result<Chunk, String> {
         // The first call is for an empty chunk to fill: none is sent.
         if !chunk.is_empty() {
-            let sent = match &self.work {
-                Some(w) => w.send(chunk).is_ok(),
-                None => false,
-            };
-            if !sent {
+            let Some(work) = &self.work else {
                 return Err(STOPPED.to_owned());
+            };
+            match work.try_send(chunk) {
+                Ok(()) => {}
+                // The workers are busy: rather than wait, the reader
+                // normalizes this chunk (still in its cache) itself. With
+                // `--threads N` there are N - 1 workers, so N threads
+                // normalize and none waits on another while there is
+                // input (a reader and N workers on N cores spent 10% more
+                // CPU, on hand-overs and chunks read on one core and
+                // normalized on another).
+                Err(TrySendError::Full(mut chunk)) => {
+                    chunk.panicked =
+                        run_caught(self.job, &mut chunk, &mut self.worker);
+                    if !deliver(self.ordered, chunk) {
+                        return Err(STOPPED.to_owned());
+                    }
+                }
+                Err(TrySendError::Disconnected(_)) => {
+                    return Err(STOPPED.to_owned());
+                }
             }
         }
         self.free.recv().map_err(|_| STOPPED.to_owned())
     }
 }
 
+/// Normalizes `chunk`; whether that panicked. A panic (a bug: the
+/// library does not panic) must stop the command, not leave the writer
+/// waiting for this chunk forever.
+fn run_caught<'r>(
+    job: &Job<'r>,
+    chunk: &mut Chunk,
+    worker: &mut Worker<'r>,
+) -> bool {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        job.run(chunk, worker);
+    }))
+    .is_err()
+}
+
 /// The reader's error when the writer stopped first (its own error is
 /// the one reported).
 const STOPPED: &str = "the writer stopped";
 
-/// Normalizes `inputs` with `threads` workers (at least 2) and writes
-/// the chunks in input order with `writer`.
+/// Normalizes `inputs` on `threads` threads (at least 2: the reader and
+/// `threads - 1` workers) and writes the chunks in input order with
+/// `writer`.
 pub(crate) fn parallel<W: WriteChunk + Send>(
     job: &Job<'_>,
     threads: usize,
@@ -527,70 +567,116 @@ pub(crate) fn parallel<W: WriteChunk + Send>(
     writer: &mut W,
 ) -> Result<(), String> {
     // Chunks in flight: one being filled, one in each worker, some
-    // waiting on either side of them.
+    // waiting to be written.
     let pool = 2 * threads + 2;
     let (free_tx, free_rx) = bounded::<Chunk>(pool);
     for _ in 0..pool {
         free_tx.send(Chunk::default()).map_err(|_| STOPPED.to_owned())?;
     }
-    let (work_tx, work_rx) = bounded::<Chunk>(threads);
-    let (done_tx, done_rx) = bounded::<Chunk>(pool);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+    let workers = threads.saturating_sub(1).max(1);
+    let (work_tx, work_rx) = bounded::<Chunk>(workers);
+    let ordered = Mutex::new(Ordered {
+        waiting: BTreeMap::new(),
+        next: 0,
+        writer,
+        free: Some(free_tx),
+        result: Ok(()),
+    });
+    let read = std::thread::scope(|s| {
+        for _ in 0..workers {
+            let (work_rx, ordered) = (&work_rx, &ordered);
             s.spawn(move || {
                 let mut worker = job.worker();
-                loop {
-                    let Ok(mut chunk) = work_rx.recv() else { return };
-                    // A panic (a bug: the library does not panic) must
-                    // stop the command, not leave the writer waiting for
-                    // this chunk forever.
-                    let run = std::panic::catch_unwind(
-                        std::panic::AssertUnwindSafe(|| {
-                            job.run(&mut chunk, &mut worker);
-                        }),
-                    );
-                    chunk.panicked = run.is_err();
-                    if done_tx.send(chunk).is_err() || run.is_err() {
+                while let Ok(mut chunk) = work_rx.recv() {
+                    chunk.panicked = run_caught(job, &mut chunk, &mut worker);
+                    if !deliver(ordered, chunk) {
                         return;
                     }
                 }
             });
         }
-        drop(done_tx);
-        let written = s.spawn(move || {
-            let mut waiting = BTreeMap::new();
-            let mut next = 0u64;
-            for chunk in done_rx {
-                waiting.insert(chunk.seq, chunk);
-                while let Some(mut chunk) = waiting.remove(&next) {
-                    if chunk.panicked {
-                        return Err(format!(
-                            "normalizing the records from record {} on \
-                             panicked (a bug in lognorm)",
-                            chunk.first + 1
-                        ));
-                    }
-                    writer.write(&chunk)?;
-                    next += 1;
-                    chunk.clear();
-                    // The reader may be done: the chunk is not needed.
-                    let _ = free_tx.send(chunk);
-                }
-            }
-            Ok::<(), String>(())
-        });
-        let mut ship = ToWorkers { work: Some(work_tx), free: free_rx };
+        let mut ship = ToWorkers {
+            job,
+            worker: job.worker(),
+            work: Some(work_tx),
+            ordered: &ordered,
+            free: free_rx,
+        };
         let read = read(job, inputs, &mut ship);
-        // No more chunks: the workers finish theirs and stop, then the
-        // writer.
+        // No more chunks: the workers finish theirs and stop.
         ship.work = None;
-        drop(ship);
-        let written = written
-            .join()
-            .unwrap_or_else(|_| Err("the writer thread panicked".to_owned()));
-        written.and(read)
-    })
+        read
+    });
+    let written = match ordered.into_inner() {
+        Ok(o) => o.result,
+        Err(_) => {
+            Err("writing the rows panicked (a bug in lognorm)".to_owned())
+        }
+    };
+    written.and(read)
+}
+
+/// The chunks normalized and not yet written, and the writer: whoever
+/// delivers the next chunk in input order writes it and the ones after
+/// it that are waiting (no writer thread to wake for every chunk).
+struct Ordered<'w, W> {
+    waiting: BTreeMap<u64, Chunk>,
+    /// The sequence number of the next chunk to write.
+    next: u64,
+    writer: &'w mut W,
+    /// Written chunks go back to the reader; dropped when writing
+    /// failed, which stops the reader.
+    free: Option<Sender<Chunk>>,
+    /// The first error; later chunks are dropped.
+    result: Result<(), String>,
+}
+
+impl<W: WriteChunk> Ordered<'_, W> {
+    fn deliver(&mut self, chunk: Chunk) {
+        if self.result.is_err() {
+            return;
+        }
+        self.waiting.insert(chunk.seq, chunk);
+        while let Some(mut chunk) = self.waiting.remove(&self.next) {
+            if chunk.panicked {
+                return self.fail(format!(
+                    "normalizing the records from record {} on panicked \
+                     (a bug in lognorm)",
+                    chunk.first + 1
+                ));
+            }
+            if let Err(e) = self.writer.write(&chunk) {
+                return self.fail(e);
+            }
+            self.next += 1;
+            chunk.clear();
+            // Never blocks: the channel holds the whole pool. The reader
+            // may be done: the chunk is not needed then.
+            if let Some(free) = &self.free {
+                let _ = free.send(chunk);
+            }
+        }
+    }
+
+    fn fail(&mut self, e: String) {
+        self.result = Err(e);
+        self.free = None;
+        self.waiting.clear();
+    }
+}
+
+/// Hands a normalized chunk to the writing; false once writing stopped.
+fn deliver<W: WriteChunk>(
+    ordered: &Mutex<Ordered<'_, W>>,
+    chunk: Chunk,
+) -> bool {
+    match ordered.lock() {
+        Ok(mut o) => {
+            o.deliver(chunk);
+            o.result.is_ok()
+        }
+        Err(_) => false,
+    }
 }
 
 #[cfg(test)]
@@ -636,13 +722,10 @@ mod tests {
             .collect()
     }
 
-    fn run(
-        registry: &Registry,
-        threads: usize,
-        chunk_records: usize,
-    ) -> Collect {
+    /// Wiz.Audit in chunks of 900 bytes or `chunk_records` records.
+    fn job(registry: &Registry, chunk_records: usize) -> Job<'_> {
         let parse_time: Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
-        let job = Job {
+        Job {
             log_type: registry.log_type("Wiz.Audit").unwrap(),
             classifier: None,
             candidates: "Wiz.Audit".to_owned(),
@@ -654,15 +737,27 @@ mod tests {
             input_names: vec!["a".into(), "b".into(), "c".into()],
             chunk_bytes: 900,
             chunk_records,
-        };
-        let opened = inputs().into_iter().enumerate().map(|(index, bytes)| {
+        }
+    }
+
+    fn opened() -> impl Iterator<Item = Result<Input, String>> {
+        inputs().into_iter().enumerate().map(|(index, bytes)| {
             Ok(Input {
                 index,
                 name: format!("input {index}"),
                 reader: Box::new(std::io::Cursor::new(bytes)),
                 before: 0,
             })
-        });
+        })
+    }
+
+    fn run(
+        registry: &Registry,
+        threads: usize,
+        chunk_records: usize,
+    ) -> Collect {
+        let job = job(registry, chunk_records);
+        let opened = opened();
         let mut out = Collect::default();
         if threads > 1 {
             parallel(&job, threads, opened, &mut out).unwrap();
@@ -737,6 +832,36 @@ mod tests {
                 assert_eq!(many.dead, one.dead, "{threads} {chunk_records}");
                 assert_eq!(many.chunks, one.chunks);
             }
+        }
+    }
+
+    /// A writer that fails on its third chunk.
+    #[derive(Default)]
+    struct FailThird {
+        written: usize,
+    }
+
+    impl WriteChunk for FailThird {
+        fn write(&mut self, _: &Chunk) -> Result<(), String> {
+            self.written += 1;
+            match self.written {
+                3 => Err("disk full".to_owned()),
+                _ => Ok(()),
+            }
+        }
+    }
+
+    /// When writing fails, the reader and the workers stop (no hang), the
+    /// writing error is the one reported and nothing more is written.
+    #[test]
+    fn a_failed_write_stops_every_thread() {
+        let registry = Registry::builtin();
+        for threads in 2..=4 {
+            let mut out = FailThird::default();
+            let result =
+                parallel(&job(&registry, 3), threads, opened(), &mut out);
+            assert_eq!(result, Err("disk full".to_owned()), "{threads}");
+            assert_eq!(out.written, 3, "{threads}");
         }
     }
 }

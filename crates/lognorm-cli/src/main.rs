@@ -84,8 +84,8 @@ enum Command {
     /// `--max-record-bytes` is one dead letter whose `raw` holds its first
     /// bytes; the records around it go on.
     ///
-    /// Every core is used: records are cut into chunks of about 256 KiB,
-    /// normalized by `--threads` workers, and written in input order.
+    /// Every core is used: records are cut into chunks of about 128 KiB,
+    /// normalized on `--threads` threads, and written in input order.
     /// The output, row ids included, is the same whatever the thread
     /// count. When standard error is a terminal and every input is a
     /// file, a progress bar shows bytes, records, errors and MB/s.
