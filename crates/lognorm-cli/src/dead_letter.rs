@@ -87,29 +87,12 @@ struct Escaper<'w>(&'w mut Vec<u8>);
 
 impl fmt::Write for Escaper<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let out = &mut *self.0;
-        let mut run = 0;
-        for (i, b) in s.bytes().enumerate() {
-            let escape: &[u8] = match b {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0..0x20 => b"",
-                _ => continue,
-            };
-            out.extend_from_slice(
-                s.as_bytes().get(run..i).unwrap_or_default(),
-            );
-            if escape.is_empty() {
-                out.extend_from_slice(format!("\\u{b:04x}").as_bytes());
-            } else {
-                out.extend_from_slice(escape);
-            }
-            run = i + 1;
-        }
-        out.extend_from_slice(s.as_bytes().get(run..).unwrap_or_default());
+        // The library's escaper writes a whole JSON string: its quotes
+        // are taken off again (a piece is a few bytes long).
+        let start = self.0.len();
+        write_json_str(self.0, s);
+        self.0.pop();
+        self.0.remove(start);
         Ok(())
     }
 }
