@@ -24,6 +24,10 @@
 //! instructions per record. `crates/lognorm/benches/icount.sh` does all
 //! of it. Without valgrind (`cargo bench -- --test`, as CI runs it) it
 //! only checks that every record normalizes.
+//!
+//! `known:<LogType>` and `classified:<LogType>` count classification
+//! against normalizing with the type known, on the same records
+//! (`mixed`: the seven types' records shuffled into one stream).
 
 mod heroku_gen;
 mod json_gen;
@@ -32,7 +36,9 @@ mod text_gen;
 
 use std::hint::black_box;
 
-use lognorm::{Context, LogType, Registry, Scratch};
+use lognorm::{
+    Classifier, ClassifyState, Context, LogType, Record, Registry, Scratch,
+};
 
 /// The seeds of `benches/normalize.rs` and `benches/fastmatch.rs`.
 const JSON_SEED: u64 = 0x6a50_4e5e_ed00_2024;
@@ -137,6 +143,93 @@ fn text_types(chosen: &[String]) {
     }
 }
 
+/// Normalizes each record as its own (known) type; returns the events.
+#[inline(never)]
+fn measured_known(
+    records: &[(&LogType, Record<'_>)],
+    ctx: &mut Context,
+    scratch: &mut Scratch,
+) -> usize {
+    let mut events = 0;
+    for &(lt, record) in black_box(records) {
+        events += usize::from(lt.normalize(record, ctx, scratch).is_ok());
+    }
+    events
+}
+
+/// Classifies each record over the seven shipped types; returns the
+/// events.
+#[inline(never)]
+fn measured_classified(
+    c: &Classifier,
+    records: &[(&LogType, Record<'_>)],
+    ctx: &mut Context,
+    scratch: &mut Scratch,
+    state: &mut ClassifyState,
+) -> usize {
+    let mut events = 0;
+    for &(_, record) in black_box(records) {
+        events += usize::from(c.classify(record, ctx, scratch, state).is_ok());
+    }
+    events
+}
+
+/// `known:<LogType>` and `classified:<LogType>` (or `:mixed`, the seven
+/// types' records shuffled into one stream): the records of the types
+/// above, normalized with their type known or classified over the seven
+/// shipped types (issue 19's bench, `benches/classify.rs`, counted).
+fn classify_types(registry: &Registry, chosen: &[String]) {
+    let mut names: Vec<&str> = json_gen::JSON_TYPES.to_vec();
+    names.push("Heroku.Runtime");
+    names.sort_unstable();
+    let c = registry.classifier(&names).expect("the shipped types");
+    let payloads: Vec<(&str, Vec<u8>)> =
+        names.iter().map(|&n| (n, payload(n))).collect();
+    let records = |name: &str| {
+        let mut out = Vec::new();
+        for (n, p) in &payloads {
+            if name == "mixed" || name == *n {
+                let lt = registry.log_type(n).expect("shipped log type");
+                out.extend(lt.split(p).map(|r| (lt, r)));
+            }
+        }
+        if name == "mixed" {
+            let mut rng = rng::XorShift::new(JSON_SEED);
+            for i in (1..out.len()).rev() {
+                out.swap(i, rng.below(i as u64 + 1) as usize);
+            }
+        }
+        out
+    };
+    for arg in chosen {
+        let (classified, name) = match arg.split_once(':') {
+            Some(("known", name)) => (false, name),
+            Some(("classified", name)) => (true, name),
+            _ => continue,
+        };
+        let records = records(name);
+        let t = "2024-06-03T12:00:00Z".parse().expect("a timestamp");
+        let mut ctx = Context::new(t, *b"icount");
+        let (mut scratch, mut state) = (Scratch::new(), c.state());
+        for &(lt, record) in &records {
+            let got = c.classify(record, &mut ctx, &mut scratch, &mut state);
+            assert_eq!(got.map(|(t, _)| t.name()).ok(), Some(lt.name()));
+        }
+        let events = match classified {
+            true => measured_classified(
+                &c,
+                &records,
+                &mut ctx,
+                &mut scratch,
+                &mut state,
+            ),
+            false => measured_known(&records, &mut ctx, &mut scratch),
+        };
+        assert_eq!(events, records.len(), "{arg}");
+        println!("{arg} records={events} row_bytes=0");
+    }
+}
+
 fn payload(name: &str) -> Vec<u8> {
     if name == "Heroku.Runtime" {
         heroku_gen::payload(&heroku_gen::lines(20_000, HEROKU_SEED))
@@ -162,6 +255,7 @@ fn main() {
         );
     } else {
         text_types(&chosen);
+        classify_types(&registry, &chosen);
     }
     let mut names: Vec<&str> = json_gen::JSON_TYPES.to_vec();
     names.push("Heroku.Runtime");

@@ -43,6 +43,14 @@
 //!   not start with `{` (after whitespace), a fastmatch type when the line
 //!   (after its `skipPrefix`) starts with none of its patterns' literal
 //!   prefixes;
+//! - after the first JSON walk, the record's root keys (which that walk
+//!   reads anyway) skip the JSON candidates that lack a required root
+//!   key, or whose undeclared root keys already make them lose; the last
+//!   answers are kept per set of root keys, so records of the shapes a
+//!   source keeps sending cost one lookup;
+//! - a record that is not a JSON object, when one candidate is a text
+//!   type, can only be that type's: it is normalized as that type, with
+//!   no fit measured;
 //! - a JSON record is parsed once; each JSON candidate walks the same
 //!   tape.
 //!
@@ -193,6 +201,11 @@ struct Inner {
     slots: usize,
     /// Some candidate is a JSON type; some is a text type.
     any_json: bool,
+    /// Bit `c` set for the JSON candidates among the first [`SCANNED`].
+    json_mask: u64,
+    /// The position of the one text candidate, when there is one (see
+    /// [`Classifier::lone`]).
+    lone_text: Option<usize>,
     any_text: bool,
     /// More than one text candidate: only then are pinned bytes counted
     /// (a JSON fit beats any text fit).
@@ -226,13 +239,20 @@ struct RootKeys {
     declared: Box<[KeySet]>,
     /// By candidate position: the keys of its required root fields.
     required: Box<[KeySet]>,
+    /// By candidate position: the key of each of its root fields (by
+    /// field index), for the scan fused into its walk (see [`Fused`]).
+    keys: Box<[Box<[u16]>]>,
     /// Bit `c` set when candidate `c` takes part (a JSON type among the
     /// first [`SCANNED`], without transformations or field discovery,
     /// whose keys are its fields' names, all of them indexed).
     scanned: u64,
+    /// Bit `c` set for the other JSON candidates among the first
+    /// [`SCANNED`].
+    unscanned_json: u64,
 }
 
 /// What the key scan found in one record's root object.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Scan {
     /// The known keys it has.
     seen: KeySet,
@@ -293,19 +313,44 @@ pub struct ClassifierError(String);
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct ClassifyState {
+    /// The classifier it belongs to: another classifier's state is
+    /// started anew (kept alive, so the comparison by address cannot
+    /// mistake another classifier for it).
+    owner: Option<Arc<Inner>>,
     /// Candidate positions, in the order to try them.
     order: Vec<u32>,
+    /// Without `skipped`: `records` less `tried`.
     counts: Vec<Counts>,
+    /// The records classified.
+    records: u64,
     /// Key-order hints of the key scan (see `RootKeys::scan`).
     hints: Vec<u32>,
+    /// The bounds of the last scans (see [`Memo`]), by a hash of the
+    /// scan.
+    memo: Vec<Option<Memo>>,
+}
+
+/// Entries of [`ClassifyState::memo`] (a power of two).
+const MEMO: usize = 16;
+
+/// The two best bounds of the JSON candidates for one key scan (see
+/// `Search::bounds`): the records of a source come in a few shapes (root
+/// keys), so the bounds of the last scans are kept, one for each of
+/// [`MEMO`] hashes, and reused when the scan is the same.
+#[derive(Clone, Copy, Debug)]
+struct Memo {
+    scan: Scan,
+    top: [Option<(Fit, Reverse<usize>)>; 2],
 }
 
 /// One candidate's counters in a [`ClassifyState`].
 ///
 /// A record that reaches a candidate is *tried* and then *matched* (the
 /// type accepted it) or *failed*; one that does not is *skipped* (its
-/// first bytes cannot start the type's records, or the type cannot beat
-/// a fit already found). *won* counts the records it was given.
+/// first bytes cannot start the type's records, the type cannot beat a
+/// fit already found, or the record is past the size limits): every
+/// record classified is one or the other. *won* counts the records it
+/// was given.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Counts {
@@ -466,7 +511,17 @@ impl Classifier {
                 .max()
                 .unwrap_or(0),
             any_json: cands.iter().any(|c| c.json),
+            json_mask: cands
+                .iter()
+                .take(SCANNED)
+                .enumerate()
+                .filter(|(_, c)| c.json)
+                .fold(0, |m, (c, _)| m | (1 << c)),
             any_text: cands.iter().any(|c| !c.json),
+            lone_text: match cands.iter().filter(|c| !c.json).count() {
+                1 => cands.iter().position(|c| !c.json),
+                _ => None,
+            },
             texts: cands.iter().filter(|c| !c.json).count() > 1,
             cands: cands.into_boxed_slice(),
         };
@@ -500,9 +555,12 @@ impl Classifier {
     pub fn state(&self) -> ClassifyState {
         let n = self.inner.cands.len();
         ClassifyState {
+            owner: Some(Arc::clone(&self.inner)),
             order: (0..n as u32).collect(),
             counts: vec![Counts::default(); n],
+            records: 0,
             hints: Vec::new(),
+            memo: vec![None; MEMO],
         }
     }
 
@@ -559,15 +617,27 @@ impl Classifier {
     ) -> Result<(&'c LogType, Event<'s>), ClassifyError> {
         let inner = &*self.inner;
         let n = inner.cands.len();
-        if state.order.len() != n || state.counts.len() != n {
+        if !state.owner.as_ref().is_some_and(|o| Arc::ptr_eq(o, &self.inner))
+            || state.order.len() != n
+            || state.counts.len() != n
+        {
             *state = self.state();
         }
+        state.records += 1;
         let types = self.registry.types();
-        let found = self.search(record, ctx, scratch, state);
+        let bytes = record.bytes();
+        let json = inner.any_json
+            && bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        let found = match inner.lone_text {
+            Some(pos) if !json => self.lone(pos, record, ctx, scratch, state),
+            _ => self.search(record, json, ctx, scratch, state),
+        };
         let Some((pos, row_id, event_time)) = found else {
             return self.unmatched(record, ctx, scratch);
         };
-        if let Some(k) = state.order.iter().position(|&p| p as usize == pos)
+        if state.order.first().is_none_or(|&p| p as usize != pos)
+            && let Some(k) =
+                state.order.iter().position(|&p| p as usize == pos)
             && let Some(front) = state.order.get_mut(..=k)
         {
             front.rotate_right(1);
@@ -591,12 +661,42 @@ impl Classifier {
         ))
     }
 
+    /// A record that is not a JSON object, with one text candidate among
+    /// the candidates (`pos`): no JSON type can accept it, so that one is
+    /// the only candidate that can, and no fit is needed: the record is
+    /// normalized as that type (what [`Classifier::search`] would find,
+    /// without its bookkeeping). The winner as `search` returns it.
+    fn lone(
+        &self,
+        pos: usize,
+        record: Record<'_>,
+        ctx: &mut Context,
+        scratch: &mut Scratch,
+        state: &mut ClassifyState,
+    ) -> Option<(usize, std::ops::Range<usize>, Option<Timestamp>)> {
+        let c = self.inner.cands.get(pos)?;
+        let log_type = self.registry.types().get(c.ty)?;
+        let counts = state.counts.get_mut(pos)?;
+        counts.tried += 1;
+        match log_type.normalize(record, ctx, scratch) {
+            Ok(event) => {
+                counts.matched += 1;
+                Some((pos, event.row_id_range(), Some(event.event_time())))
+            }
+            Err(_) => {
+                counts.failed += 1;
+                None
+            }
+        }
+    }
+
     /// The search: the winner's position, its row id's range in the
     /// scratch's row, and its event time. `None`: no candidate accepted
     /// the record.
     fn search(
         &self,
         record: Record<'_>,
+        json: bool,
         ctx: &mut Context,
         scratch: &mut Scratch,
         state: &mut ClassifyState,
@@ -622,6 +722,7 @@ impl Classifier {
         let bytes = record.bytes();
         let mut search = Search {
             types: self.registry.types(),
+            json_mask: inner.json_mask,
             cands: &inner.cands,
             roots: &inner.roots,
             texts: inner.texts,
@@ -637,8 +738,6 @@ impl Classifier {
             text,
             ctx,
         };
-        let json = inner.any_json
-            && bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
         if !json {
             return search.run(Parsed::NotJson, Bufs::Free(out, day), state);
         }
@@ -712,8 +811,12 @@ impl Classifier {
 impl ClassifyState {
     /// Each candidate's counters, in the caller's order (that of
     /// [`Classifier::candidates`]).
-    pub fn counts(&self) -> &[Counts] {
-        &self.counts
+    pub fn counts(&self) -> Vec<Counts> {
+        let skipped = |c: &Counts| self.records.saturating_sub(c.tried);
+        self.counts
+            .iter()
+            .map(|c| Counts { skipped: skipped(c), ..*c })
+            .collect()
     }
 }
 
@@ -802,11 +905,20 @@ impl RootKeys {
         };
         let mut declared = vec![KeySet::default(); cands.len()];
         let mut required = vec![KeySet::default(); cands.len()];
+        let mut field_keys = vec![Box::<[u16]>::default(); cands.len()];
         for (c, cand) in cands.iter().enumerate().take(SCANNED) {
             if scanned & (1 << c) == 0 {
                 continue;
             }
             let root = &types[cand.ty].schema.root;
+            field_keys[c] = root
+                .fields
+                .iter()
+                .map(|f| {
+                    let k = keys.iter().position(|k| *k == f.name);
+                    k.and_then(|k| u16::try_from(k).ok()).unwrap_or(u16::MAX)
+                })
+                .collect();
             for (k, key) in keys.iter().enumerate() {
                 if let Some(i) = root.find(key) {
                     set(k, &mut declared[c]);
@@ -823,8 +935,50 @@ impl RootKeys {
             ),
             declared: declared.into_boxed_slice(),
             required: required.into_boxed_slice(),
+            keys: field_keys.into_boxed_slice(),
             scanned,
+            unscanned_json: cands
+                .iter()
+                .take(SCANNED)
+                .enumerate()
+                .filter(|(c, cand)| cand.json && scanned & (1 << c) == 0)
+                .fold(0, |m, (c, _)| m | (1 << c)),
         }
+    }
+
+    /// Whether candidate `pos` takes part in the scan.
+    #[inline]
+    fn takes_part(&self, pos: usize) -> bool {
+        pos < SCANNED && self.scanned & (1 << pos) != 0
+    }
+
+    /// Notes root key `k` (an index of [`RootKeys::index`]) in `scan`.
+    #[inline(always)]
+    fn note(scan: &mut Scan, k: Option<usize>) {
+        match k {
+            Some(k) => {
+                if let Some(w) = scan.seen.get_mut(k / 64) {
+                    *w |= 1 << (k % 64);
+                }
+            }
+            None => scan.unknown += 1,
+        }
+    }
+
+    /// [`RootKeys::scan`] without hints (nothing allocated), to check the
+    /// fused scan against in debug builds.
+    fn scan_unhinted(&self, tape: &[Node<'_>]) -> Option<Scan> {
+        let Some(&Node::Object { len, .. }) = tape.first() else {
+            return None;
+        };
+        let mut scan = Scan::default();
+        let mut i = 1;
+        for _ in 0..len {
+            let Some(Node::String(key)) = tape.get(i) else { return None };
+            RootKeys::note(&mut scan, self.index.get(key));
+            i += 1 + crate::walk::span(tape, i + 1);
+        }
+        Some(scan)
     }
 
     /// Reads the root keys of a parsed record (`None`: not an object).
@@ -848,18 +1002,8 @@ impl RootKeys {
                 Some(hint) => self.index.get_hinted(key, hint),
                 None => self.index.get(key),
             };
-            match found {
-                Some(k) => {
-                    if let Some(w) = scan.seen.get_mut(k / 64) {
-                        *w |= 1 << (k % 64);
-                    }
-                    prev = k;
-                }
-                None => {
-                    scan.unknown += 1;
-                    prev = self.len;
-                }
-            }
+            RootKeys::note(&mut scan, found);
+            prev = found.unwrap_or(self.len);
             i += match tape.get(i) {
                 Some(
                     Node::Object { count, .. } | Node::Array { count, .. },
@@ -872,33 +1016,57 @@ impl RootKeys {
 }
 
 impl Scan {
+    /// A hash of the scan, for [`ClassifyState::memo`].
+    #[inline]
+    fn hash(&self) -> usize {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let [a, b, c, d] = self.seen;
+        let h =
+            (a ^ b.rotate_left(17) ^ c.rotate_left(31) ^ d.rotate_left(47))
+                .wrapping_add(u64::from(self.unknown))
+                .wrapping_mul(K);
+        (h >> 32) as usize
+    }
+
     /// Whether candidate `pos` can accept the record (`None`: it lacks a
     /// required root key) and the best fit it could have: each known key
     /// it does not declare and each unknown key occurrence is at least one
     /// undeclared key. `Some(None)`: the scan cannot tell.
+    #[inline]
     fn bound(
         &self,
         roots: &RootKeys,
         c: &Cand,
         pos: usize,
     ) -> Option<Option<Fit>> {
-        if pos >= SCANNED || roots.scanned & (1 << pos) == 0 {
+        if !roots.takes_part(pos) {
             return Some(None);
         }
         let (declared, required) =
             (roots.declared.get(pos)?, roots.required.get(pos)?);
+        self.fit(declared, required, c.required).map(Some)
+    }
+
+    /// [`Scan::bound`] of a candidate that takes part, from its declared
+    /// and required root keys and its count of required fields.
+    #[inline(always)]
+    fn fit(
+        &self,
+        declared: &KeySet,
+        required: &KeySet,
+        fields: u32,
+    ) -> Option<Fit> {
+        let mut missing = 0;
         let mut undeclared = self.unknown;
         for ((&seen, &d), &r) in self.seen.iter().zip(declared).zip(required) {
-            if r & !seen != 0 {
-                return None;
-            }
+            missing |= r & !seen;
             undeclared += (seen & !d).count_ones();
         }
-        Some(Some(Fit {
+        (missing == 0).then_some(Fit {
             json: true,
             closeness: u32::MAX - undeclared,
-            required: c.required,
-        }))
+            required: fields,
+        })
     }
 }
 
@@ -959,11 +1127,34 @@ impl<'o> Bufs<'o> {
 struct Counting<'o> {
     row: JsonRow<'o>,
     undeclared: u32,
+    /// The key scan, fused into the walk of a candidate that takes part
+    /// in it.
+    fused: Option<Fused<'o>>,
+}
+
+/// The key scan done by the walk of the first candidate tried: its root
+/// keys are looked up by the walk anyway, so a key it declares gives its
+/// scan key from a table, and only the keys it does not declare are
+/// looked up (in [`RootKeys::index`]). The same [`Scan`] as
+/// [`RootKeys::scan`]'s once the walk has read every root key (a walk
+/// that fails does not always).
+struct Fused<'o> {
+    /// The candidate's root plan (compared by address: the walk's other
+    /// objects are other plans).
+    root: &'o ObjectPlan,
+    roots: &'o RootKeys,
+    /// The scan key of each root field (`RootKeys::keys`).
+    keys: &'o [u16],
+    scan: Scan,
+    /// The root keys read so far.
+    read: usize,
 }
 
 /// One record's search: the scratch's buffers and the candidates.
 struct Search<'a, 'x> {
     types: &'a [LogType],
+    /// `Inner::json_mask`.
+    json_mask: u64,
     cands: &'a [Cand],
     roots: &'a RootKeys,
     /// Whether text fits are compared (see `Inner::texts`).
@@ -997,8 +1188,26 @@ impl<'a> Search<'a, '_> {
         let mut best: Option<(Fit, Reverse<usize>)> = None;
         let mut walked = 0usize;
         let mut scan: Option<Option<Scan>> = None;
+        // Once a JSON candidate accepted the record: those of the first
+        // [`SCANNED`] that may still beat it (see `Search::survivors`).
+        let mut survivors: Option<u64> = None;
+        // The candidates among the first [`SCANNED`] that may still be
+        // tried (a record that is no JSON object skips the JSON types),
+        // and those not visited yet: the loop ends when none is left to
+        // try.
+        let mut allowed = if json { u64::MAX } else { !self.json_mask };
+        let n = state.order.len();
+        let far = n > SCANNED;
+        let mut left = if far { u64::MAX } else { (1u64 << n) - 1 };
         for &pos in &state.order {
             let pos = pos as usize;
+            if pos < SCANNED {
+                let bit = 1u64 << pos;
+                left &= !bit;
+                if allowed & bit == 0 {
+                    continue;
+                }
+            }
             let (Some(c), Some(counts)) =
                 (self.cands.get(pos), state.counts.get_mut(pos))
             else {
@@ -1006,14 +1215,12 @@ impl<'a> Search<'a, '_> {
             };
             let log_type = self.types.get(c.ty)?;
             if !c.can_start(log_type.schema.text.as_ref(), json, self.bytes) {
-                counts.skipped += 1;
                 continue;
             }
             // Cheapest first: the fit the candidate could have at best.
             let beaten =
                 |fit: Fit| best.is_some_and(|b| (fit, Reverse(pos)) < b);
             if beaten(c.best_possible(self.bytes.len())) {
-                counts.skipped += 1;
                 continue;
             }
             if c.json && walked > 0 && self.rule == Rule::BestFit {
@@ -1035,14 +1242,21 @@ impl<'a> Search<'a, '_> {
                     Some(None) => false,
                 };
                 if skip {
-                    counts.skipped += 1;
                     continue;
                 }
             }
             walked += 1;
             counts.tried += 1;
             let (out, day) = bufs.take();
-            let (fit, mut row) = self.walk(log_type, c, &mut parsed, out, day);
+            // The first JSON candidate that takes part in the key scan
+            // does it in its walk.
+            let fuse = c.json
+                && scan.is_none()
+                && self.rule == Rule::BestFit
+                && self.roots.takes_part(pos);
+            let fused = if fuse { Some(&mut scan) } else { None };
+            let (fit, mut row) =
+                self.walk(log_type, c, pos, fused, &mut parsed, out, day);
             let Some((fit, event_time)) = fit else {
                 counts.failed += 1;
                 row.abort();
@@ -1063,6 +1277,47 @@ impl<'a> Search<'a, '_> {
             if self.rule == Rule::FirstSuccess {
                 break;
             }
+            if survivors.is_none()
+                && let Some(b) = best
+                && b.0.json
+            {
+                if scan.is_none()
+                    && let Parsed::Tape { tape, .. } = &parsed
+                {
+                    scan = Some(self.roots.scan(tape, &mut state.hints));
+                }
+                if let Some(Some(s)) = &scan {
+                    let slot = state.memo.get_mut(s.hash() % MEMO);
+                    let top = match slot {
+                        Some(Some(m)) if m.scan == *s => {
+                            debug_assert_eq!(m.top, self.bounds(s));
+                            m.top
+                        }
+                        slot => {
+                            let top = self.bounds(s);
+                            if let Some(slot) = slot {
+                                *slot = Some(Memo { scan: *s, top });
+                            }
+                            top
+                        }
+                    };
+                    // The best bound of a candidate other than this one:
+                    // when it loses to the fit found, every other does.
+                    let other = match top {
+                        [Some(t), second] if t.1 == Reverse(pos) => second,
+                        [first, _] => first,
+                    };
+                    let m = match other {
+                        Some(o) if o >= b => self.survivors(s, b),
+                        _ => 0,
+                    };
+                    survivors = Some(m);
+                    allowed &= m;
+                }
+            }
+            if !far && allowed & left == 0 {
+                break;
+            }
         }
         let (_, Reverse(winner)) = best?;
         let (event_time, row) = match bufs {
@@ -1074,7 +1329,15 @@ impl<'a> Search<'a, '_> {
                 let (out, day) = bufs.take();
                 let c = self.cands.get(winner)?;
                 let log_type = self.types.get(c.ty)?;
-                let (fit, row) = self.walk(log_type, c, &mut parsed, out, day);
+                let (fit, row) = self.walk(
+                    log_type,
+                    c,
+                    winner,
+                    None,
+                    &mut parsed,
+                    out,
+                    day,
+                );
                 (fit?.1, row)
             }
         };
@@ -1090,22 +1353,104 @@ impl<'a> Search<'a, '_> {
         Some((winner, row_id, event_time))
     }
 
-    /// Walks the record as `log_type` into a row over `out`: the fit and
-    /// event time when the type accepts it, and the row (to finish or
-    /// abort).
+    /// The candidates of the first [`SCANNED`] that may beat `best`, a
+    /// JSON fit, by their positions' bits: JSON candidates whose best
+    /// possible fit does not lose to it (for those in the key scan, the
+    /// bound from `scan`; text candidates always lose). One pass, before
+    /// the loop over the candidates visits them.
+    fn survivors(&self, scan: &Scan, best: (Fit, Reverse<usize>)) -> u64 {
+        let mut m = 0u64;
+        for (pos, c) in self.cands.iter().enumerate().take(SCANNED) {
+            if !c.json {
+                continue;
+            }
+            let fit = match scan.bound(self.roots, c, pos) {
+                None => continue,
+                Some(Some(fit)) => fit,
+                Some(None) => c.best_possible(0),
+            };
+            if (fit, Reverse(pos)) >= best {
+                m |= 1 << pos;
+            }
+        }
+        m
+    }
+
+    /// The two best bounds, with their positions, of the JSON candidates
+    /// of the first [`SCANNED`] that can accept a record with the root
+    /// keys of `scan` (see `Search::survivors`).
+    fn bounds(&self, scan: &Scan) -> [Option<(Fit, Reverse<usize>)>; 2] {
+        let roots = self.roots;
+        let mut top: [Option<(Fit, Reverse<usize>)>; 2] = [None, None];
+        let mut note = |fit: Fit, pos: usize| {
+            let rank = Some((fit, Reverse(pos)));
+            if rank > top[0] {
+                top = [rank, top[0]];
+            } else if rank > top[1] {
+                top[1] = rank;
+            }
+        };
+        let mut bits = roots.scanned;
+        while bits != 0 {
+            let pos = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let (Some(d), Some(r), Some(c)) = (
+                roots.declared.get(pos),
+                roots.required.get(pos),
+                self.cands.get(pos),
+            ) else {
+                continue;
+            };
+            if let Some(fit) = scan.fit(d, r, c.required) {
+                note(fit, pos);
+            }
+        }
+        let mut bits = roots.unscanned_json;
+        while bits != 0 {
+            let pos = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if let Some(c) = self.cands.get(pos) {
+                note(c.best_possible(0), pos);
+            }
+        }
+        top
+    }
+
+    /// Walks the record as `log_type` (candidate `pos`) into a row over
+    /// `out`: the fit and event time when the type accepts it, and the row
+    /// (to finish or abort). With `fuse`, the record's key scan is put
+    /// there when the walk read every root key.
+    #[allow(clippy::too_many_arguments)]
     fn walk<'o>(
         &mut self,
         log_type: &'o LogType,
         c: &Cand,
+        pos: usize,
+        fuse: Option<&mut Option<Option<Scan>>>,
         parsed: &mut Parsed<'_, '_>,
         out: &'o mut Vec<u8>,
         day: &'o mut DayCache,
-    ) -> (Option<(Fit, Option<Timestamp>)>, JsonRow<'o>) {
+    ) -> (Option<(Fit, Option<Timestamp>)>, JsonRow<'o>)
+    where
+        'a: 'o,
+    {
         self.indicators.clear();
         self.derived.clear();
+        let roots: &'o RootKeys = self.roots;
+        let fused = match roots.keys.get(pos) {
+            Some(keys) if fuse.is_some() => Some(Fused {
+                root: &log_type.schema.root,
+                roots,
+                keys,
+                scan: Scan::default(),
+                read: 0,
+            }),
+            _ => None,
+        };
         let mut sink = Counting {
             row: JsonRow::new(&log_type.json, out, day),
             undeclared: 0,
+            fused,
         };
         sink.begin_record();
         let schema = &log_type.schema;
@@ -1139,6 +1484,20 @@ impl<'a> Search<'a, '_> {
                     };
                     (fit, event_time)
                 });
+                let keys = match tape.first() {
+                    Some(&Node::Object { len, .. }) => len,
+                    _ => usize::MAX,
+                };
+                if let (Some(f), Some(scan)) = (&sink.fused, fuse)
+                    && f.read == keys
+                {
+                    debug_assert_eq!(
+                        Some(f.scan),
+                        self.roots.scan_unhinted(tape),
+                        "the fused key scan differs from the key scan"
+                    );
+                    *scan = Some(Some(f.scan));
+                }
                 (fit, sink.row)
             }
             Some(parser) => {
@@ -1198,8 +1557,25 @@ impl<'o> Sink for Counting<'o> {
     type Mark = <JsonRow<'o> as Sink>::Mark;
 
     #[inline(always)]
-    fn undeclared_key(&mut self) {
-        self.undeclared = self.undeclared.saturating_add(1);
+    fn object_key(
+        &mut self,
+        plan: &ObjectPlan,
+        field: Option<usize>,
+        key: &str,
+    ) {
+        if field.is_none() {
+            self.undeclared = self.undeclared.saturating_add(1);
+        }
+        if let Some(f) = &mut self.fused
+            && std::ptr::eq(plan, f.root)
+        {
+            f.read += 1;
+            let k = match field {
+                Some(i) => f.keys.get(i).map(|&k| usize::from(k)),
+                None => f.roots.index.get(key),
+            };
+            RootKeys::note(&mut f.scan, k);
+        }
     }
     #[inline(always)]
     fn begin_record(&mut self) {

@@ -42,6 +42,12 @@ impl<'s> Event<'s> {
         }
     }
 
+    /// Where the row holds `p_row_id` (for a caller that builds the event
+    /// again from the same scratch).
+    pub(crate) fn row_id_range(&self) -> Range<usize> {
+        self.row_id.0..self.row_id.1
+    }
+
     /// The fields this record gave that its schema does not declare,
     /// as `(column, type)` in the order the row has them: kept only when
     /// the schema says `fieldDiscoveryEnabled: true` (empty otherwise).

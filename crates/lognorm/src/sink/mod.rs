@@ -33,6 +33,7 @@ pub(crate) mod arrow;
 pub(crate) mod json;
 
 use crate::input::json::Strings;
+use crate::schema::ObjectPlan;
 use crate::time::{DayCache, Timestamp};
 
 /// The output of a walk. See the module docs for the order of calls.
@@ -106,10 +107,18 @@ pub(crate) trait Sink {
     /// The `json` value is complete.
     fn end_json(&mut self);
 
-    /// A key of a declared object that the schema does not declare was
-    /// skipped. Only the classifier's sink counts them (its measure of
-    /// fit); the default does nothing, so for every other sink the call
-    /// compiles to nothing.
+    /// The walk read key `key` of a declared object of `plan`: `field` is
+    /// the declared field it names, `None` when the schema does not
+    /// declare it (the key is skipped). Only the classifier's sink looks:
+    /// it counts the undeclared keys (its measure of fit) and reads the
+    /// root object's keys for ranking the other candidates; the default
+    /// does nothing, so for every other sink the call compiles to nothing.
     #[inline(always)]
-    fn undeclared_key(&mut self) {}
+    fn object_key(
+        &mut self,
+        _plan: &ObjectPlan,
+        _field: Option<usize>,
+        _key: &str,
+    ) {
+    }
 }

@@ -139,7 +139,7 @@ pub(crate) struct Walker<'a, S> {
 
 /// The number of tape nodes of the value at `i` (1 for scalars).
 #[inline]
-fn span(tape: &[Node<'_>], i: usize) -> usize {
+pub(crate) fn span(tape: &[Node<'_>], i: usize) -> usize {
     match tape.get(i) {
         Some(Node::Object { count, .. } | Node::Array { count, .. }) => {
             count + 1
@@ -312,8 +312,9 @@ impl<'a, S: Sink> Walker<'a, S> {
             {
                 *slot = i + 1;
                 prev = f;
+                self.sink.object_key(plan, Some(f), key);
             } else {
-                self.sink.undeclared_key();
+                self.sink.object_key(plan, None, key);
             }
             i += span(tape, i);
         }
