@@ -101,6 +101,21 @@ pub(crate) enum Strings<'a> {
 }
 
 impl<'a> Strings<'a> {
+    /// When `s`, a string of the tape, is the record's own text (no
+    /// escape in it): where it is in the record, `text[start..end]`.
+    #[inline(always)]
+    pub fn span(self, s: &str) -> Option<(usize, usize)> {
+        let Strings::Record { text, base } = self else { return None };
+        let start = (s.as_ptr() as usize).wrapping_sub(base);
+        let end = start.wrapping_add(s.len());
+        let plain = start > 0
+            && start < text.len()
+            && text.get(end) == Some(&b'"')
+            && text.get(start - 1) == Some(&b'"')
+            && (s.is_empty() || text.get(end - 1) != Some(&b'\\'));
+        plain.then_some((start, end))
+    }
+
     /// When `s`, a string of the tape, needs no escaping: the record from
     /// its opening quote on (its `s.len() + 2` bytes with the quotes, then
     /// whatever follows them in the record).

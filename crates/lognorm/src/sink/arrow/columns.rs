@@ -165,7 +165,7 @@ impl Bytes {
     }
 
     /// Ends a value whose bytes were appended to `values`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn end_value(&mut self) {
         // Never saturates: the decoder cuts a batch before its text
         // reaches `i32::MAX` bytes (see `decoder::MAX_WEIGHT`).
@@ -174,7 +174,7 @@ impl Bytes {
         self.nulls.append_non_null();
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, bytes: &[u8]) {
         self.values.extend_from_slice(bytes);
         self.end_value();
@@ -219,6 +219,14 @@ impl Bytes {
         let (offsets, values, nulls) = self.take();
         StringArray::try_new(offsets, values, nulls)
     }
+}
+
+/// Where a staged record's strings are: the stage's text, and the
+/// record's own (see [`Token::Raw`]).
+#[derive(Clone, Copy)]
+pub(crate) struct Texts<'t> {
+    staged: &'t [u8],
+    record: &'t [u8],
 }
 
 /// The builder of one column, shaped like its Arrow type.
@@ -343,7 +351,7 @@ impl Column {
     /// Appends the value staged at `tokens[*at]` (moving `at` past it).
     /// A value that does not fit the column (a masked number, SPEC §10)
     /// is a null.
-    fn push(&mut self, tokens: &[Token], at: &mut usize, text: &[u8]) {
+    fn push(&mut self, tokens: &[Token], at: &mut usize, text: Texts<'_>) {
         let Some(&token) = tokens.get(*at) else {
             return self.push_null();
         };
@@ -370,7 +378,10 @@ impl Column {
             (
                 Column::Utf8(b),
                 Token::Str(start, end) | Token::Json(start, end),
-            ) => b.push(text.get(start..end).unwrap_or_default()),
+            ) => b.push(text.staged.get(start..end).unwrap_or_default()),
+            (Column::Utf8(b), Token::Raw(start, end)) => {
+                b.push(text.record.get(start..end).unwrap_or_default());
+            }
             (Column::Struct { fields, nulls, len }, Token::BeginObject) => {
                 push_fields(fields, tokens, at, text, *len);
                 skip_to_end(tokens, at);
@@ -497,7 +508,7 @@ fn push_fields(
     fields: &mut [(u32, Column)],
     tokens: &[Token],
     at: &mut usize,
-    text: &[u8],
+    text: Texts<'_>,
     row: usize,
 ) {
     for (column, builder) in fields.iter_mut() {
@@ -610,16 +621,16 @@ impl Builders {
     /// Appends the staged record's declared fields and `p` (the row id
     /// must have been appended to `row_id` by the caller, then this
     /// ends it).
-    pub(crate) fn push(&mut self, stage: &Stage, p: &PFields<'_>) {
+    pub(crate) fn push(
+        &mut self,
+        stage: &Stage,
+        record: &[u8],
+        p: &PFields<'_>,
+    ) {
         let mut at = 0;
         let row = self.rows;
-        push_fields(
-            &mut self.fields,
-            &stage.tokens,
-            &mut at,
-            &stage.text,
-            row,
-        );
+        let text = Texts { staged: &stage.text, record };
+        push_fields(&mut self.fields, &stage.tokens, &mut at, text, row);
         self.row_id.end_value();
         self.event_time.push(p.event_time);
         self.parse_time.push(p.parse_time);

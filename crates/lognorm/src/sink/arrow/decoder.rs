@@ -264,6 +264,7 @@ impl<'r> BatchDecoder<'r> {
             }) {
             Ok((event_time, parse_time)) => {
                 let mut weight = self.stage.text.len()
+                    + self.stage.raw
                     + self.stage.tokens.len()
                     + 64
                     + ctx.source_id().map_or(0, str::len)
@@ -283,7 +284,7 @@ impl<'r> BatchDecoder<'r> {
                     source_label: ctx.source_label(),
                     indicators,
                 };
-                self.builders.push(&self.stage, &p);
+                self.builders.push(&self.stage, record.bytes(), &p);
                 if self.builders.rows() >= self.batch_size {
                     self.cut()?;
                 }

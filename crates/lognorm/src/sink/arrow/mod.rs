@@ -3,8 +3,10 @@
 //!
 //! - [`Stage`] and [`ArrowSink`]: the [`Sink`] stages one record as a
 //!   flat list of typed [`Token`]s (strings and `json` text in one byte
-//!   buffer), so [`Sink::mark`], [`Sink::rewind`] and [`Sink::abort`]
-//!   are truncations and a failed record never reaches a column.
+//!   buffer; a string that is the record's own text, as most are, only
+//!   by its place in the record), so [`Sink::mark`], [`Sink::rewind`]
+//!   and [`Sink::abort`] are truncations and a failed record never
+//!   reaches a column.
 //! - [`columns`]: the column builders, laid out from the plan, that a
 //!   staged record is committed to once the walk succeeded.
 //! - [`decoder`]: the public `lognorm::arrow` API (`arrow_schema`,
@@ -35,6 +37,9 @@ pub(crate) enum Token {
     Float(f64),
     /// A string: `Stage::text[start..end]`.
     Str(usize, usize),
+    /// A string that is the record's own text (a tape string without
+    /// escapes, not copied into the stage): `record[start..end]`.
+    Raw(usize, usize),
     /// A `json` value's JSON text: `Stage::text[start..end]`.
     Json(usize, usize),
     /// A timestamp in nanoseconds since the Unix epoch.
@@ -52,6 +57,9 @@ pub(crate) struct Stage {
     pub tokens: Vec<Token>,
     /// The bytes of the staged strings and `json` texts (valid UTF-8).
     pub text: Vec<u8>,
+    /// The bytes of the [`Token::Raw`] strings (a column's share of the
+    /// record's text).
+    pub raw: usize,
     /// Inside a `json` value: where its text starts.
     json: Option<usize>,
     /// After a discovered key (SPEC §10): discovered fields are not
@@ -68,6 +76,7 @@ impl Stage {
     pub fn clear(&mut self) {
         self.tokens.clear();
         self.text.clear();
+        self.raw = 0;
         self.json = None;
         self.discarding = false;
         self.out_of_range = None;
@@ -79,6 +88,7 @@ impl Stage {
 pub(crate) struct Mark {
     tokens: usize,
     text: usize,
+    raw: usize,
     json: Option<usize>,
     discarding: bool,
 }
@@ -132,6 +142,7 @@ impl Sink for ArrowSink<'_> {
         Mark {
             tokens: self.stage.tokens.len(),
             text: self.stage.text.len(),
+            raw: self.stage.raw,
             json: self.stage.json,
             discarding: self.stage.discarding,
         }
@@ -141,6 +152,7 @@ impl Sink for ArrowSink<'_> {
     fn rewind(&mut self, mark: Mark) {
         self.stage.tokens.truncate(mark.tokens);
         self.stage.text.truncate(mark.text);
+        self.stage.raw = mark.raw;
         self.stage.json = mark.json;
         self.stage.discarding = mark.discarding;
     }
@@ -239,7 +251,7 @@ impl Sink for ArrowSink<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn string(&mut self, s: &str, strings: Strings<'_>) {
         if self.stage.discarding {
             return;
@@ -247,6 +259,10 @@ impl Sink for ArrowSink<'_> {
         let text = &mut self.stage.text;
         if self.stage.json.is_some() {
             write_json_str(text, s, strings);
+        } else if let Some((start, end)) = strings.span(s) {
+            // Copied once, from the record into its column.
+            self.stage.raw += end - start;
+            self.stage.tokens.push(Token::Raw(start, end));
         } else {
             let start = text.len();
             text.extend_from_slice(s.as_bytes());
