@@ -1198,7 +1198,10 @@ impl<'a> Search<'a, '_> {
         let mut allowed = if json { u64::MAX } else { !self.json_mask };
         let n = state.order.len();
         let far = n > SCANNED;
-        let mut left = if far { u64::MAX } else { (1u64 << n) - 1 };
+        let mut left = match n {
+            SCANNED.. => u64::MAX,
+            n => (1u64 << n) - 1,
+        };
         for &pos in &state.order {
             let pos = pos as usize;
             if pos < SCANNED {

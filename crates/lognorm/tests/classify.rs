@@ -358,3 +358,57 @@ proptest! {
         }
     }
 }
+
+/// Classifiers over 63, 64, 65 and 70 candidates (the search's bit masks
+/// cover the first 64; the others are tried without them): each record
+/// goes to the one candidate that requires its key, wherever that is in
+/// the list, and a record no candidate accepts lists them all.
+#[test]
+fn many_candidates_past_the_bit_masks() {
+    for n in [63usize, 64, 65, 70] {
+        let mut b = Registry::builder();
+        for i in 0..n {
+            let yaml = format!(
+                "schema: Test.C{i}\nfields:\n  - name: k{i}\n    type: \
+                 string\n    required: true\n"
+            );
+            b.add_yaml(&format!("c{i}.yml"), &yaml).expect("schema");
+        }
+        let registry = b.build();
+        let names: Vec<String> =
+            (0..n).map(|i| format!("Test.C{i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let c = registry.classifier(&names).expect("classifier");
+        let mut ctx = context();
+        let (mut scratch, mut state) = (Scratch::new(), c.state());
+        let mut given = 0;
+        for i in [0, 1, 62, 63, 64, n - 1, 0, n - 1, 63] {
+            if i >= n {
+                continue;
+            }
+            given += 1;
+            let record = format!("{{\"k{i}\":\"x\"}}");
+            let got = c.classify(
+                Record::new(record.as_bytes(), 1, 0),
+                &mut ctx,
+                &mut scratch,
+                &mut state,
+            );
+            let name = got.map(|(lt, _)| lt.name().to_owned());
+            assert_eq!(name.as_deref(), Ok(names[i]), "{n} candidates");
+        }
+        let none = c
+            .classify(
+                Record::new(br#"{"zzz":"x"}"#, 1, 0),
+                &mut ctx,
+                &mut scratch,
+                &mut state,
+            )
+            .map(|(lt, _)| lt.name().to_owned())
+            .unwrap_err();
+        assert_eq!(none.errors().len(), n);
+        let counts = state.counts();
+        assert_eq!(counts.iter().map(|k| k.won).sum::<u64>(), given);
+        assert!(counts.iter().all(|k| k.tried + k.skipped == given + 1));
+    }
+}
