@@ -103,6 +103,7 @@ pub(crate) enum Strings<'a> {
 impl<'a> Strings<'a> {
     /// When `s`, a string of the tape, is the record's own text (no
     /// escape in it): where it is in the record, `text[start..end]`.
+    #[cfg(feature = "arrow")]
     #[inline(always)]
     pub fn span(self, s: &str) -> Option<(usize, usize)> {
         let Strings::Record { text, base } = self else { return None };
