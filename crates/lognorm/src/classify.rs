@@ -311,7 +311,7 @@ pub struct ClassifierError(String);
 /// assert_eq!(state.counts()[0].tried, 0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ClassifyState {
     /// The classifier it belongs to: another classifier's state is
     /// started anew (kept alive, so the comparison by address cannot
@@ -805,6 +805,18 @@ impl Classifier {
             raw: record.bytes().to_vec(),
             errors,
         }
+    }
+}
+
+/// The order and the counters (not the classifier it belongs to, nor
+/// its caches).
+impl std::fmt::Debug for ClassifyState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClassifyState")
+            .field("order", &self.order)
+            .field("records", &self.records)
+            .field("counts", &self.counts())
+            .finish_non_exhaustive()
     }
 }
 
@@ -1707,6 +1719,21 @@ mod tests {
             b.add_yaml(file, yaml).unwrap();
         }
         b.build()
+    }
+
+    /// A state's `Debug` shows its order and counters, not the classifier
+    /// it belongs to.
+    #[test]
+    fn a_states_debug_is_its_order_and_counters() {
+        let registry = registry();
+        let c = registry.classifier(&["Test.Loose", "Test.Strict"]).unwrap();
+        let state = c.state();
+        assert_eq!(
+            format!("{state:?}"),
+            "ClassifyState { order: [0, 1], records: 0, counts: [Counts { \
+             tried: 0, matched: 0, failed: 0, skipped: 0, won: 0 }, Counts \
+             { tried: 0, matched: 0, failed: 0, skipped: 0, won: 0 }], .. }"
+        );
     }
 
     /// Each record's winner, and the counters as
