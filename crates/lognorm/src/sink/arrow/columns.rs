@@ -229,6 +229,17 @@ pub(crate) struct Texts<'t> {
     record: &'t [u8],
 }
 
+/// An object's field: its column id and builder, and the values the
+/// builder has (what [`Column::len`] would say, without its dispatch on
+/// the column's type: the field's object pads it with nulls to its own
+/// row before each value).
+#[derive(Debug)]
+pub(crate) struct Slot {
+    column: u32,
+    filled: usize,
+    builder: Column,
+}
+
 /// The builder of one column, shaped like its Arrow type.
 #[derive(Debug)]
 pub(crate) enum Column {
@@ -245,7 +256,7 @@ pub(crate) enum Column {
     Utf8(Bytes),
     /// An `object`: its fields' column ids and builders.
     Struct {
-        fields: Box<[(u32, Column)]>,
+        fields: Box<[Slot]>,
         nulls: NullBufferBuilder,
         len: usize,
     },
@@ -259,11 +270,15 @@ pub(crate) enum Column {
 
 impl Column {
     /// The builders of an object's fields.
-    fn fields(object: &ObjectPlan) -> Box<[(u32, Column)]> {
+    fn fields(object: &ObjectPlan) -> Box<[Slot]> {
         object
             .fields
             .iter()
-            .map(|f| (f.column, Column::new(&f.value)))
+            .map(|f| Slot {
+                column: f.column,
+                filled: 0,
+                builder: Column::new(&f.value),
+            })
             .collect()
     }
 
@@ -308,7 +323,7 @@ impl Column {
 
     /// Appends `n` nulls. A Struct's fields are not touched: each is
     /// padded with nulls to the Struct's length when it next gets a
-    /// value ([`Column::pad_to`]) or is finished.
+    /// value (`push_fields`) or is finished ([`Column::pad_to`]).
     fn push_nulls(&mut self, n: usize) {
         match self {
             Column::Boolean { values, nulls } => {
@@ -505,17 +520,21 @@ fn mismatch(field: &Field) -> ArrowError {
 /// schema order, absent ones left out) to `fields` as the values at
 /// `row`; the absent ones are left to be padded with nulls.
 fn push_fields(
-    fields: &mut [(u32, Column)],
+    fields: &mut [Slot],
     tokens: &[Token],
     at: &mut usize,
     text: Texts<'_>,
     row: usize,
 ) {
-    for (column, builder) in fields.iter_mut() {
-        if tokens.get(*at) == Some(&Token::Key(*column)) {
+    for slot in fields.iter_mut() {
+        if tokens.get(*at) == Some(&Token::Key(slot.column)) {
             *at += 1;
-            builder.pad_to(row);
-            builder.push(tokens, at, text);
+            if slot.filled < row {
+                slot.builder.push_nulls(row - slot.filled);
+            }
+            debug_assert_eq!(slot.builder.len(), row);
+            slot.builder.push(tokens, at, text);
+            slot.filled = row + 1;
         }
     }
 }
@@ -559,14 +578,17 @@ fn skip_to_end(tokens: &[Token], at: &mut usize) {
 }
 
 fn finish_fields(
-    fields: &mut [(u32, Column)],
+    fields: &mut [Slot],
     types: &Fields,
     len: usize,
 ) -> Result<Vec<ArrayRef>, ArrowError> {
     fields
         .iter_mut()
         .zip(types.iter())
-        .map(|((_, builder), field)| builder.finish(field, len))
+        .map(|(slot, field)| {
+            slot.filled = 0;
+            slot.builder.finish(field, len)
+        })
         .collect()
 }
 
@@ -583,7 +605,7 @@ pub(crate) struct PFields<'a> {
 /// The builders of every column of a log type's batches.
 #[derive(Debug)]
 pub(crate) struct Builders {
-    fields: Box<[(u32, Column)]>,
+    fields: Box<[Slot]>,
     rows: usize,
     /// `p_row_id`: its values are written by the row-id generator.
     pub(crate) row_id: Bytes,
@@ -674,8 +696,9 @@ impl Builders {
         let declared = schema.fields().get(..n).unwrap_or_default();
         let mut columns = Vec::with_capacity(schema.fields().len());
         let rows = std::mem::take(&mut self.rows);
-        for ((_, builder), field) in self.fields.iter_mut().zip(declared) {
-            columns.push(builder.finish(field, rows)?);
+        for (slot, field) in self.fields.iter_mut().zip(declared) {
+            slot.filled = 0;
+            columns.push(slot.builder.finish(field, rows)?);
         }
         let keys = PrimitiveArray::<Int32Type>::from(vec![0; rows]);
         let names = Arc::new(StringArray::from(vec![log_type]));
