@@ -977,22 +977,6 @@ impl RootKeys {
         }
     }
 
-    /// [`RootKeys::scan`] without hints (nothing allocated), to check the
-    /// fused scan against in debug builds.
-    fn scan_unhinted(&self, tape: &[Node<'_>]) -> Option<Scan> {
-        let Some(&Node::Object { len, .. }) = tape.first() else {
-            return None;
-        };
-        let mut scan = Scan::default();
-        let mut i = 1;
-        for _ in 0..len {
-            let Some(Node::String(key)) = tape.get(i) else { return None };
-            RootKeys::note(&mut scan, self.index.get(key));
-            i += 1 + crate::walk::span(tape, i + 1);
-        }
-        Some(scan)
-    }
-
     /// Reads the root keys of a parsed record (`None`: not an object).
     /// `hints` (one more than the keys, kept in the state) hold the key
     /// that followed each key last time, as the walk's do.
@@ -1200,9 +1184,9 @@ impl<'a> Search<'a, '_> {
         let mut best: Option<(Fit, Reverse<usize>)> = None;
         let mut walked = 0usize;
         let mut scan: Option<Option<Scan>> = None;
-        // Once a JSON candidate accepted the record: those of the first
-        // [`SCANNED`] that may still beat it (see `Search::survivors`).
-        let mut survivors: Option<u64> = None;
+        // Whether the candidates that may still beat the first JSON fit
+        // found were worked out (see `Search::survivors`).
+        let mut bounded = false;
         // The candidates among the first [`SCANNED`] that may still be
         // tried (a record that is no JSON object skips the JSON types),
         // and those not visited yet: the loop ends when none is left to
@@ -1272,6 +1256,14 @@ impl<'a> Search<'a, '_> {
             let fused = if fuse { Some(&mut scan) } else { None };
             let (fit, mut row) =
                 self.walk(log_type, c, pos, fused, &mut parsed, out, day);
+            #[cfg(debug_assertions)]
+            if fuse
+                && let (Some(Some(fused)), Parsed::Tape { tape, .. }) =
+                    (&scan, &parsed)
+            {
+                let plain = self.roots.scan(tape, &mut state.hints);
+                assert_eq!(Some(*fused), plain, "the fused key scan differs");
+            }
             let Some((fit, event_time)) = fit else {
                 counts.failed += 1;
                 row.abort();
@@ -1292,7 +1284,7 @@ impl<'a> Search<'a, '_> {
             if self.rule == Rule::FirstSuccess {
                 break;
             }
-            if survivors.is_none()
+            if !bounded
                 && let Some(b) = best
                 && b.0.json
             {
@@ -1326,7 +1318,7 @@ impl<'a> Search<'a, '_> {
                         Some(o) if o >= b => self.survivors(s, b),
                         _ => 0,
                     };
-                    survivors = Some(m);
+                    bounded = true;
                     allowed &= m;
                 }
             }
@@ -1368,43 +1360,13 @@ impl<'a> Search<'a, '_> {
         Some((winner, row_id, event_time))
     }
 
-    /// The candidates of the first [`SCANNED`] that may beat `best`, a
-    /// JSON fit, by their positions' bits: JSON candidates whose best
-    /// possible fit does not lose to it (for those in the key scan, the
-    /// bound from `scan`; text candidates always lose). One pass, before
-    /// the loop over the candidates visits them.
-    fn survivors(&self, scan: &Scan, best: (Fit, Reverse<usize>)) -> u64 {
-        let mut m = 0u64;
-        for (pos, c) in self.cands.iter().enumerate().take(SCANNED) {
-            if !c.json {
-                continue;
-            }
-            let fit = match scan.bound(self.roots, c, pos) {
-                None => continue,
-                Some(Some(fit)) => fit,
-                Some(None) => c.best_possible(0),
-            };
-            if (fit, Reverse(pos)) >= best {
-                m |= 1 << pos;
-            }
-        }
-        m
-    }
-
-    /// The two best bounds, with their positions, of the JSON candidates
-    /// of the first [`SCANNED`] that can accept a record with the root
-    /// keys of `scan` (see `Search::survivors`).
-    fn bounds(&self, scan: &Scan) -> [Option<(Fit, Reverse<usize>)>; 2] {
+    /// Each JSON candidate of the first [`SCANNED`] that can accept a
+    /// record with the root keys of `scan`, with the best fit it could
+    /// have: for those in the key scan, its bound from `scan`; for the
+    /// others, its best possible fit.
+    #[inline(always)]
+    fn each_bound(&self, scan: &Scan, mut f: impl FnMut(Fit, usize)) {
         let roots = self.roots;
-        let mut top: [Option<(Fit, Reverse<usize>)>; 2] = [None, None];
-        let mut note = |fit: Fit, pos: usize| {
-            let rank = Some((fit, Reverse(pos)));
-            if rank > top[0] {
-                top = [rank, top[0]];
-            } else if rank > top[1] {
-                top[1] = rank;
-            }
-        };
         let mut bits = roots.scanned;
         while bits != 0 {
             let pos = bits.trailing_zeros() as usize;
@@ -1417,7 +1379,7 @@ impl<'a> Search<'a, '_> {
                 continue;
             };
             if let Some(fit) = scan.fit(d, r, c.required) {
-                note(fit, pos);
+                f(fit, pos);
             }
         }
         let mut bits = roots.unscanned_json;
@@ -1425,9 +1387,37 @@ impl<'a> Search<'a, '_> {
             let pos = bits.trailing_zeros() as usize;
             bits &= bits - 1;
             if let Some(c) = self.cands.get(pos) {
-                note(c.best_possible(0), pos);
+                f(c.best_possible(0), pos);
             }
         }
+    }
+
+    /// The candidates of the first [`SCANNED`] that may beat `best`, a
+    /// JSON fit, by their positions' bits (text candidates always lose).
+    /// One pass, before the loop over the candidates visits them.
+    fn survivors(&self, scan: &Scan, best: (Fit, Reverse<usize>)) -> u64 {
+        let mut m = 0u64;
+        self.each_bound(scan, |fit, pos| {
+            if (fit, Reverse(pos)) >= best {
+                m |= 1 << pos;
+            }
+        });
+        m
+    }
+
+    /// The two best bounds, with their positions (see
+    /// [`Search::each_bound`]): when neither, less the winner's own, can
+    /// beat the winner's fit, no other candidate is tried.
+    fn bounds(&self, scan: &Scan) -> [Option<(Fit, Reverse<usize>)>; 2] {
+        let mut top: [Option<(Fit, Reverse<usize>)>; 2] = [None, None];
+        self.each_bound(scan, |fit, pos| {
+            let rank = Some((fit, Reverse(pos)));
+            if rank > top[0] {
+                top = [rank, top[0]];
+            } else if rank > top[1] {
+                top[1] = rank;
+            }
+        });
         top
     }
 
@@ -1506,11 +1496,6 @@ impl<'a> Search<'a, '_> {
                 if let (Some(f), Some(scan)) = (&sink.fused, fuse)
                     && f.read == keys
                 {
-                    debug_assert_eq!(
-                        Some(f.scan),
-                        self.roots.scan_unhinted(tape),
-                        "the fused key scan differs from the key scan"
-                    );
                     *scan = Some(Some(f.scan));
                 }
                 (fit, sink.row)

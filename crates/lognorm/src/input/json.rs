@@ -102,10 +102,10 @@ pub(crate) enum Strings<'a> {
 
 impl<'a> Strings<'a> {
     /// When `s`, a string of the tape, is the record's own text (no
-    /// escape in it): where it is in the record, `text[start..end]`.
-    #[cfg(feature = "arrow")]
+    /// escape in it, so quoted as it is): the record, and where `s` is in
+    /// it, `text[start..end]`, between its quotes.
     #[inline(always)]
-    pub fn span(self, s: &str) -> Option<(usize, usize)> {
+    fn place(self, s: &str) -> Option<(&'a [u8], usize, usize)> {
         let Strings::Record { text, base } = self else { return None };
         let start = (s.as_ptr() as usize).wrapping_sub(base);
         let end = start.wrapping_add(s.len());
@@ -114,7 +114,15 @@ impl<'a> Strings<'a> {
             && text.get(end) == Some(&b'"')
             && text.get(start - 1) == Some(&b'"')
             && (s.is_empty() || text.get(end - 1) != Some(&b'\\'));
-        plain.then_some((start, end))
+        plain.then_some((text, start, end))
+    }
+
+    /// When `s`, a string of the tape, is the record's own text: where it
+    /// is in the record, `text[start..end]`.
+    #[cfg(feature = "arrow")]
+    #[inline(always)]
+    pub fn span(self, s: &str) -> Option<(usize, usize)> {
+        self.place(s).map(|(_, start, end)| (start, end))
     }
 
     /// When `s`, a string of the tape, needs no escaping: the record from
@@ -122,14 +130,8 @@ impl<'a> Strings<'a> {
     /// whatever follows them in the record).
     #[inline(always)]
     pub fn token(self, s: &str) -> Option<&'a [u8]> {
-        let Strings::Record { text, base } = self else { return None };
-        let start = (s.as_ptr() as usize).wrapping_sub(base);
-        let end = start.wrapping_add(s.len());
-        let plain = start < text.len()
-            && text.get(end) == Some(&b'"')
-            && (s.is_empty() || text.get(end - 1) != Some(&b'\\'));
-        text.get(start.wrapping_sub(1)..)
-            .filter(|token| plain && token.first() == Some(&b'"'))
+        let (text, start, _) = self.place(s)?;
+        text.get(start - 1..)
     }
 }
 

@@ -139,7 +139,7 @@ pub(crate) struct Walker<'a, S> {
 
 /// The number of tape nodes of the value at `i` (1 for scalars).
 #[inline]
-pub(crate) fn span(tape: &[Node<'_>], i: usize) -> usize {
+fn span(tape: &[Node<'_>], i: usize) -> usize {
     match tape.get(i) {
         Some(Node::Object { count, .. } | Node::Array { count, .. }) => {
             count + 1
