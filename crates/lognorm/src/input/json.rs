@@ -117,14 +117,6 @@ impl<'a> Strings<'a> {
         plain.then_some((text, start, end))
     }
 
-    /// When `s`, a string of the tape, is the record's own text: where it
-    /// is in the record, `text[start..end]`.
-    #[cfg(feature = "arrow")]
-    #[inline(always)]
-    pub fn span(self, s: &str) -> Option<(usize, usize)> {
-        self.place(s).map(|(_, start, end)| (start, end))
-    }
-
     /// When `s`, a string of the tape, needs no escaping: the record from
     /// its opening quote on (its `s.len() + 2` bytes with the quotes, then
     /// whatever follows them in the record).

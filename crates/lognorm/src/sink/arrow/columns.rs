@@ -1,5 +1,5 @@
-//! The Arrow schema of a log type and the column builders a staged
-//! record is committed to.
+//! The Arrow schema of a log type and the column builders the Arrow
+//! sink writes to.
 //!
 //! Both are laid out from the compiled plan (`crate::schema`): a field
 //! is a column, an `object` a Struct of its fields, an `array` a List of
@@ -27,8 +27,6 @@ use crate::schema::columns::{
     P_SOURCE_LABEL, set_column,
 };
 use crate::schema::{IntKind, Kind, ObjectPlan, Schema as Plan, ValuePlan};
-
-use super::{Stage, Token};
 
 /// The metadata key of a field that holds a schema type Arrow has no
 /// type for; its value names the schema type (`json`).
@@ -122,15 +120,23 @@ impl<T: Copy + Default> Prim<T> {
         self.nulls.append_non_null();
     }
 
-    #[inline]
-    fn push_null(&mut self) {
-        self.values.push(T::default());
-        self.nulls.append_null();
+    /// `v` as the value at `row`, after nulls up to it.
+    #[inline(always)]
+    pub(crate) fn put(&mut self, row: usize, v: T) {
+        if self.values.len() < row {
+            self.push_nulls(row - self.values.len());
+        }
+        self.push(v);
     }
 
     fn push_nulls(&mut self, n: usize) {
         self.values.resize(self.values.len() + n, T::default());
         self.nulls.append_n_nulls(n);
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.values.truncate(len);
+        self.nulls.truncate(len);
     }
 
     /// The values, leaving room for as many in the next batch.
@@ -192,8 +198,25 @@ impl Bytes {
         self.nulls.append_n_nulls(n);
     }
 
+    /// Pads the column with nulls to `row` values.
+    #[inline(always)]
+    pub(crate) fn pad_to(&mut self, row: usize) {
+        if self.len() < row {
+            self.push_nulls(row - self.len());
+        }
+    }
+
     fn len(&self) -> usize {
         self.offsets.len() - 1
+    }
+
+    fn truncate(&mut self, len: usize) {
+        if self.offsets.len() > len + 1 {
+            self.offsets.truncate(len + 1);
+            self.nulls.truncate(len);
+        }
+        let end = self.offsets.last().copied().unwrap_or(0);
+        self.values.truncate(usize::try_from(end).unwrap_or(0));
     }
 
     /// Offsets, bytes and nulls, leaving room for as many in the next
@@ -221,26 +244,23 @@ impl Bytes {
     }
 }
 
-/// Where a staged record's strings are: the stage's text, and the
-/// record's own (see [`Token::Raw`]).
-#[derive(Clone, Copy)]
-pub(crate) struct Texts<'t> {
-    staged: &'t [u8],
-    record: &'t [u8],
-}
-
-/// An object's field: its column id and builder, and the values the
-/// builder has (what [`Column::len`] would say, without its dispatch on
-/// the column's type: the field's object pads it with nulls to its own
-/// row before each value).
-#[derive(Debug)]
+/// An object's field: its column id and the node of its builder.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Slot {
-    column: u32,
-    filled: usize,
-    builder: Column,
+    pub(crate) column: u32,
+    pub(crate) node: usize,
 }
 
-/// The builder of one column, shaped like its Arrow type.
+/// The builder of one column, shaped like its Arrow type. A log type's
+/// builders are the nodes of one arena ([`Builders::nodes`]): a Struct's
+/// fields and a List's elements are other nodes, by index, so the sink
+/// keeps where it writes as plain indices.
+///
+/// A Struct's field may hold fewer values than the Struct: an absent
+/// field costs nothing while it is absent, and is padded with nulls in
+/// one run when it next gets a value or when the batch is finished (a
+/// schema of many optional fields, most absent from each record, would
+/// otherwise spend more on nulls than on values).
 #[derive(Debug)]
 pub(crate) enum Column {
     Boolean {
@@ -254,61 +274,66 @@ pub(crate) enum Column {
     Timestamp(Prim<i64>),
     /// `string` and `json` (JSON text).
     Utf8(Bytes),
-    /// An `object`: its fields' column ids and builders.
+    /// An `object`: its fields, in schema order.
     Struct {
         fields: Box<[Slot]>,
         nulls: NullBufferBuilder,
         len: usize,
     },
-    /// An `array`.
+    /// An `array`: the node of its elements.
     List {
         offsets: Vec<i32>,
         nulls: NullBufferBuilder,
-        values: Box<Column>,
+        values: usize,
     },
 }
 
+/// Adds the builders of `value` (and of its fields or elements) to
+/// `nodes`; returns its node. Recursion follows the schema, whose depth
+/// is bounded when it is compiled.
+fn add(nodes: &mut Vec<Column>, value: &ValuePlan) -> usize {
+    let node = nodes.len();
+    nodes.push(Column::Int16(Prim::new()));
+    let column = match &value.kind {
+        Kind::String(_) | Kind::Json => Column::Utf8(Bytes::new()),
+        Kind::Int(IntKind::Small) => Column::Int16(Prim::new()),
+        Kind::Int(IntKind::Int) => Column::Int32(Prim::new()),
+        Kind::Int(IntKind::Big) => Column::Int64(Prim::new()),
+        Kind::Float => Column::Float64(Prim::new()),
+        Kind::Boolean => Column::Boolean {
+            values: BooleanBufferBuilder::new(0),
+            nulls: NullBufferBuilder::new(0),
+        },
+        Kind::Timestamp(_) => Column::Timestamp(Prim::new()),
+        Kind::Object(object) => Column::Struct {
+            fields: add_fields(nodes, object),
+            nulls: NullBufferBuilder::new(0),
+            len: 0,
+        },
+        Kind::Array(element) => Column::List {
+            offsets: vec![0],
+            nulls: NullBufferBuilder::new(0),
+            values: add(nodes, element),
+        },
+    };
+    if let Some(slot) = nodes.get_mut(node) {
+        *slot = column;
+    }
+    node
+}
+
+/// Adds the builders of an object's fields to `nodes`.
+fn add_fields(nodes: &mut Vec<Column>, object: &ObjectPlan) -> Box<[Slot]> {
+    object
+        .fields
+        .iter()
+        .map(|f| Slot { column: f.column, node: add(nodes, &f.value) })
+        .collect()
+}
+
 impl Column {
-    /// The builders of an object's fields.
-    fn fields(object: &ObjectPlan) -> Box<[Slot]> {
-        object
-            .fields
-            .iter()
-            .map(|f| Slot {
-                column: f.column,
-                filled: 0,
-                builder: Column::new(&f.value),
-            })
-            .collect()
-    }
-
-    fn new(value: &ValuePlan) -> Column {
-        match &value.kind {
-            Kind::String(_) | Kind::Json => Column::Utf8(Bytes::new()),
-            Kind::Int(IntKind::Small) => Column::Int16(Prim::new()),
-            Kind::Int(IntKind::Int) => Column::Int32(Prim::new()),
-            Kind::Int(IntKind::Big) => Column::Int64(Prim::new()),
-            Kind::Float => Column::Float64(Prim::new()),
-            Kind::Boolean => Column::Boolean {
-                values: BooleanBufferBuilder::new(0),
-                nulls: NullBufferBuilder::new(0),
-            },
-            Kind::Timestamp(_) => Column::Timestamp(Prim::new()),
-            Kind::Object(object) => Column::Struct {
-                fields: Column::fields(object),
-                nulls: NullBufferBuilder::new(0),
-                len: 0,
-            },
-            Kind::Array(element) => Column::List {
-                offsets: vec![0],
-                nulls: NullBufferBuilder::new(0),
-                values: Box::new(Column::new(element)),
-            },
-        }
-    }
-
     /// The values so far, nulls included.
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         match self {
             Column::Boolean { values, .. } => values.len(),
             Column::Int16(p) => p.values.len(),
@@ -321,9 +346,8 @@ impl Column {
         }
     }
 
-    /// Appends `n` nulls. A Struct's fields are not touched: each is
-    /// padded with nulls to the Struct's length when it next gets a
-    /// value (`push_fields`) or is finished ([`Column::pad_to`]).
+    /// Appends `n` nulls (a Struct's fields are padded later, see
+    /// [`Column`]).
     fn push_nulls(&mut self, n: usize) {
         match self {
             Column::Boolean { values, nulls } => {
@@ -346,156 +370,149 @@ impl Column {
         }
     }
 
-    fn push_null(&mut self) {
-        self.push_nulls(1);
-    }
-
-    /// Pads the column with nulls to `len` values. An absent field costs
-    /// nothing while it is absent: its nulls are appended as one run
-    /// when it next has a value, or when the batch is finished (a schema
-    /// of many optional fields, most absent from each record, would
-    /// otherwise spend more on nulls than on values).
+    /// Pads the column with nulls to `len` values.
     #[inline]
-    fn pad_to(&mut self, len: usize) {
+    pub(crate) fn pad_to(&mut self, len: usize) {
         let have = self.len();
         if have < len {
             self.push_nulls(len - have);
         }
     }
 
-    /// Appends the value staged at `tokens[*at]` (moving `at` past it).
-    /// A value that does not fit the column (a masked number, SPEC §10)
-    /// is a null.
-    fn push(&mut self, tokens: &[Token], at: &mut usize, text: Texts<'_>) {
-        let Some(&token) = tokens.get(*at) else {
-            return self.push_null();
-        };
-        *at += 1;
-        match (self, token) {
-            (Column::Boolean { values, nulls }, Token::Bool(b)) => {
-                values.append(b);
-                nulls.append_non_null();
+    /// A null as the value at `row`: a value that does not fit the
+    /// column (a masked number, SPEC §10), or a JSON null.
+    #[cold]
+    pub(crate) fn null_at(&mut self, row: usize) {
+        self.pad_to(row);
+        self.push_nulls(1);
+    }
+}
+
+/// The array of node `node`'s `len` values (padded with nulls), of
+/// `field`'s type; its builders are empty again, sized for as many.
+fn finish(
+    nodes: &mut [Column],
+    node: usize,
+    field: &Field,
+    len: usize,
+) -> Result<ArrayRef, ArrowError> {
+    let Some(column) = nodes.get_mut(node) else {
+        return Err(mismatch(field));
+    };
+    column.pad_to(len);
+    Ok(match column {
+        Column::Boolean { values, nulls } => {
+            let n = values.len();
+            let mut b =
+                std::mem::replace(values, BooleanBufferBuilder::new(n));
+            Arc::new(BooleanArray::new(b.finish(), finish_nulls(nulls)))
+        }
+        Column::Int16(p) => {
+            let (v, n) = p.take();
+            Arc::new(PrimitiveArray::<Int16Type>::try_new(v, n)?)
+        }
+        Column::Int32(p) => {
+            let (v, n) = p.take();
+            Arc::new(PrimitiveArray::<Int32Type>::try_new(v, n)?)
+        }
+        Column::Int64(p) => {
+            let (v, n) = p.take();
+            Arc::new(PrimitiveArray::<Int64Type>::try_new(v, n)?)
+        }
+        Column::Float64(p) => {
+            let (v, n) = p.take();
+            Arc::new(PrimitiveArray::<Float64Type>::try_new(v, n)?)
+        }
+        Column::Timestamp(p) => {
+            let (v, n) = p.take();
+            Arc::new(
+                PrimitiveArray::<TimestampNanosecondType>::try_new(v, n)?
+                    .with_timezone(UTC),
+            )
+        }
+        Column::Utf8(b) => Arc::new(b.finish_utf8()?),
+        Column::Struct { fields, nulls, len } => {
+            let DataType::Struct(types) = field.data_type() else {
+                return Err(mismatch(field));
+            };
+            let n = std::mem::take(len);
+            let nulls = finish_nulls(nulls);
+            let fields = std::mem::take(fields);
+            let arrays = finish_fields(nodes, &fields, types, n);
+            if let Some(Column::Struct { fields: back, .. }) =
+                nodes.get_mut(node)
+            {
+                *back = fields;
             }
-            (Column::Int16(p), Token::Int(n)) => match i16::try_from(n) {
-                Ok(n) => p.push(n),
-                Err(_) => p.push_null(),
-            },
-            (Column::Int32(p), Token::Int(n)) => match i32::try_from(n) {
-                Ok(n) => p.push(n),
-                Err(_) => p.push_null(),
-            },
-            (Column::Int64(p), Token::Int(n)) => p.push(n),
-            (Column::Float64(p), Token::Float(f)) => p.push(f),
-            // A `float` field's integers, as the row's reader reads them.
-            (Column::Float64(p), Token::Int(n)) => p.push(n as f64),
-            (Column::Float64(p), Token::UInt(n)) => p.push(n as f64),
-            (Column::Timestamp(p), Token::Time(ns)) => p.push(ns),
-            (
-                Column::Utf8(b),
-                Token::Str(start, end) | Token::Json(start, end),
-            ) => b.push(text.staged.get(start..end).unwrap_or_default()),
-            (Column::Utf8(b), Token::Raw(start, end)) => {
-                b.push(text.record.get(start..end).unwrap_or_default());
+            Arc::new(StructArray::try_new_with_length(
+                types.clone(),
+                arrays?,
+                nulls,
+                n,
+            )?)
+        }
+        Column::List { offsets, nulls, values } => {
+            let DataType::List(item) = field.data_type() else {
+                return Err(mismatch(field));
+            };
+            let values = *values;
+            let mut next = Vec::with_capacity(offsets.capacity());
+            next.push(0);
+            let offsets = std::mem::replace(offsets, next);
+            let nulls = finish_nulls(nulls);
+            let elements = nodes.get(values).map_or(0, Column::len);
+            let array = finish(nodes, values, item, elements)?;
+            Arc::new(ListArray::try_new(
+                item.clone(),
+                OffsetBuffer::new(ScalarBuffer::from(offsets)),
+                array,
+                nulls,
+            )?)
+        }
+    })
+}
+
+/// Takes node `node` (and the nodes of its fields or elements) back to
+/// at most `len` values: what a record that failed wrote is undone.
+pub(crate) fn truncate(nodes: &mut [Column], node: usize, len: usize) {
+    let Some(column) = nodes.get_mut(node) else {
+        return;
+    };
+    match column {
+        Column::Boolean { values, nulls } => {
+            values.truncate(len);
+            nulls.truncate(len);
+        }
+        Column::Int16(p) => p.truncate(len),
+        Column::Int32(p) => p.truncate(len),
+        Column::Int64(p) | Column::Timestamp(p) => p.truncate(len),
+        Column::Float64(p) => p.truncate(len),
+        Column::Utf8(b) => b.truncate(len),
+        Column::Struct { fields, nulls, len: have } => {
+            if *have > len {
+                *have = len;
+                nulls.truncate(len);
             }
-            (Column::Struct { fields, nulls, len }, Token::BeginObject) => {
-                push_fields(fields, tokens, at, text, *len);
-                skip_to_end(tokens, at);
-                nulls.append_non_null();
-                *len += 1;
+            let n = *have;
+            let fields = std::mem::take(fields);
+            for slot in &fields {
+                truncate(nodes, slot.node, n);
             }
-            (Column::List { offsets, nulls, values }, Token::BeginArray) => {
-                let mut n = 0usize;
-                while let Some(&t) = tokens.get(*at) {
-                    if t == Token::EndArray {
-                        break;
-                    }
-                    values.push(tokens, at, text);
-                    n += 1;
-                }
-                *at += 1;
-                let end = offsets.last().copied().unwrap_or(0);
-                let n = i32::try_from(n).unwrap_or(i32::MAX);
-                offsets.push(end.saturating_add(n));
-                nulls.append_non_null();
-            }
-            (column, token) => {
-                if matches!(token, Token::BeginObject | Token::BeginArray) {
-                    skip_to_end(tokens, at);
-                }
-                column.push_null();
+            if let Some(Column::Struct { fields: back, .. }) =
+                nodes.get_mut(node)
+            {
+                *back = fields;
             }
         }
-    }
-
-    /// The column's array of `len` values (padded with nulls), of
-    /// `field`'s type; the builder is empty again.
-    fn finish(
-        &mut self,
-        field: &Field,
-        len: usize,
-    ) -> Result<ArrayRef, ArrowError> {
-        self.pad_to(len);
-        Ok(match self {
-            Column::Boolean { values, nulls } => {
-                let n = values.len();
-                let mut b =
-                    std::mem::replace(values, BooleanBufferBuilder::new(n));
-                Arc::new(BooleanArray::new(b.finish(), finish_nulls(nulls)))
+        Column::List { offsets, nulls, values } => {
+            if offsets.len() > len + 1 {
+                offsets.truncate(len + 1);
+                nulls.truncate(len);
             }
-            Column::Int16(p) => {
-                let (v, n) = p.take();
-                Arc::new(PrimitiveArray::<Int16Type>::try_new(v, n)?)
-            }
-            Column::Int32(p) => {
-                let (v, n) = p.take();
-                Arc::new(PrimitiveArray::<Int32Type>::try_new(v, n)?)
-            }
-            Column::Int64(p) => {
-                let (v, n) = p.take();
-                Arc::new(PrimitiveArray::<Int64Type>::try_new(v, n)?)
-            }
-            Column::Float64(p) => {
-                let (v, n) = p.take();
-                Arc::new(PrimitiveArray::<Float64Type>::try_new(v, n)?)
-            }
-            Column::Timestamp(p) => {
-                let (v, n) = p.take();
-                Arc::new(
-                    PrimitiveArray::<TimestampNanosecondType>::try_new(v, n)?
-                        .with_timezone(UTC),
-                )
-            }
-            Column::Utf8(b) => Arc::new(b.finish_utf8()?),
-            Column::Struct { fields, nulls, len } => {
-                let DataType::Struct(types) = field.data_type() else {
-                    return Err(mismatch(field));
-                };
-                let n = std::mem::take(len);
-                let arrays = finish_fields(fields, types, n)?;
-                Arc::new(StructArray::try_new_with_length(
-                    types.clone(),
-                    arrays,
-                    finish_nulls(nulls),
-                    n,
-                )?)
-            }
-            Column::List { offsets, nulls, values } => {
-                let DataType::List(item) = field.data_type() else {
-                    return Err(mismatch(field));
-                };
-                let elements = values.len();
-                let array = values.finish(item, elements)?;
-                let mut next = Vec::with_capacity(offsets.capacity());
-                next.push(0);
-                let offsets = std::mem::replace(offsets, next);
-                Arc::new(ListArray::try_new(
-                    item.clone(),
-                    OffsetBuffer::new(ScalarBuffer::from(offsets)),
-                    array,
-                    finish_nulls(nulls),
-                )?)
-            }
-        })
+            let end = offsets.last().copied().unwrap_or(0);
+            let values = *values;
+            truncate(nodes, values, usize::try_from(end).unwrap_or(0));
+        }
     }
 }
 
@@ -516,31 +533,14 @@ fn mismatch(field: &Field) -> ArrowError {
     ))
 }
 
-/// Appends an object's staged fields (`Key(column) value` pairs in
-/// schema order, absent ones left out) to `fields` as the values at
-/// `row`; the absent ones are left to be padded with nulls.
-fn push_fields(
-    fields: &mut [Slot],
-    tokens: &[Token],
-    at: &mut usize,
-    text: Texts<'_>,
-    row: usize,
-) {
-    for slot in fields.iter_mut() {
-        if tokens.get(*at) == Some(&Token::Key(slot.column)) {
-            *at += 1;
-            if slot.filled < row {
-                slot.builder.push_nulls(row - slot.filled);
-            }
-            debug_assert_eq!(slot.builder.len(), row);
-            slot.builder.push(tokens, at, text);
-            slot.filled = row + 1;
-        }
-    }
+/// Appends `n` empty values to a Utf8 or List column's offsets.
+fn push_empty(offsets: &mut Vec<i32>, n: usize) {
+    let end = offsets.last().copied().unwrap_or(0);
+    offsets.resize(offsets.len() + n, end);
 }
 
 /// Pads a List column with nulls to `len` values.
-fn pad_list(
+pub(crate) fn pad_list(
     offsets: &mut Vec<i32>,
     nulls: &mut NullBufferBuilder,
     len: usize,
@@ -552,43 +552,16 @@ fn pad_list(
     }
 }
 
-/// Appends `n` empty values to a Utf8 or List column's offsets.
-fn push_empty(offsets: &mut Vec<i32>, n: usize) {
-    let end = offsets.last().copied().unwrap_or(0);
-    offsets.resize(offsets.len() + n, end);
-}
-
-/// Moves `at` past the end of the object or array whose begin token was
-/// just read.
-fn skip_to_end(tokens: &[Token], at: &mut usize) {
-    let mut depth = 1usize;
-    while let Some(&t) = tokens.get(*at) {
-        *at += 1;
-        match t {
-            Token::BeginObject | Token::BeginArray => depth += 1,
-            Token::EndObject | Token::EndArray => {
-                depth -= 1;
-                if depth == 0 {
-                    return;
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 fn finish_fields(
-    fields: &mut [Slot],
+    nodes: &mut [Column],
+    fields: &[Slot],
     types: &Fields,
     len: usize,
 ) -> Result<Vec<ArrayRef>, ArrowError> {
     fields
-        .iter_mut()
+        .iter()
         .zip(types.iter())
-        .map(|(slot, field)| {
-            slot.filled = 0;
-            slot.builder.finish(field, len)
-        })
+        .map(|(slot, field)| finish(nodes, slot.node, field, len))
         .collect()
 }
 
@@ -605,8 +578,11 @@ pub(crate) struct PFields<'a> {
 /// The builders of every column of a log type's batches.
 #[derive(Debug)]
 pub(crate) struct Builders {
-    fields: Box<[Slot]>,
-    rows: usize,
+    /// The declared columns' builders; node 0 is the record, a Struct of
+    /// the root fields whose length is the rows so far.
+    pub(crate) nodes: Vec<Column>,
+    /// The node of each column id (`FieldPlan::column`).
+    pub(crate) by_column: Box<[usize]>,
     /// `p_row_id`: its values are written by the row-id generator.
     pub(crate) row_id: Bytes,
     event_time: Prim<i64>,
@@ -620,9 +596,32 @@ pub(crate) struct Builders {
 impl Builders {
     /// Empty builders for the columns of `plan`.
     pub(crate) fn new(plan: &Plan) -> Builders {
+        let mut nodes = vec![Column::Int16(Prim::new())];
+        let fields = add_fields(&mut nodes, &plan.root);
+        if let Some(root) = nodes.first_mut() {
+            *root = Column::Struct {
+                fields,
+                nulls: NullBufferBuilder::new(0),
+                len: 0,
+            };
+        }
+        let mut by_column = Vec::new();
+        for column in &nodes {
+            if let Column::Struct { fields, .. } = column {
+                for slot in fields {
+                    let id = slot.column as usize;
+                    if by_column.len() <= id {
+                        by_column.resize(id + 1, usize::MAX);
+                    }
+                    if let Some(node) = by_column.get_mut(id) {
+                        *node = slot.node;
+                    }
+                }
+            }
+        }
         Builders {
-            fields: Column::fields(&plan.root),
-            rows: 0,
+            nodes,
+            by_column: by_column.into(),
             row_id: Bytes::new(),
             event_time: Prim::new(),
             parse_time: Prim::new(),
@@ -637,22 +636,20 @@ impl Builders {
 
     /// The rows so far.
     pub(crate) fn rows(&self) -> usize {
-        self.rows
+        self.nodes.first().map_or(0, Column::len)
     }
 
-    /// Appends the staged record's declared fields and `p` (the row id
-    /// must have been appended to `row_id` by the caller, then this
-    /// ends it).
-    pub(crate) fn push(
-        &mut self,
-        stage: &Stage,
-        record: &[u8],
-        p: &PFields<'_>,
-    ) {
-        let mut at = 0;
-        let row = self.rows;
-        let text = Texts { staged: &stage.text, record };
-        push_fields(&mut self.fields, &stage.tokens, &mut at, text, row);
+    /// Undoes what a record that failed wrote to the declared columns.
+    pub(crate) fn undo(&mut self) {
+        let rows = self.rows();
+        truncate(&mut self.nodes, 0, rows);
+    }
+
+    /// Ends the row the sink wrote to the declared columns with `p` (the
+    /// row id must have been appended to `row_id` by the caller, then
+    /// this ends it).
+    pub(crate) fn end_row(&mut self, p: &PFields<'_>) {
+        let row = self.rows();
         self.row_id.end_value();
         self.event_time.push(p.event_time);
         self.parse_time.push(p.parse_time);
@@ -682,7 +679,9 @@ impl Builders {
             offsets.push(end.saturating_add(n));
             nulls.append_non_null();
         }
-        self.rows += 1;
+        if let Some(Column::Struct { len, .. }) = self.nodes.first_mut() {
+            *len += 1;
+        }
     }
 
     /// The columns of the rows so far, of `schema`'s types, and empty
@@ -692,14 +691,32 @@ impl Builders {
         schema: &Schema,
         log_type: &str,
     ) -> Result<Vec<ArrayRef>, ArrowError> {
-        let n = self.fields.len();
+        let rows = self.rows();
+        let Some(Column::Struct { fields, len, .. }) = self.nodes.first_mut()
+        else {
+            return Ok(Vec::new());
+        };
+        *len = 0;
+        let fields = std::mem::take(fields);
+        let n = fields.len();
         let declared = schema.fields().get(..n).unwrap_or_default();
         let mut columns = Vec::with_capacity(schema.fields().len());
-        let rows = std::mem::take(&mut self.rows);
-        for (slot, field) in self.fields.iter_mut().zip(declared) {
-            slot.filled = 0;
-            columns.push(slot.builder.finish(field, rows)?);
+        let mut result = Ok(());
+        for (slot, field) in fields.iter().zip(declared) {
+            match finish(&mut self.nodes, slot.node, field, rows) {
+                Ok(array) => columns.push(array),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
         }
+        if let Some(Column::Struct { fields: back, .. }) =
+            self.nodes.first_mut()
+        {
+            *back = fields;
+        }
+        result?;
         let keys = PrimitiveArray::<Int32Type>::from(vec![0; rows]);
         let names = Arc::new(StringArray::from(vec![log_type]));
         columns.push(Arc::new(DictionaryArray::try_new(keys, names)?));

@@ -19,7 +19,7 @@ use crate::time::Timestamp;
 use crate::walk::Walker;
 
 use super::columns::{Builders, Bytes, PFields};
-use super::{ArrowSink, Stage};
+use super::{ArrowSink, Frame};
 
 /// The most bytes of text (and list elements) one batch takes before it
 /// is cut, below the `i32` offsets of Utf8, Binary and List arrays.
@@ -186,11 +186,14 @@ pub struct BatchDecoder<'r> {
     failures_schema: SchemaRef,
     batch_size: usize,
     scratch: Scratch,
-    stage: Stage,
+    /// The sink's stack of objects and arrays, reused.
+    frames: Vec<Frame>,
     builders: Builders,
     failures: Failures,
     /// Bytes of text and list elements in the batch so far.
     weight: usize,
+    /// [`MAX_WEIGHT`] (smaller in tests).
+    max_weight: usize,
     /// Full batches not flushed yet.
     ready: VecDeque<Batches>,
 }
@@ -206,10 +209,11 @@ impl<'r> BatchDecoder<'r> {
             failures_schema: failures_schema(),
             batch_size: batch_size.max(1),
             scratch: Scratch::new(),
-            stage: Stage::default(),
+            frames: Vec::new(),
             builders: Builders::new(plan),
             failures: Failures::new(),
             weight: 0,
+            max_weight: MAX_WEIGHT,
             ready: VecDeque::new(),
         }
     }
@@ -253,60 +257,78 @@ impl<'r> BatchDecoder<'r> {
         ctx: &mut Context,
     ) -> Result<(), ArrowError> {
         let name = self.log_type.name();
-        match walk(self.log_type, record, &mut self.scratch, &mut self.stage)
-            .and_then(|event_time| {
+        // At most twice: a record that would take the batch past
+        // `MAX_WEIGHT` is undone, the batch cut, and the record written
+        // again into the next one.
+        loop {
+            let walked = walk(
+                self.log_type,
+                record,
+                &mut self.scratch,
+                &mut self.builders,
+                &mut self.frames,
+            )
+            .and_then(|(event_time, weight)| {
                 let parse_time = ns(ctx.parse_time(), "parse time")?;
                 let event_time = match event_time {
                     Some(t) => ns(t, "event time")?,
                     None => parse_time,
                 };
-                Ok((event_time, parse_time))
-            }) {
-            Ok((event_time, parse_time)) => {
-                let mut weight = self.stage.text.len()
-                    + self.stage.raw
-                    + self.stage.tokens.len()
-                    + 64
-                    + ctx.source_id().map_or(0, str::len)
-                    + ctx.source_label().map_or(0, str::len);
-                let indicators = &self.scratch.indicators;
-                for set in indicators.non_empty() {
-                    weight +=
-                        indicators.values(set).map(str::len).sum::<usize>();
+                Ok((event_time, parse_time, weight))
+            });
+            match walked {
+                Ok((event_time, parse_time, mut weight)) => {
+                    weight += 64
+                        + ctx.source_id().map_or(0, str::len)
+                        + ctx.source_label().map_or(0, str::len);
+                    let indicators = &self.scratch.indicators;
+                    for set in indicators.non_empty() {
+                        weight += indicators
+                            .values(set)
+                            .map(str::len)
+                            .sum::<usize>();
+                    }
+                    if self.weight.saturating_add(weight) > self.max_weight
+                        && self.builders.rows() > 0
+                    {
+                        self.builders.undo();
+                        self.cut()?;
+                        continue;
+                    }
+                    self.weight = self.weight.saturating_add(weight);
+                    ctx.row_ids.write_next(&mut self.builders.row_id.values);
+                    let p = PFields {
+                        event_time,
+                        parse_time,
+                        source_id: ctx.source_id(),
+                        source_label: ctx.source_label(),
+                        indicators: &self.scratch.indicators,
+                    };
+                    self.builders.end_row(&p);
+                    if self.builders.rows() >= self.batch_size {
+                        self.cut()?;
+                    }
                 }
-                self.reserve(weight)?;
-                let indicators = &self.scratch.indicators;
-                ctx.row_ids.write_next(&mut self.builders.row_id.values);
-                let p = PFields {
-                    event_time,
-                    parse_time,
-                    source_id: ctx.source_id(),
-                    source_label: ctx.source_label(),
-                    indicators,
-                };
-                self.builders.push(&self.stage, record.bytes(), &p);
-                if self.builders.rows() >= self.batch_size {
-                    self.cut()?;
+                Err(e) => {
+                    // `walk` undid what the record wrote.
+                    let e = RecordError::new(name, record, e);
+                    // The message quotes at most the found value, the
+                    // field path and what was expected, with a short
+                    // frame.
+                    let message =
+                        e.found().len() + e.path().len() + e.expected().len();
+                    self.reserve(e.raw().len() + message + 256)?;
+                    self.failures.push(&e);
                 }
             }
-            Err(e) => {
-                self.stage.clear();
-                let e = RecordError::new(name, record, e);
-                // The message quotes at most the found value, the field
-                // path and what was expected, with a short frame.
-                let message =
-                    e.found().len() + e.path().len() + e.expected().len();
-                self.reserve(e.raw().len() + message + 256)?;
-                self.failures.push(&e);
-            }
+            return Ok(());
         }
-        Ok(())
     }
 
     /// Makes room for `weight` more bytes in the batch: cuts it first if
     /// they would take it past [`MAX_WEIGHT`].
     fn reserve(&mut self, weight: usize) -> Result<(), ArrowError> {
-        if self.weight.saturating_add(weight) > MAX_WEIGHT {
+        if self.weight.saturating_add(weight) > self.max_weight {
             self.cut()?;
         }
         self.weight = self.weight.saturating_add(weight);
@@ -375,15 +397,17 @@ fn out_of_range(t: Timestamp, what: &str) -> FieldError {
     )
 }
 
-/// Walks one record of `log_type` into `stage`, as
+/// Walks one record of `log_type` into the columns of `builders`, as
 /// `crate::normalize::normalize` does into a JSON row: the event time
-/// the walk found, or the record's error (the stage is then cleared).
+/// the walk found and the record's weight (bytes of text and values
+/// written), or the record's error (what it wrote is then undone).
 fn walk(
     log_type: &LogType,
     record: Record<'_>,
     scratch: &mut Scratch,
-    stage: &mut Stage,
-) -> Result<Option<Timestamp>, FieldError> {
+    builders: &mut Builders,
+    frames: &mut Vec<Frame>,
+) -> Result<(Option<Timestamp>, usize), FieldError> {
     let (schema, limits) = (&log_type.schema, &log_type.limits);
     crate::normalize::check_size(record, limits)?;
     scratch.prepare(schema.slots, limits);
@@ -400,7 +424,8 @@ fn walk(
         derived,
         ..
     } = scratch;
-    let mut sink = ArrowSink::new(stage);
+    let mut sink =
+        ArrowSink::new(&mut builders.nodes, &builders.by_column, frames);
     sink.begin_record();
     let (result, mut sink) = match &schema.text {
         None => with_tape(
@@ -454,9 +479,19 @@ fn walk(
             (result.map(|()| event_time), sink)
         }
     };
-    let result = result.and_then(|t| match sink.stage.out_of_range {
-        Some(bad) => Err(out_of_range(bad, "timestamp")),
-        None => Ok(t),
+    let result = result.and_then(|t| {
+        if let Some(bad) = sink.out_of_range {
+            return Err(out_of_range(bad, "timestamp"));
+        }
+        if sink.broken {
+            return Err(FieldError::new(
+                K::InvalidValue,
+                "a value lognorm can write (a bug: please report it)"
+                    .to_owned(),
+                "a value taken back after it was written".to_owned(),
+            ));
+        }
+        Ok((t, sink.bytes + sink.writes))
     });
     if result.is_err() {
         sink.abort();
@@ -464,4 +499,55 @@ fn walk(
         indicators.finish();
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use arrow_array::cast::AsArray;
+
+    use super::*;
+    use crate::registry::Registry;
+
+    /// A record that would take the batch past its weight is undone and
+    /// written again as the first row of the next batch: nothing is lost,
+    /// repeated or cut short.
+    #[test]
+    fn a_record_past_the_weight_starts_the_next_batch() {
+        let yaml = "schema: Test.Weight\nfields:\n  - name: s\n    \
+                    type: string\n  - name: l\n    type: array\n    \
+                    element:\n      type: string\n";
+        let registry = Registry::builder()
+            .add_yaml("w.yml", yaml)
+            .expect("schema")
+            .build();
+        let lt = registry.log_type("Test.Weight").expect("type");
+        let mut ctx = Context::new(
+            "2024-05-01T12:00:00Z".parse().expect("t"),
+            *b"test01",
+        );
+        let mut payload = String::new();
+        for i in 0..5 {
+            let s = "x".repeat(100 + i);
+            payload += &format!("{{\"s\":\"{s}\",\"l\":[\"{i}\",\"y\"]}}\n");
+        }
+        let mut decoder = BatchDecoder::new(lt, 100);
+        // Room for two records a batch (each weighs about 200).
+        decoder.max_weight = 500;
+        decoder.decode(payload.as_bytes(), &mut ctx).expect("decode");
+        let mut sizes = Vec::new();
+        let mut values = Vec::new();
+        while let Some(b) = decoder.flush().expect("flush") {
+            sizes.push(b.events.num_rows());
+            let s = b.events.column(0).as_string::<i32>();
+            let l = b.events.column(1).as_list::<i32>();
+            for r in 0..b.events.num_rows() {
+                let first = l.value(r);
+                let first = first.as_string::<i32>().value(0).to_owned();
+                values.push((s.value(r).len(), first));
+            }
+        }
+        assert_eq!(sizes, [2, 2, 1]);
+        let want: Vec<_> = (0..5).map(|i| (100 + i, i.to_string())).collect();
+        assert_eq!(values, want);
+    }
 }
