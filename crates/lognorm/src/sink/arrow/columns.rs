@@ -114,7 +114,7 @@ impl<T: Copy + Default> Prim<T> {
         Prim { values: Vec::new(), nulls: NullBufferBuilder::new(0) }
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, v: T) {
         self.values.push(v);
         self.nulls.append_non_null();
@@ -540,6 +540,7 @@ fn push_empty(offsets: &mut Vec<i32>, n: usize) {
 }
 
 /// Pads a List column with nulls to `len` values.
+#[inline]
 pub(crate) fn pad_list(
     offsets: &mut Vec<i32>,
     nulls: &mut NullBufferBuilder,
