@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 td=../testdata
 c=corpus
-mkdir -p "$c"/{schema_yaml,fastmatch_compile,fastmatch_match,split_payload,normalize_json,normalize_text,time_parse,classify}
+mkdir -p "$c"/{schema_yaml,fastmatch_compile,fastmatch_match,split_payload,normalize_json,normalize_text,time_parse,classify,arrow_decode}
 
 # Writes stdin to $1/<sha1 of the content>.
 put() {
@@ -17,9 +17,22 @@ put() {
 }
 
 # Schemas: the shipped ones and the invalid cases.
-for f in "$td"/schemas/*.yml "$td"/schemas-invalid/*.yml; do
+for f in ../crates/lognorm/schemas/*.yml "$td"/schemas-invalid/*.yml; do
     put "$c/schema_yaml" <"$f"
 done
+
+# Real Panther-format schemas and pantherlog test files, when the shared
+# data sits beside the checkout (public data kept out of the repository:
+# see its SOURCES.md). They reach far more of the YAML reader and the
+# schema compiler than the shipped schemas alone.
+rw=../../shared/realworld-schemas
+if [ -d "$rw" ]; then
+    for f in "$rw"/*.yml; do
+        put "$c/schema_yaml" <"$f"
+    done
+else
+    echo "note: $rw not found; schema_yaml seeded from testdata/ only" >&2
+fi
 
 # Patterns: the Heroku one and a few shapes (prefix, quotes, open end,
 # errors); the last seed is a parser config (one pattern per line,
@@ -64,6 +77,18 @@ for f in "$td"/logs/*/*; do
     case $f in *.expected.jsonl) continue ;; esac
     { printf '\0\0'; cat "$f"; } | put "$c/classify"
     { printf '\0\1'; cat "$f"; } | put "$c/classify"
+done
+
+# Arrow batches: every sample log as its own type (the index in the
+# classify order), in batches of 1 and of 3 events.
+i=0
+for t in Databricks.Audit Heroku.Runtime Hex.Audit OpenAI.Audit Wiz.Audit Wiz.Issues Wiz.VulnerabilityFinding; do
+    for f in "$td"/logs/"$t"/*; do
+        case $f in *.expected.jsonl) continue ;; esac
+        { printf "\\$(printf '%03o' "$i")"; cat "$f"; } | put "$c/arrow_decode"
+        { printf "\\$(printf '%03o' $((i + 16)))"; cat "$f"; } | put "$c/arrow_decode"
+    done
+    i=$((i + 1))
 done
 
 for f in "$td"/logs/Heroku.Runtime/*.log; do

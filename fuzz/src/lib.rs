@@ -39,6 +39,13 @@
 //!   the `p_*` columns agreeing with the [`Event`] accessors; reusing a
 //!   [`Scratch`] gives the same outcome as a fresh one; JSON validity
 //!   agrees with serde_json.
+//! - `arrow_decode` (feature `arrow`): `BatchDecoder` gives every record
+//!   of a payload exactly one outcome, the one `LogType::normalize` gives
+//!   it: a failure with the same message, or a row (a record whose
+//!   timestamp is outside Arrow's nanoseconds fails there only); batches
+//!   are cut at the caller's size; the rows of every declared column
+//!   equal the JSON row's values where the row has the column, and are
+//!   null where it has not.
 //! - `time_parse`: every time format, fed text and numbers, agrees with
 //!   an independent oracle (chrono for RFC 3339 and for strftime where
 //!   chrono's dialect and Panther's agree, a plain fraction split for
@@ -1071,6 +1078,150 @@ pub fn normalize_text(data: &[u8]) {
     assert_eq!(n, lognorm::split(data, Framing::Auto).count());
     check_payload(log_type, Some(plan), data, Some(Framing::Lines));
     check_payload(log_type, Some(plan), data, Some(Framing::OctetCounted));
+}
+
+/// The `arrow_decode` target: the first byte's low three bits pick one
+/// of the seven shipped log types ([`SHIPPED_TYPES`], modulo 7), its
+/// high five bits the batch size (1 to 32 events); the rest is the
+/// payload, decoded into batches by `lognorm::arrow::BatchDecoder` and
+/// compared with the JSON path's outcome for every record.
+#[cfg(feature = "arrow")]
+pub fn arrow_decode(data: &[u8]) {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::UInt64Type;
+    use arrow_array::{Array, RecordBatch};
+
+    let Some((&pick, payload)) = data.split_first() else { return };
+    let name = SHIPPED_TYPES[usize::from(pick & 7) % SHIPPED_TYPES.len()];
+    let batch = 1 + usize::from(pick >> 3);
+    let (log_type, _) = builtin(name);
+
+    let mut ctx = Context::new(parse_time(), *b"fuzzer");
+    let mut decoder = lognorm::arrow::BatchDecoder::new(log_type, batch);
+    if let Err(e) = decoder.decode(payload, &mut ctx) {
+        panic!("a batch did not fit its schema: {e}");
+    }
+    let mut events: Vec<RecordBatch> = Vec::new();
+    let mut failures: Vec<(u64, String)> = Vec::new();
+    loop {
+        let batches = match decoder.flush() {
+            Ok(Some(b)) => b,
+            Ok(None) => break,
+            Err(e) => panic!("a batch did not fit its schema: {e}"),
+        };
+        assert!(batches.events.num_rows() <= batch, "a batch past its size");
+        let numbers = batches.failures.column(0).as_primitive::<UInt64Type>();
+        let errors = batches.failures.column(3).as_string::<i32>();
+        for i in 0..batches.failures.num_rows() {
+            failures.push((numbers.value(i), errors.value(i).to_owned()));
+        }
+        events.push(batches.events);
+    }
+    let rows: Vec<(usize, usize)> = events
+        .iter()
+        .enumerate()
+        .flat_map(|(b, batch)| (0..batch.num_rows()).map(move |r| (b, r)))
+        .collect();
+
+    // The JSON path, record by record.
+    let mut ctx = Context::new(parse_time(), *b"fuzzer");
+    let mut scratch = Scratch::new();
+    let (mut failed, mut row) = (failures.iter().peekable(), rows.iter());
+    for record in log_type.split(payload) {
+        let json = log_type.normalize(record, &mut ctx, &mut scratch);
+        let number = record.number();
+        match json {
+            Err(e) => {
+                let Some((n, message)) = failed.next() else {
+                    panic!("record {number} failed as JSON, not as Arrow: {e}")
+                };
+                assert_eq!(*n, number, "failures out of order");
+                assert_eq!(*message, e.to_string(), "another failure");
+            }
+            Ok(event) => {
+                let row_json: J = match parse_strict(event.row().as_bytes()) {
+                    Ok(v) => v,
+                    Err(e) => panic!("a row that is not JSON: {e}"),
+                };
+                // A timestamp outside Arrow's nanoseconds fails there only.
+                if let Some((n, m)) = failed.peek()
+                    && *n == number
+                {
+                    assert!(
+                        m.contains("nanosecond range"),
+                        "record {number} is a row as JSON only: {m}"
+                    );
+                    failed.next();
+                    continue;
+                }
+                let Some(&(b, r)) = row.next() else {
+                    panic!("record {number} is a row as JSON only");
+                };
+                check_arrow_row(&events[b], r, &row_json);
+            }
+        }
+    }
+    assert!(failed.next().is_none(), "more failures than the JSON path's");
+    assert!(row.next().is_none(), "more rows than the JSON path's");
+
+    /// The declared columns of row `r` equal the JSON row's values: a
+    /// column the row leaves out is null; strings, numbers and booleans
+    /// equal; a nested value is a Struct or List that is not null (its
+    /// contents are checked by `tests/arrow.rs` against arrow-json).
+    fn check_arrow_row(batch: &RecordBatch, r: usize, row: &J) {
+        let J::Obj(fields) = row else { panic!("a row that is no object") };
+        for (i, field) in batch.schema().fields().iter().enumerate() {
+            let name = field.name();
+            // `json` columns hold JSON text (the row, the value itself).
+            if name.starts_with("p_")
+                || field.metadata().contains_key("lognorm.type")
+            {
+                continue;
+            }
+            let column = batch.column(i);
+            let value = fields.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+            match value {
+                None => assert!(
+                    column.is_null(r),
+                    "{name}: a value the row has not"
+                ),
+                Some(v) => {
+                    assert!(
+                        !column.is_null(r),
+                        "{name}: null, the row has {v:?}"
+                    );
+                    match (field.data_type(), v) {
+                        (arrow_schema::DataType::Utf8, J::Str(s)) => {
+                            assert_eq!(
+                                column.as_string::<i32>().value(r),
+                                s,
+                                "{name}"
+                            );
+                        }
+                        (arrow_schema::DataType::Boolean, J::Bool(b)) => {
+                            assert_eq!(
+                                column.as_boolean().value(r),
+                                *b,
+                                "{name}"
+                            );
+                        }
+                        (arrow_schema::DataType::Int64, J::Num(n)) => {
+                            let got = column
+                                .as_primitive::<arrow_array::types::Int64Type>(
+                                )
+                                .value(r);
+                            assert_eq!(
+                                got.to_string(),
+                                n.to_string(),
+                                "{name}"
+                            );
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The seven shipped log types, in the order the `classify` target's
