@@ -569,13 +569,19 @@ mod tests {
         Registry::builder().add_yaml("test.yml", yaml).expect("schema").build()
     }
 
+    /// What the sink noted of a record.
+    struct Noted {
+        broken: bool,
+        out_of_range: Option<Timestamp>,
+    }
+
     /// Writes one record with `calls` into fresh builders, then takes
     /// the declared columns' arrays (`ended`: the row was ended as a
     /// successful record would be; otherwise it was aborted).
     fn written(
         calls: impl FnOnce(&mut ArrowSink<'_>),
         ended: bool,
-    ) -> (Vec<ArrayRef>, bool) {
+    ) -> (Vec<ArrayRef>, Noted) {
         let registry = plan();
         let lt = registry.log_type("Test.One").expect("type");
         let mut b = Builders::new(lt.plan());
@@ -583,7 +589,8 @@ mod tests {
         let mut sink = ArrowSink::new(&mut b.nodes, &b.by_column, &mut frames);
         sink.begin_record();
         calls(&mut sink);
-        let broken = sink.broken;
+        let noted =
+            Noted { broken: sink.broken, out_of_range: sink.out_of_range };
         if ended {
             let indicators = crate::indicators::Collector::default();
             let p = columns::PFields {
@@ -599,7 +606,7 @@ mod tests {
         }
         let schema = columns::schema(lt.plan());
         let arrays = b.finish(&schema, "Test.One").expect("finish");
-        (arrays.into_iter().take(4).collect(), broken)
+        (arrays.into_iter().take(4).collect(), noted)
     }
 
     fn key_of(name: &str) -> u32 {
@@ -613,7 +620,7 @@ mod tests {
     #[test]
     fn json_values_are_written_as_their_text() {
         let (j, s) = (key_of("j"), key_of("s"));
-        let (arrays, broken) = written(
+        let (arrays, noted) = written(
             |w| {
                 w.key(j, true);
                 w.begin_json();
@@ -635,7 +642,7 @@ mod tests {
             },
             true,
         );
-        assert!(!broken);
+        assert!(!noted.broken);
         assert_eq!(
             arrays[1].as_string::<i32>().value(0),
             "{\"a\\\"\":[1.50,null,\"x\\n\"]}"
@@ -665,8 +672,8 @@ mod tests {
             w.int(3);
             w.end_json();
         };
-        let (arrays, broken) = written(calls, true);
-        assert!(!broken);
+        let (arrays, noted) = written(calls, true);
+        assert!(!noted.broken);
         assert_eq!(arrays[0].as_primitive::<Int64Type>().values(), &[1]);
         assert!(arrays[1].is_null(0) && arrays[2].is_null(0));
         let j = arrays[1].as_string::<i32>();
@@ -680,7 +687,7 @@ mod tests {
     #[test]
     fn a_rewind_past_a_value_breaks_the_record() {
         let n = key_of("n");
-        let (_, broken) = written(
+        let (_, noted) = written(
             |w| {
                 let mark = w.mark();
                 w.key(n, true);
@@ -689,20 +696,22 @@ mod tests {
             },
             false,
         );
-        assert!(broken);
+        assert!(noted.broken);
     }
 
+    /// A timestamp outside nanoseconds is noted (the record fails) and
+    /// its column gets a null.
     #[test]
     fn timestamps_outside_nanoseconds_are_noted() {
         let t = key_of("t");
-        let registry = plan();
-        let lt = registry.log_type("Test.One").expect("type");
-        let mut b = Builders::new(lt.plan());
-        let mut frames = Vec::new();
-        let mut sink = ArrowSink::new(&mut b.nodes, &b.by_column, &mut frames);
-        sink.begin_record();
-        sink.key(t, true);
-        sink.timestamp(Timestamp::MIN, false);
-        assert_eq!(sink.out_of_range, Some(Timestamp::MIN));
+        let (arrays, noted) = written(
+            |w| {
+                w.key(t, true);
+                w.timestamp(Timestamp::MIN, false);
+            },
+            true,
+        );
+        assert_eq!(noted.out_of_range, Some(Timestamp::MIN));
+        assert!(arrays[3].is_null(0));
     }
 }
