@@ -350,35 +350,25 @@ impl Parser {
             self.post.end(row, out);
             return Ok(());
         }
-        if unquote(row, self.delimiter, text, ends) {
-            let n = ends.len();
-            if n != map.len() {
-                let expected = map.len();
-                return Err(Mismatch::Columns { found: n, expected });
+        let n = if unquote(row, self.delimiter, text, ends) {
+            ends.len()
+        } else {
+            let (n, read) = read_row(reader, bytes, raw, ends, true);
+            let len =
+                ends.get(..n).and_then(|e| e.last()).copied().unwrap_or(0);
+            // Unquoting keeps UTF-8 valid (it removes ASCII quotes only):
+            // the check is a formality, with SIMD.
+            let unquoted = raw.get(..len).unwrap_or_default();
+            let Ok(unquoted) = simdutf8::basic::from_utf8(unquoted) else {
+                return Err(Mismatch::NoMatch);
+            };
+            text.clear();
+            text.push_str(unquoted);
+            if read < row.len() {
+                return Err(Mismatch::Rows);
             }
-            let starts = std::iter::once(0).chain(ends.iter().copied());
-            self.post.begin(out);
-            for (&o, (a, &b)) in map.iter().zip(starts.zip(ends.iter())) {
-                if o != DROP {
-                    self.post.put(text, out, o as usize, Span::line(a, b));
-                }
-            }
-            self.post.end(text, out);
-            return Ok(());
-        }
-        let (n, read) = read_row(reader, bytes, raw, ends, true);
-        let len = ends.get(..n).and_then(|e| e.last()).copied().unwrap_or(0);
-        // Unquoting keeps UTF-8 valid (it removes ASCII quotes only):
-        // the check is a formality, with SIMD.
-        let unquoted = raw.get(..len).unwrap_or_default();
-        let Ok(unquoted) = simdutf8::basic::from_utf8(unquoted) else {
-            return Err(Mismatch::NoMatch);
+            n
         };
-        text.clear();
-        text.push_str(unquoted);
-        if read < row.len() {
-            return Err(Mismatch::Rows);
-        }
         if n != map.len() {
             return Err(Mismatch::Columns { found: n, expected: map.len() });
         }

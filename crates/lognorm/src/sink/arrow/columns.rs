@@ -431,19 +431,15 @@ fn finish(
             )
         }
         Column::Utf8(b) => Arc::new(b.finish_utf8()?),
-        Column::Struct { fields, nulls, len } => {
+        Column::Struct { nulls, len, .. } => {
             let DataType::Struct(types) = field.data_type() else {
                 return Err(mismatch(field));
             };
             let n = std::mem::take(len);
             let nulls = finish_nulls(nulls);
-            let fields = std::mem::take(fields);
-            let arrays = finish_fields(nodes, &fields, types, n);
-            if let Some(Column::Struct { fields: back, .. }) =
-                nodes.get_mut(node)
-            {
-                *back = fields;
-            }
+            let arrays = with_fields(nodes, node, |nodes, fields| {
+                finish_fields(nodes, fields, types, n)
+            });
             Arc::new(StructArray::try_new_with_length(
                 types.clone(),
                 arrays?,
@@ -488,21 +484,17 @@ pub(crate) fn truncate(nodes: &mut [Column], node: usize, len: usize) {
         Column::Int64(p) | Column::Timestamp(p) => p.truncate(len),
         Column::Float64(p) => p.truncate(len),
         Column::Utf8(b) => b.truncate(len),
-        Column::Struct { fields, nulls, len: have } => {
+        Column::Struct { nulls, len: have, .. } => {
             if *have > len {
                 *have = len;
                 nulls.truncate(len);
             }
             let n = *have;
-            let fields = std::mem::take(fields);
-            for slot in &fields {
-                truncate(nodes, slot.node, n);
-            }
-            if let Some(Column::Struct { fields: back, .. }) =
-                nodes.get_mut(node)
-            {
-                *back = fields;
-            }
+            with_fields(nodes, node, |nodes, fields| {
+                for slot in fields {
+                    truncate(nodes, slot.node, n);
+                }
+            });
         }
         Column::List { offsets, nulls, values } => {
             if offsets.len() > len + 1 {
@@ -553,10 +545,30 @@ pub(crate) fn pad_list(
     }
 }
 
+/// Runs `f` over the fields of the Struct at `node` with the arena free
+/// to borrow: the fields are taken out meanwhile (the borrow checker's
+/// price for children by index) and put back after.
+fn with_fields<R>(
+    nodes: &mut [Column],
+    node: usize,
+    f: impl FnOnce(&mut [Column], &[Slot]) -> R,
+) -> R {
+    let fields = match nodes.get_mut(node) {
+        Some(Column::Struct { fields, .. }) => std::mem::take(fields),
+        _ => Box::default(),
+    };
+    let result = f(nodes, &fields);
+    if let Some(Column::Struct { fields: back, .. }) = nodes.get_mut(node) {
+        *back = fields;
+    }
+    result
+}
+
+/// The arrays of a Struct's `fields`, of `types`, `len` values each.
 fn finish_fields(
     nodes: &mut [Column],
     fields: &[Slot],
-    types: &Fields,
+    types: &[arrow_schema::FieldRef],
     len: usize,
 ) -> Result<Vec<ArrayRef>, ArrowError> {
     fields
@@ -693,31 +705,15 @@ impl Builders {
         log_type: &str,
     ) -> Result<Vec<ArrayRef>, ArrowError> {
         let rows = self.rows();
-        let Some(Column::Struct { fields, len, .. }) = self.nodes.first_mut()
-        else {
-            return Ok(Vec::new());
-        };
-        *len = 0;
-        let fields = std::mem::take(fields);
-        let n = fields.len();
-        let declared = schema.fields().get(..n).unwrap_or_default();
-        let mut columns = Vec::with_capacity(schema.fields().len());
-        let mut result = Ok(());
-        for (slot, field) in fields.iter().zip(declared) {
-            match finish(&mut self.nodes, slot.node, field, rows) {
-                Ok(array) => columns.push(array),
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
-            }
+        if let Some(Column::Struct { len, .. }) = self.nodes.first_mut() {
+            *len = 0;
         }
-        if let Some(Column::Struct { fields: back, .. }) =
-            self.nodes.first_mut()
-        {
-            *back = fields;
-        }
-        result?;
+        // The declared columns come first in the schema, in field order.
+        let mut columns = with_fields(&mut self.nodes, 0, |nodes, fields| {
+            let declared = schema.fields().get(..fields.len());
+            finish_fields(nodes, fields, declared.unwrap_or_default(), rows)
+        })?;
+        columns.reserve(schema.fields().len().saturating_sub(columns.len()));
         let keys = PrimitiveArray::<Int32Type>::from(vec![0; rows]);
         let names = Arc::new(StringArray::from(vec![log_type]));
         columns.push(Arc::new(DictionaryArray::try_new(keys, names)?));

@@ -288,9 +288,7 @@ impl<'r> BatchDecoder<'r> {
                             .map(str::len)
                             .sum::<usize>();
                     }
-                    if self.weight.saturating_add(weight) > self.max_weight
-                        && self.builders.rows() > 0
-                    {
+                    if self.over_weight(weight) && self.builders.rows() > 0 {
                         self.builders.undo();
                         self.cut()?;
                         continue;
@@ -325,10 +323,16 @@ impl<'r> BatchDecoder<'r> {
         }
     }
 
+    /// Whether `weight` more bytes would take the batch past
+    /// [`MAX_WEIGHT`].
+    fn over_weight(&self, weight: usize) -> bool {
+        self.weight.saturating_add(weight) > self.max_weight
+    }
+
     /// Makes room for `weight` more bytes in the batch: cuts it first if
     /// they would take it past [`MAX_WEIGHT`].
     fn reserve(&mut self, weight: usize) -> Result<(), ArrowError> {
-        if self.weight.saturating_add(weight) > self.max_weight {
+        if self.over_weight(weight) {
             self.cut()?;
         }
         self.weight = self.weight.saturating_add(weight);
