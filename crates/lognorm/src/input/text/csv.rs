@@ -135,6 +135,75 @@ pub(crate) fn read_row(
     (nends, input.len() - rest.len())
 }
 
+/// Calls `field(column, start, end)` for each field of `row` split at
+/// its delimiters, and returns their number; `None` (after calling it for
+/// some) when `row` holds a quote, carriage return or line feed.
+///
+/// Hand-written with 16-byte blocks (hot path: every unquoted row of a
+/// csv export): each block's delimiters and special bytes are found as
+/// two bit masks, with no call per field; one `memchr3` and a
+/// `memchr_iter` over the row cost about 200 instructions more on a
+/// 5-field row of 80 bytes.
+#[inline]
+fn split_plain(
+    row: &[u8],
+    delimiter: u8,
+    field: &mut impl FnMut(usize, usize, usize),
+) -> Option<usize> {
+    use wide::u8x16;
+    let len = row.len();
+    let (delim, quote, cr, lf) = (
+        u8x16::splat(delimiter),
+        u8x16::splat(b'"'),
+        u8x16::splat(b'\r'),
+        u8x16::splat(b'\n'),
+    );
+    let (mut col, mut start, mut base) = (0, 0, 0);
+    while base < len {
+        // The block at `base`; the last one ends at the row's end (its
+        // bits before `base` are dropped), or is padded under 16 bytes.
+        let (block, skip) = match row.get(base..base + 16) {
+            Some(b) => (b.first_chunk::<16>().copied(), 0),
+            None if len >= 16 => {
+                let at = len - 16;
+                (
+                    row.get(at..).and_then(|b| b.first_chunk::<16>().copied()),
+                    base - at,
+                )
+            }
+            None => {
+                let mut pad = [0u8; 16];
+                for (p, &b) in pad.iter_mut().zip(row) {
+                    *p = b;
+                }
+                (Some(pad), 0)
+            }
+        };
+        let v = u8x16::new(block?);
+        // The block holds row[at..at + 16]; its bits from `skip` to the
+        // row's end are this pass's.
+        let at = base - skip;
+        let live = ((1u32 << (len - at).min(16)) - 1) & (u32::MAX << skip);
+        let special = (v.simd_eq(quote) | v.simd_eq(cr) | v.simd_eq(lf))
+            .to_bitmask()
+            & live;
+        if special != 0 {
+            return None;
+        }
+        let mut delims = v.simd_eq(delim).to_bitmask() & live;
+        while delims != 0 {
+            let end = at + delims.trailing_zeros() as usize;
+            delims &= delims - 1;
+            field(col, start, end);
+            col += 1;
+            start = end + 1;
+        }
+        base = at + 16;
+    }
+    field(col, start, len);
+    Some(col + 1)
+}
+
 /// The fields of `row` into `text` (one after another) and `ends` (the
 /// end of each in `text`), when its quoting is well formed: each field
 /// either holds no quote, carriage return or line feed, or is quoted
@@ -322,22 +391,13 @@ impl Parser {
             }
         };
         let bytes = row.as_bytes();
-        *quoted = bytes.is_empty()
-            || memchr::memchr3(b'"', b'\r', b'\n', bytes).is_some();
+        *quoted = bytes.is_empty();
         if !*quoted {
-            // The reader would split this row at its delimiters and
-            // change nothing else.
-            ends.clear();
-            ends.extend(memchr::memchr_iter(self.delimiter, bytes));
-            ends.push(bytes.len());
-            if ends.len() != map.len() {
-                let found = ends.len();
-                return Err(Mismatch::Columns { found, expected: map.len() });
-            }
+            // A row without a quote or line break: the reader would split
+            // it at its delimiters and change nothing else.
             self.post.begin(out);
-            let mut start = 0;
-            for (&o, &end) in map.iter().zip(ends.iter()) {
-                if o != DROP {
+            let mut put = |col: usize, start: usize, end: usize| {
+                if let Some(&o) = map.get(col).filter(|&&o| o != DROP) {
                     self.post.put(
                         row,
                         out,
@@ -345,10 +405,20 @@ impl Parser {
                         Span::line(start, end),
                     );
                 }
-                start = end + 1;
+            };
+            match split_plain(bytes, self.delimiter, &mut put) {
+                Some(found) if found == map.len() => {
+                    self.post.end(row, out);
+                    return Ok(());
+                }
+                Some(found) => {
+                    return Err(Mismatch::Columns {
+                        found,
+                        expected: map.len(),
+                    });
+                }
+                None => *quoted = true,
             }
-            self.post.end(row, out);
-            return Ok(());
         }
         let n = if unquote(row, self.delimiter, text, ends) {
             ends.len()
@@ -477,8 +547,48 @@ mod tests {
         }
     }
 
+    /// [`split_plain`]'s fields, or `None`.
+    fn plain_fields(row: &str, delimiter: u8) -> Option<Vec<&str>> {
+        let mut fields = Vec::new();
+        let mut put = |col: usize, a: usize, b: usize| {
+            assert_eq!(col, fields.len());
+            fields.push(&row[a..b]);
+        };
+        let n = split_plain(row.as_bytes(), delimiter, &mut put)?;
+        assert_eq!(n, fields.len());
+        Some(fields)
+    }
+
+    #[test]
+    fn plain_rows_split_at_every_delimiter() {
+        assert_eq!(
+            plain_fields("a,b,,c", b','),
+            Some(vec!["a", "b", "", "c"])
+        );
+        assert_eq!(plain_fields(",", b','), Some(vec!["", ""]));
+        let long = "0123456789abcdef,0123456789abcdef,x,";
+        assert_eq!(
+            plain_fields(long, b','),
+            Some(vec!["0123456789abcdef", "0123456789abcdef", "x", ""])
+        );
+        assert_eq!(plain_fields("a\tb", b'\t'), Some(vec!["a", "b"]));
+        assert_eq!(plain_fields("a,\"b\"", b','), None);
+        assert_eq!(plain_fields("0123456789abcdef0123\r", b','), None);
+        // A zero delimiter: the padding of a short row is no field.
+        assert_eq!(plain_fields("a\0b", 0), Some(vec!["a", "b"]));
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+        /// The block split finds every delimiter and refuses every row
+        /// with a special byte, at every length and offset.
+        #[test]
+        fn plain_rows_split_as_split_does(row in "[ab,é\"\r\n]{0,70}") {
+            let want = (!row.contains(['"', '\r', '\n']))
+                .then(|| row.split(',').collect::<Vec<_>>());
+            proptest::prop_assert_eq!(plain_fields(&row, b','), want, "{:?}", row);
+        }
 
         /// Whatever the hand-written reading accepts, it reads as the csv
         /// core reader does.
