@@ -135,72 +135,103 @@ pub(crate) fn read_row(
     (nends, input.len() - rest.len())
 }
 
+/// The positions of a row's delimiters, quotes, carriage returns and
+/// line feeds, in order.
+///
+/// Hand-written with 16-byte blocks (hot path: every row of a csv export
+/// is read with it): each block's structural bytes are found as one bit
+/// mask, with no call a field; `memchr` calls (one a field, or a piece of
+/// a quoted field) cost about 40 instructions each on fields this short,
+/// about 200 a plain 80-byte row and 600 a quoted one more.
+struct Structurals<'a> {
+    row: &'a [u8],
+    delimiter: wide::u8x16,
+    /// Where the block of `mask` starts in `row`.
+    at: usize,
+    /// The bits of the structural bytes of that block not yet yielded.
+    mask: u32,
+    /// The first byte of `row` no block has read.
+    next: usize,
+}
+
+impl<'a> Structurals<'a> {
+    fn new(row: &'a [u8], delimiter: u8) -> Self {
+        let delimiter = wide::u8x16::splat(delimiter);
+        Structurals { row, delimiter, at: 0, mask: 0, next: 0 }
+    }
+
+    /// Reads the block holding `row[self.next..]`'s first bytes; false
+    /// past the row's end.
+    #[inline]
+    fn load(&mut self) -> bool {
+        use wide::u8x16;
+        let (row, len, next) = (self.row, self.row.len(), self.next);
+        if next >= len {
+            return false;
+        }
+        // The last block ends at the row's end (its bits before `next`
+        // are dropped), or is padded when the row is under 16 bytes.
+        let at = if next + 16 <= len { next } else { len.saturating_sub(16) };
+        let block = match row.get(at..).and_then(|b| b.first_chunk::<16>()) {
+            Some(b) => *b,
+            None => {
+                let mut pad = [0u8; 16];
+                for (p, &b) in pad.iter_mut().zip(row) {
+                    *p = b;
+                }
+                pad
+            }
+        };
+        let v = u8x16::new(block);
+        let bits = (v.simd_eq(self.delimiter)
+            | v.simd_eq(u8x16::splat(b'"'))
+            | v.simd_eq(u8x16::splat(b'\r'))
+            | v.simd_eq(u8x16::splat(b'\n')))
+        .to_bitmask();
+        let live =
+            ((1u32 << (len - at).min(16)) - 1) & (u32::MAX << (next - at));
+        self.at = at;
+        self.mask = bits & live;
+        self.next = at + 16;
+        true
+    }
+}
+
+impl Iterator for Structurals<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            if !self.load() {
+                return None;
+            }
+        }
+        let i = self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(self.at + i)
+    }
+}
+
 /// Calls `field(column, start, end)` for each field of `row` split at
 /// its delimiters, and returns their number; `None` (after calling it for
 /// some) when `row` holds a quote, carriage return or line feed.
-///
-/// Hand-written with 16-byte blocks (hot path: every unquoted row of a
-/// csv export): each block's delimiters and special bytes are found as
-/// two bit masks, with no call per field; one `memchr3` and a
-/// `memchr_iter` over the row cost about 200 instructions more on a
-/// 5-field row of 80 bytes.
 #[inline]
 fn split_plain(
     row: &[u8],
     delimiter: u8,
     field: &mut impl FnMut(usize, usize, usize),
 ) -> Option<usize> {
-    use wide::u8x16;
-    let len = row.len();
-    let (delim, quote, cr, lf) = (
-        u8x16::splat(delimiter),
-        u8x16::splat(b'"'),
-        u8x16::splat(b'\r'),
-        u8x16::splat(b'\n'),
-    );
-    let (mut col, mut start, mut base) = (0, 0, 0);
-    while base < len {
-        // The block at `base`; the last one ends at the row's end (its
-        // bits before `base` are dropped), or is padded under 16 bytes.
-        let (block, skip) = match row.get(base..base + 16) {
-            Some(b) => (b.first_chunk::<16>().copied(), 0),
-            None if len >= 16 => {
-                let at = len - 16;
-                (
-                    row.get(at..).and_then(|b| b.first_chunk::<16>().copied()),
-                    base - at,
-                )
-            }
-            None => {
-                let mut pad = [0u8; 16];
-                for (p, &b) in pad.iter_mut().zip(row) {
-                    *p = b;
-                }
-                (Some(pad), 0)
-            }
-        };
-        let v = u8x16::new(block?);
-        // The block holds row[at..at + 16]; its bits from `skip` to the
-        // row's end are this pass's.
-        let at = base - skip;
-        let live = ((1u32 << (len - at).min(16)) - 1) & (u32::MAX << skip);
-        let special = (v.simd_eq(quote) | v.simd_eq(cr) | v.simd_eq(lf))
-            .to_bitmask()
-            & live;
-        if special != 0 {
+    let (mut col, mut start) = (0, 0);
+    for end in Structurals::new(row, delimiter) {
+        if row.get(end) != Some(&delimiter) {
             return None;
         }
-        let mut delims = v.simd_eq(delim).to_bitmask() & live;
-        while delims != 0 {
-            let end = at + delims.trailing_zeros() as usize;
-            delims &= delims - 1;
-            field(col, start, end);
-            col += 1;
-            start = end + 1;
-        }
-        base = at + 16;
+        field(col, start, end);
+        col += 1;
+        start = end + 1;
     }
-    field(col, start, len);
+    field(col, start, row.len());
     Some(col + 1)
 }
 
@@ -213,9 +244,9 @@ fn split_plain(
 /// ~13 instructions a byte: written by hand because quoted rows are on
 /// the hot path of csv exports (about 1,000 instructions less on a
 /// 100-byte row). Any other row (a quote inside an unquoted field, text
-/// after a closing quote, a quote left open, an empty row) returns false
-/// and is read by the reader. The pieces are copied from `row` at ASCII
-/// bytes, so `text` needs no UTF-8 check.
+/// after a closing quote, a quote left open, a carriage return, an empty
+/// row) returns false and is read by the reader. The pieces are copied
+/// from `row` at ASCII bytes, so `text` needs no UTF-8 check.
 fn unquote(
     row: &str,
     delimiter: u8,
@@ -225,64 +256,65 @@ fn unquote(
     text.clear();
     ends.clear();
     let bytes = row.as_bytes();
-    // A carriage return is rare in a quoted row; leaving such rows to the
-    // reader keeps the field scan below to three bytes (one `memchr3`).
     if bytes.is_empty()
         || !delimiter.is_ascii()
-        || matches!(delimiter, b'"' | b'\n')
-        || memchr::memchr(b'\r', bytes).is_some()
+        || matches!(delimiter, b'"' | b'\n' | b'\r')
     {
         return false;
     }
-    let mut pos = 0;
-    loop {
-        if bytes.get(pos) == Some(&b'"') {
-            let mut from = pos + 1;
-            loop {
-                let rest = bytes.get(from..).unwrap_or_default();
-                let Some(q) = memchr::memchr(b'"', rest).map(|q| from + q)
-                else {
-                    return false;
-                };
-                let Some(piece) = row.get(from..q) else {
-                    return false;
-                };
+    // Where the current field (or, inside quotes, the current piece of
+    // it) starts; structurals before `skip` were read ahead.
+    let (mut start, mut quoted, mut skip) = (0, false, 0);
+    for at in Structurals::new(bytes, delimiter) {
+        if at < skip {
+            continue;
+        }
+        let (Some(&b), Some(piece)) = (bytes.get(at), row.get(start..at))
+        else {
+            return false;
+        };
+        if !quoted {
+            if b == delimiter {
                 text.push_str(piece);
-                match bytes.get(q + 1) {
-                    Some(b'"') => {
-                        text.push('"');
-                        from = q + 2;
-                    }
-                    Some(&b) if b == delimiter => {
-                        ends.push(text.len());
-                        pos = q + 2;
-                        break;
-                    }
-                    None => {
-                        ends.push(text.len());
-                        return true;
-                    }
-                    Some(_) => return false,
-                }
-            }
-        } else {
-            let rest = bytes.get(pos..).unwrap_or_default();
-            let end = match memchr::memchr3(delimiter, b'"', b'\n', rest) {
-                Some(d) if rest.get(d) == Some(&delimiter) => pos + d,
-                Some(_) => return false,
-                None => bytes.len(),
-            };
-            let Some(field) = row.get(pos..end) else {
+                ends.push(text.len());
+                start = at + 1;
+            } else if b == b'"' && at == start {
+                quoted = true;
+                start = at + 1;
+            } else {
                 return false;
-            };
-            text.push_str(field);
-            ends.push(text.len());
-            if end == bytes.len() {
-                return true;
             }
-            pos = end + 1;
+        } else if b == b'"' {
+            text.push_str(piece);
+            match bytes.get(at + 1) {
+                Some(b'"') => {
+                    text.push('"');
+                    start = at + 2;
+                    skip = at + 2;
+                }
+                Some(&d) if d == delimiter => {
+                    ends.push(text.len());
+                    quoted = false;
+                    start = at + 2;
+                    skip = at + 2;
+                }
+                None => {
+                    ends.push(text.len());
+                    return true;
+                }
+                Some(_) => return false,
+            }
+        } else if b == b'\r' {
+            return false;
         }
     }
+    if quoted {
+        return false;
+    }
+    let Some(last) = row.get(start..) else { return false };
+    text.push_str(last);
+    ends.push(text.len());
+    true
 }
 
 impl Parser {
