@@ -141,6 +141,23 @@ fn text_types(chosen: &[String]) {
         assert_eq!((rows, fields), (text_gen::LINES, text_gen::LINES * 5));
         println!("csv_byte_records records={rows} row_bytes=0");
     }
+    if want("csv_serde_rows") {
+        let payload = text_gen::csv_payload();
+        let mut out = Vec::new();
+        let (rows, bytes) = measured_csv_serde_rows(&payload, &mut out);
+        assert_eq!(rows, text_gen::LINES);
+        println!("csv_serde_rows records={rows} row_bytes={bytes}");
+    }
+}
+
+/// The csv crate, serde, chrono and serde_json writing the export's rows
+/// (the baseline `csv_serde_rows`, `text_gen::csv_serde_rows`).
+#[inline(never)]
+fn measured_csv_serde_rows(
+    payload: &[u8],
+    out: &mut Vec<u8>,
+) -> (usize, usize) {
+    text_gen::csv_serde_rows(black_box(payload), out)
 }
 
 /// Normalizes each record as its own (known) type; returns the events.

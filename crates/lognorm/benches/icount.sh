@@ -8,7 +8,7 @@ bin=$(cargo bench --no-run --bench icount 2>&1 \
 types=("$@")
 [ ${#types[@]} -gt 0 ] || types=(Databricks.Audit Hex.Audit OpenAI.Audit \
     Wiz.Audit Wiz.Issues Wiz.VulnerabilityFinding Heroku.Runtime \
-    Bench.Apache regex_captures Bench.Export csv_byte_records)
+    Bench.Apache regex_captures Bench.Export csv_byte_records csv_serde_rows)
 out=$(mktemp -d)
 for t in "${types[@]}"; do
     records=$(valgrind --tool=callgrind --toggle-collect='icount::measured*' \

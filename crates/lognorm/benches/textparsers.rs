@@ -11,7 +11,11 @@
 //!   fields split and normalized by a `parser: csv` log type;
 //! - `text/csv/csv_byte_records`: the `csv` crate reading the same payload
 //!   into a reused `ByteRecord` (target: lognorm at least 0.5× its
-//!   throughput).
+//!   throughput);
+//! - `text/csv/csv_serde_rows`: what a Rust user would write for the same
+//!   job: the `csv` crate deserializing each row into a struct with serde,
+//!   chrono reading and writing the timestamp, serde_json writing the row
+//!   (`text_gen::csv_serde_rows`).
 //!
 //! Each variant's result is checked once before it is timed.
 //!
@@ -113,6 +117,11 @@ fn text(c: &mut Criterion) {
             assert_eq!(n, LINES * 5);
             n
         });
+    });
+    let mut out = Vec::new();
+    assert_eq!(text_gen::csv_serde_rows(&payload, &mut out).0, LINES);
+    g.bench_function("csv_serde_rows", |bch| {
+        bch.iter(|| text_gen::csv_serde_rows(black_box(&payload), &mut out));
     });
     g.finish();
 }
