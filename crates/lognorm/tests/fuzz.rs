@@ -349,6 +349,38 @@ fn text_parsers_hold_on_generated_inputs() {
     assert_eq!(n, 96);
 }
 
+/// The `text_parsers` csv oracle (the rows the `csv` crate reads from the
+/// whole payload) on payloads of every path a row can take: unquoted,
+/// quoted by the rules (doubled quotes, quoted delimiters and line
+/// breaks, rows longer than a 16-byte block), and not (a quote inside a
+/// field, text after a closing quote, a lone carriage return, an open
+/// quote), each with `,` and `;`.
+#[test]
+fn text_parsers_csv_oracle_holds_on_quoted_rows() {
+    const PAYLOADS: [&str; 6] = [
+        "x,\"a \"\"q\"\" b\",z\n\"1\",\"2\",\"3\"\r\n\"\",,\"\n\"\n",
+        "0123456789abcdefgh,\"0123456789,abcdef\"\"\",z\nlast,row,\"end\"",
+        "a\"b,c,d\n\"a\"b,c,d\ne,f\rg,h,i\n",
+        "p,q,r\n\"open,s,t\nu,v,w\n",
+        "1,2\n1,2,3,4\n,,\n",
+        "\"\"\"\",\"\"\"\"\"\",\"\"\n",
+    ];
+    for payload in PAYLOADS {
+        for delimiter in [',', ';'] {
+            let payload = payload.replace(',', &delimiter.to_string());
+            props::text_parsers_input(&props::TextParserInput {
+                csv: true,
+                pattern: "",
+                definition: None,
+                delimiter,
+                header: false,
+                skip_prefix: None,
+                payload: payload.as_bytes(),
+            });
+        }
+    }
+}
+
 /// The `classify` target's properties on every golden input of the seven
 /// shipped types, under several candidate picks and both rules, so they
 /// hold on every `cargo test` and not only under the fuzzer.

@@ -160,18 +160,44 @@ impl<'a> Structurals<'a> {
         Structurals { row, delimiter, at: 0, mask: 0, next: 0 }
     }
 
-    /// Reads the block holding `row[self.next..]`'s first bytes; false
-    /// past the row's end.
-    #[inline]
-    fn load(&mut self) -> bool {
+    /// The bits of the structural bytes of `block`.
+    #[inline(always)]
+    fn bits(&self, block: [u8; 16]) -> u32 {
         use wide::u8x16;
+        let v = u8x16::new(block);
+        (v.simd_eq(self.delimiter)
+            | v.simd_eq(u8x16::splat(b'"'))
+            | v.simd_eq(u8x16::splat(b'\r'))
+            | v.simd_eq(u8x16::splat(b'\n')))
+        .to_bitmask()
+    }
+
+    /// Reads the next block of `row`; false past the row's end. A whole
+    /// block takes no masking: only the row's last bytes do.
+    #[inline(always)]
+    fn load(&mut self) -> bool {
+        let next = self.next;
+        match self.row.get(next..).and_then(|b| b.first_chunk::<16>()) {
+            Some(block) => {
+                self.mask = self.bits(*block);
+                self.at = next;
+                self.next = next + 16;
+                true
+            }
+            None => self.load_tail(),
+        }
+    }
+
+    /// [`Structurals::load`] of the last bytes of the row, fewer than 16:
+    /// the block ends at the row's end (its bits before `next` are
+    /// dropped), or is padded when the row is under 16 bytes.
+    #[inline]
+    fn load_tail(&mut self) -> bool {
         let (row, len, next) = (self.row, self.row.len(), self.next);
         if next >= len {
             return false;
         }
-        // The last block ends at the row's end (its bits before `next`
-        // are dropped), or is padded when the row is under 16 bytes.
-        let at = if next + 16 <= len { next } else { len.saturating_sub(16) };
+        let at = len.saturating_sub(16);
         let block = match row.get(at..).and_then(|b| b.first_chunk::<16>()) {
             Some(b) => *b,
             None => {
@@ -182,17 +208,11 @@ impl<'a> Structurals<'a> {
                 pad
             }
         };
-        let v = u8x16::new(block);
-        let bits = (v.simd_eq(self.delimiter)
-            | v.simd_eq(u8x16::splat(b'"'))
-            | v.simd_eq(u8x16::splat(b'\r'))
-            | v.simd_eq(u8x16::splat(b'\n')))
-        .to_bitmask();
         let live =
             ((1u32 << (len - at).min(16)) - 1) & (u32::MAX << (next - at));
+        self.mask = self.bits(block) & live;
         self.at = at;
-        self.mask = bits & live;
-        self.next = at + 16;
+        self.next = len;
         true
     }
 }
