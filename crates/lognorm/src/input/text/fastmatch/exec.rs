@@ -131,6 +131,12 @@ impl Span {
         Span { src: Src::Line, start, end }
     }
 
+    /// `buf[start..end]` of the captures' buffer of unescaped values.
+    #[inline]
+    pub(crate) fn buf(start: usize, end: usize) -> Span {
+        Span { src: Src::Buf, start, end }
+    }
+
     /// Whether there is no value.
     #[inline]
     pub(crate) fn is_absent(self) -> bool {

@@ -65,6 +65,8 @@ mod exec;
 mod parse;
 
 pub(crate) use exec::Span;
+#[cfg(test)]
+pub(crate) use exec::Src;
 use exec::{Delim, Step, Template};
 use parse::TemplatePiece;
 pub(crate) use parse::check_name;
@@ -688,6 +690,12 @@ impl ParseScratch {
     /// Creates empty scratch.
     pub fn new() -> ParseScratch {
         ParseScratch::default()
+    }
+
+    /// The buffer of unescaped values (what [`Span`]s of `Src::Buf`
+    /// read), for a parser that fills it itself (csv).
+    pub(crate) fn buf_mut(&mut self) -> &mut String {
+        &mut self.caps.buf
     }
 
     /// The value of output field `field` (an index into
