@@ -730,6 +730,7 @@ impl Classifier {
             limits: &inner.limits,
             bytes,
             header: record.header(),
+            record,
             slots,
             hints,
             indicators,
@@ -1159,6 +1160,8 @@ struct Search<'a, 'x> {
     limits: &'a Limits,
     bytes: &'a [u8],
     header: &'a [u8],
+    /// The record (for its text, when its split checked it).
+    record: Record<'a>,
     slots: &'x mut Vec<usize>,
     hints: &'x mut Vec<u32>,
     indicators: &'x mut Collector,
@@ -1517,7 +1520,7 @@ impl<'a> Search<'a, '_> {
                     schema,
                     parser,
                     self.text,
-                    self.bytes,
+                    &self.record,
                     self.header,
                 );
                 let (event_time, sink) = w.finish();

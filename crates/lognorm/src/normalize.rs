@@ -98,7 +98,7 @@ pub(crate) fn normalize<'s>(
                 schema,
                 parser,
                 text,
-                bytes,
+                &record,
                 record.header(),
             );
             let (event_time, sink) = w.finish();
@@ -156,17 +156,24 @@ pub(crate) fn walk_text<S: Sink>(
     schema: &Schema,
     parser: &TextParser,
     captures: &mut TextCaptures,
-    bytes: &[u8],
+    record: &Record<'_>,
     header: &[u8],
 ) -> Result<(), FieldError> {
-    // simdutf8: a SIMD check, several times faster than std's on lines
-    // of a few hundred bytes.
-    let Ok(line) = simdutf8::basic::from_utf8(bytes) else {
-        return Err(FieldError::new(
-            K::Syntax,
-            "a line of valid UTF-8",
-            "invalid UTF-8".to_owned(),
-        ));
+    // The split's text when it checked the payload, else simdutf8: a
+    // SIMD check, several times faster than std's on lines of a few
+    // hundred bytes.
+    let line = match record.text() {
+        Some(line) => line,
+        None => match simdutf8::basic::from_utf8(record.bytes()) {
+            Ok(line) => line,
+            Err(_) => {
+                return Err(FieldError::new(
+                    K::Syntax,
+                    "a line of valid UTF-8",
+                    "invalid UTF-8".to_owned(),
+                ));
+            }
+        },
     };
     let line = match parser.parse(line, header, captures) {
         Ok(line) => line,

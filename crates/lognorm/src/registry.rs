@@ -457,7 +457,8 @@ impl LogType {
             Some(p) => split_csv(payload, p.delimiter(), p.has_header()),
             None => split(payload, self.framing()),
         };
-        split.with_limit(self.limits.payload_bytes())
+        let split = split.with_limit(self.limits.payload_bytes());
+        if self.is_text() { split.checking_text() } else { split }
     }
 
     /// True for log types whose payloads must be split whole with

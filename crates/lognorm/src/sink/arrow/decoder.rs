@@ -476,7 +476,7 @@ fn walk(
                 schema,
                 parser,
                 text,
-                record.bytes(),
+                &record,
                 record.header(),
             );
             let (event_time, sink) = w.finish();
