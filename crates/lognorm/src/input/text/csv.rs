@@ -1,8 +1,8 @@
 //! `parser: csv:`: delimited rows (SPEC.md §9).
 //!
 //! A record is one csv row, as the csv-aware split cuts it (a quoted
-//! newline does not end a row; see `input::csv_split`). Fields are read
-//! with the `csv` crate's core reader: RFC 4180 quoting, a doubled quote
+//! newline does not end a row; see `input::csv_split`). Fields are what
+//! the `csv` crate's core reader reads: RFC 4180 quoting, a doubled quote
 //! inside quotes is one quote. The columns are named by `columns` (an
 //! empty name drops its column) or, with `hasHeader`, by the payload's
 //! header row: a header column names the schema field of that name, and
@@ -10,10 +10,11 @@
 //! columns than the names is a record error naming both counts. Then
 //! `trimSpace`, `emptyValues` and `expandFields` run as for fastmatch.
 //!
-//! A row without a quote (or a line break) is what the reader would
-//! make of it, its fields split at the delimiters: those are read as
-//! spans of the row itself, with no copy and no second UTF-8 check; only
-//! a row with quotes goes through the reader and its unquoted copy.
+//! A row whose quoting is well formed (each field unquoted, or quoted
+//! whole) is read by hand ([`read_by_hand`]), as the reader would read
+//! it: its fields are spans of the row itself (a quoted one without its
+//! quotes), and only a field with doubled quotes is copied, unescaped.
+//! Any other row goes through the reader and its unquoted copy.
 
 use std::sync::Arc;
 
@@ -61,10 +62,12 @@ pub(crate) struct Parser {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CsvScratch {
     reader: Option<(u8, Reader)>,
-    /// Whether the last row had quotes: its values are then read from
-    /// `text`, otherwise from the row.
+    /// Whether the last row was read by the reader: its values are then
+    /// read from `text`, otherwise from the row (and the captures'
+    /// buffer).
     pub(crate) quoted: bool,
-    /// The fields of the last quoted row, unquoted, one after another.
+    /// The fields of the last row the reader read, unquoted, one after
+    /// another.
     pub(crate) text: String,
     /// The reader's output for `text`, before its UTF-8 check.
     raw: Vec<u8>,
