@@ -143,9 +143,9 @@ pub(crate) fn read_row(
 ///
 /// Hand-written with 16-byte blocks (hot path: every row of a csv export
 /// is read with it): each block's structural bytes are found as one bit
-/// mask, with no call a field; `memchr` calls (one a field, or a piece of
-/// a quoted field) cost about 40 instructions each on fields this short,
-/// about 200 a plain 80-byte row and 600 a quoted one more.
+/// mask, with no call a field, where a `memchr` call (one a field, or a
+/// piece of a quoted field) cost about 40 instructions on fields this
+/// short.
 struct Structurals<'a> {
     row: &'a [u8],
     delimiter: wide::u8x16,
@@ -245,8 +245,8 @@ impl Iterator for Structurals<'_> {
 /// target), without its ~13 instructions a byte: written by hand because
 /// every row of a csv export is read here. Any other row (a quote inside
 /// an unquoted field, text after a closing quote, a quote left open, a
-/// line break outside quotes, a non-ASCII delimiter with quotes, an empty
-/// row) returns `None` and is left to the reader.
+/// line break outside quotes, an empty row) returns `None` and is left to
+/// the reader.
 ///
 /// Each field goes to `out` as it is read (its column counted from 0), as
 /// a span of the row (a quoted one without its quotes), or, when it has
@@ -261,12 +261,15 @@ fn read_by_hand(
 ) -> Option<usize> {
     out.buf().clear();
     let bytes = row.as_bytes();
-    if bytes.is_empty() {
-        // No field for the reader (an error of its own).
+    // An empty row has no field for the reader (an error of its own); a
+    // delimiter that is not ASCII, a quote or a line break never comes
+    // from the schema compiler.
+    if bytes.is_empty()
+        || !delimiter.is_ascii()
+        || matches!(delimiter, b'"' | b'\n' | b'\r')
+    {
         return None;
     }
-    let quotes_ok =
-        delimiter.is_ascii() && !matches!(delimiter, b'"' | b'\n' | b'\r');
     // The current field's start; inside quotes, the start of the piece
     // not yet copied and where the field's copy starts in `buf` (when it
     // has a doubled quote).
@@ -280,7 +283,7 @@ fn read_by_hand(
                 out.field(col, Span::line(start, at));
                 col += 1;
                 start = at + 1;
-            } else if b == b'"' && at == start && quotes_ok {
+            } else if b == b'"' && at == start {
                 quoted = Some((at + 1, None));
             } else {
                 return None;
