@@ -1,5 +1,9 @@
 //! The csv-aware split of `parser: csv:` payloads: rows, where a quoted
-//! newline does not end a row, found with the `csv` crate's core reader.
+//! newline does not end a row, ended where the `csv` crate's core reader
+//! ends them. A row whose quoting is well formed is ended by hand
+//! ([`well_formed_row`], held to the reader by proptests here and to the
+//! csv crate in `tests/textparsers.rs` and the `text_parsers` fuzz
+//! target); the reader reads every other row.
 //!
 //! - Each row is a record, without its line ending (`\n`, `\r\n` or
 //!   `\r`); its number and offset are those of any other framing.
