@@ -728,8 +728,6 @@ impl Classifier {
             texts: inner.texts,
             rule: self.rule,
             limits: &inner.limits,
-            bytes,
-            header: record.header(),
             record,
             slots,
             hints,
@@ -1158,9 +1156,6 @@ struct Search<'a, 'x> {
     texts: bool,
     rule: Rule,
     limits: &'a Limits,
-    bytes: &'a [u8],
-    header: &'a [u8],
-    /// The record (for its text, when its split checked it).
     record: Record<'a>,
     slots: &'x mut Vec<usize>,
     hints: &'x mut Vec<u32>,
@@ -1216,13 +1211,17 @@ impl<'a> Search<'a, '_> {
                 continue;
             };
             let log_type = self.types.get(c.ty)?;
-            if !c.can_start(log_type.schema.text.as_ref(), json, self.bytes) {
+            if !c.can_start(
+                log_type.schema.text.as_ref(),
+                json,
+                self.record.bytes(),
+            ) {
                 continue;
             }
             // Cheapest first: the fit the candidate could have at best.
             let beaten =
                 |fit: Fit| best.is_some_and(|b| (fit, Reverse(pos)) < b);
-            if beaten(c.best_possible(self.bytes.len())) {
+            if beaten(c.best_possible(self.record.bytes().len())) {
                 continue;
             }
             if c.json && walked > 0 && self.rule == Rule::BestFit {
@@ -1521,12 +1520,15 @@ impl<'a> Search<'a, '_> {
                     parser,
                     self.text,
                     &self.record,
-                    self.header,
                 );
                 let (event_time, sink) = w.finish();
                 let fit = result.ok().map(|()| {
                     let pinned = match self.texts {
-                        true => pinned_bytes(parser, self.text, self.bytes),
+                        true => pinned_bytes(
+                            parser,
+                            self.text,
+                            self.record.bytes(),
+                        ),
                         false => 0,
                     };
                     let fit =

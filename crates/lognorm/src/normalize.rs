@@ -93,14 +93,7 @@ pub(crate) fn normalize<'s>(
                 limits,
                 derived,
             );
-            let result = walk_text(
-                &mut w,
-                schema,
-                parser,
-                text,
-                &record,
-                record.header(),
-            );
+            let result = walk_text(&mut w, schema, parser, text, &record);
             let (event_time, sink) = w.finish();
             (result.map(|()| event_time), sink)
         }
@@ -157,7 +150,6 @@ pub(crate) fn walk_text<S: Sink>(
     parser: &TextParser,
     captures: &mut TextCaptures,
     record: &Record<'_>,
-    header: &[u8],
 ) -> Result<(), FieldError> {
     // The split's text when it checked the payload, else simdutf8: a
     // SIMD check, several times faster than std's on lines of a few
@@ -175,7 +167,7 @@ pub(crate) fn walk_text<S: Sink>(
             }
         },
     };
-    let line = match parser.parse(line, header, captures) {
+    let line = match parser.parse(line, record.header(), captures) {
         Ok(line) => line,
         Err(m) => return Err(mismatch(m, line)),
     };

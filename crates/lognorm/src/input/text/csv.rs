@@ -485,23 +485,19 @@ impl Parser {
             None => {}
         }
         *quoted = true;
-        let n = {
-            let (n, read) = read_row(reader, bytes, raw, ends, true);
-            let len =
-                ends.get(..n).and_then(|e| e.last()).copied().unwrap_or(0);
-            // Unquoting keeps UTF-8 valid (it removes ASCII quotes only):
-            // the check is a formality, with SIMD.
-            let unquoted = raw.get(..len).unwrap_or_default();
-            let Ok(unquoted) = simdutf8::basic::from_utf8(unquoted) else {
-                return Err(Mismatch::NoMatch);
-            };
-            text.clear();
-            text.push_str(unquoted);
-            if read < row.len() {
-                return Err(Mismatch::Rows);
-            }
-            n
+        let (n, read) = read_row(reader, bytes, raw, ends, true);
+        let len = ends.get(..n).and_then(|e| e.last()).copied().unwrap_or(0);
+        // Unquoting keeps UTF-8 valid (it removes ASCII quotes only): the
+        // check is a formality, with SIMD.
+        let unquoted = raw.get(..len).unwrap_or_default();
+        let Ok(unquoted) = simdutf8::basic::from_utf8(unquoted) else {
+            return Err(Mismatch::NoMatch);
         };
+        text.clear();
+        text.push_str(unquoted);
+        if read < row.len() {
+            return Err(Mismatch::Rows);
+        }
         if n != map.len() {
             return Err(Mismatch::Columns { found: n, expected: map.len() });
         }

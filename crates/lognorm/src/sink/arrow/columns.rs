@@ -9,7 +9,8 @@
 use std::sync::Arc;
 
 use arrow_array::types::{
-    Float64Type, Int16Type, Int32Type, Int64Type, TimestampNanosecondType,
+    ArrowPrimitiveType, Float64Type, Int16Type, Int32Type, Int64Type,
+    TimestampNanosecondType,
 };
 use arrow_array::{
     ArrayRef, BooleanArray, DictionaryArray, ListArray, PrimitiveArray,
@@ -139,17 +140,31 @@ impl<T: Copy + Default> Prim<T> {
         self.nulls.truncate(len);
     }
 
-    /// The values, leaving room for as many in the next batch.
-    fn take(&mut self) -> (ScalarBuffer<T>, Option<arrow_buffer::NullBuffer>)
+    /// The values as an array of `A`, leaving room for as many in the
+    /// next batch.
+    fn finish<A>(&mut self) -> Result<PrimitiveArray<A>, ArrowError>
     where
         T: arrow_buffer::ArrowNativeType,
+        A: ArrowPrimitiveType<Native = T>,
     {
         // The capacity, not the length: a short batch (the last of a
         // payload) must not leave the next full one to grow again.
         let cap = self.values.capacity();
         let values =
             std::mem::replace(&mut self.values, Vec::with_capacity(cap));
-        (ScalarBuffer::from(values), finish_nulls(&mut self.nulls))
+        PrimitiveArray::try_new(
+            ScalarBuffer::from(values),
+            finish_nulls(&mut self.nulls),
+        )
+    }
+}
+
+impl Prim<i64> {
+    /// [`Prim::finish`] of nanoseconds as UTC timestamps.
+    fn finish_timestamps(
+        &mut self,
+    ) -> Result<PrimitiveArray<TimestampNanosecondType>, ArrowError> {
+        Ok(self.finish()?.with_timezone(UTC))
     }
 }
 
@@ -224,7 +239,7 @@ impl Bytes {
     pub(crate) fn take(
         &mut self,
     ) -> (OffsetBuffer<i32>, Buffer, Option<arrow_buffer::NullBuffer>) {
-        // Capacities, as in `Prim::take`.
+        // Capacities, as in `Prim::finish`.
         let mut offsets = Vec::with_capacity(self.offsets.capacity());
         offsets.push(0);
         let offsets = std::mem::replace(&mut self.offsets, offsets);
@@ -407,29 +422,11 @@ fn finish(
                 std::mem::replace(values, BooleanBufferBuilder::new(n));
             Arc::new(BooleanArray::new(b.finish(), finish_nulls(nulls)))
         }
-        Column::Int16(p) => {
-            let (v, n) = p.take();
-            Arc::new(PrimitiveArray::<Int16Type>::try_new(v, n)?)
-        }
-        Column::Int32(p) => {
-            let (v, n) = p.take();
-            Arc::new(PrimitiveArray::<Int32Type>::try_new(v, n)?)
-        }
-        Column::Int64(p) => {
-            let (v, n) = p.take();
-            Arc::new(PrimitiveArray::<Int64Type>::try_new(v, n)?)
-        }
-        Column::Float64(p) => {
-            let (v, n) = p.take();
-            Arc::new(PrimitiveArray::<Float64Type>::try_new(v, n)?)
-        }
-        Column::Timestamp(p) => {
-            let (v, n) = p.take();
-            Arc::new(
-                PrimitiveArray::<TimestampNanosecondType>::try_new(v, n)?
-                    .with_timezone(UTC),
-            )
-        }
+        Column::Int16(p) => Arc::new(p.finish::<Int16Type>()?),
+        Column::Int32(p) => Arc::new(p.finish::<Int32Type>()?),
+        Column::Int64(p) => Arc::new(p.finish::<Int64Type>()?),
+        Column::Float64(p) => Arc::new(p.finish::<Float64Type>()?),
+        Column::Timestamp(p) => Arc::new(p.finish_timestamps()?),
         Column::Utf8(b) => Arc::new(b.finish_utf8()?),
         Column::Struct { nulls, len, .. } => {
             let DataType::Struct(types) = field.data_type() else {
@@ -719,11 +716,7 @@ impl Builders {
         columns.push(Arc::new(DictionaryArray::try_new(keys, names)?));
         columns.push(Arc::new(self.row_id.finish_utf8()?));
         for p in [&mut self.event_time, &mut self.parse_time] {
-            let (v, nulls) = p.take();
-            columns.push(Arc::new(
-                PrimitiveArray::<TimestampNanosecondType>::try_new(v, nulls)?
-                    .with_timezone(UTC),
-            ));
+            columns.push(Arc::new(p.finish_timestamps()?));
         }
         columns.push(Arc::new(self.source_id.finish_utf8()?));
         columns.push(Arc::new(self.source_label.finish_utf8()?));

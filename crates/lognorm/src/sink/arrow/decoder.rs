@@ -472,12 +472,7 @@ fn walk(
                 derived,
             );
             let result = crate::normalize::walk_text(
-                &mut w,
-                schema,
-                parser,
-                text,
-                &record,
-                record.header(),
+                &mut w, schema, parser, text, &record,
             );
             let (event_time, sink) = w.finish();
             (result.map(|()| event_time), sink)
